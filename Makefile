@@ -1,0 +1,25 @@
+# The two commands of the quick start, and the pieces they are made of.
+SWIFT ?= swift
+CAPDIFF = .build/release/capdiff
+
+.PHONY: demo test deps build bench clean
+
+deps:
+	@bash ci/install-deps.sh
+
+build: deps
+	$(SWIFT) build -c release --product capdiff
+
+demo: build
+	$(CAPDIFF) demo
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+bench: deps
+	$(SWIFT) build -c release --product capdiff --product capdiff-bench
+	bash Benchmarks/run.sh
+
+clean:
+	rm -rf .build reports

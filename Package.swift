@@ -1,0 +1,78 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// One set of settings for every target, so no module is checked less.
+let swiftSettings: [SwiftSetting] = [
+  .swiftLanguageMode(.v6),
+  .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+/// A C library reached through pkg-config, with the Debian package that provides it.
+func systemLibrary(_ name: String, pkgConfig: String, apt: [String]) -> Target {
+  .systemLibrary(name: name, pkgConfig: pkgConfig, providers: [.apt(apt)])
+}
+
+let package = Package(
+  name: "capdiff",
+  platforms: [.macOS(.v15)],
+  products: [
+    .executable(name: "capdiff", targets: ["capdiff"])
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+  ],
+  targets: [
+    // C libraries, each behind a thin shim.
+    systemLibrary("CZlib", pkgConfig: "zlib", apt: ["zlib1g-dev"]),
+    systemLibrary("CZstd", pkgConfig: "libzstd", apt: ["libzstd-dev"]),
+    systemLibrary("CDW", pkgConfig: "libdw", apt: ["libdw-dev", "libelf-dev"]),
+    systemLibrary("CGit2", pkgConfig: "libgit2", apt: ["libgit2-dev"]),
+    systemLibrary("CLibXML2", pkgConfig: "libxml-2.0", apt: ["libxml2-dev"]),
+    systemLibrary("CGraphviz", pkgConfig: "libgvc", apt: ["libgraphviz-dev"]),
+
+    // Pipeline stages.
+    .target(
+      name: "Input", dependencies: ["CZlib", "CZstd"], swiftSettings: swiftSettings),
+    .target(
+      name: "Kmap", dependencies: ["Input"], swiftSettings: swiftSettings),
+    .target(
+      name: "Symbols", dependencies: ["Input", "CDW"], swiftSettings: swiftSettings),
+    .target(
+      name: "Snapshot", dependencies: ["Input", "Kmap", "Symbols", "CZstd", "CZlib"],
+      swiftSettings: swiftSettings),
+    .target(
+      name: "CapdiffCommands",
+      dependencies: [
+        "Input", "Kmap", "Symbols", "Snapshot",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      swiftSettings: swiftSettings),
+    .executableTarget(
+      name: "capdiff", dependencies: ["CapdiffCommands"], swiftSettings: swiftSettings),
+
+    // Benchmark tools: the kmap generator and the ingest/symbolization drivers.
+    .executableTarget(
+      name: "capdiff-bench", dependencies: ["Input", "Kmap", "Symbols", "Snapshot"],
+      path: "Benchmarks/Sources/capdiff-bench", swiftSettings: swiftSettings),
+
+    // Tests.
+    .target(
+      name: "CapdiffTestSupport", dependencies: ["Input"], path: "Tests/CapdiffTestSupport",
+      swiftSettings: swiftSettings),
+    .testTarget(
+      name: "InputTests", dependencies: ["Input", "CapdiffTestSupport"],
+      swiftSettings: swiftSettings),
+    .testTarget(
+      name: "KmapTests", dependencies: ["Kmap", "Input", "CapdiffTestSupport"],
+      swiftSettings: swiftSettings),
+    .testTarget(
+      name: "SymbolsTests", dependencies: ["Symbols", "CapdiffTestSupport"],
+      swiftSettings: swiftSettings),
+    .testTarget(
+      name: "SnapshotTests", dependencies: ["Snapshot", "Kmap", "Symbols", "CapdiffTestSupport"],
+      swiftSettings: swiftSettings),
+    .testTarget(
+      name: "CapdiffEndToEndTests", dependencies: ["CapdiffTestSupport"],
+      swiftSettings: swiftSettings),
+  ]
+)

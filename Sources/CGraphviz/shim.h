@@ -1,0 +1,4 @@
+#ifndef CGRAPHVIZ_SHIM_H
+#define CGRAPHVIZ_SHIM_H
+#include <graphviz/gvc.h>
+#endif

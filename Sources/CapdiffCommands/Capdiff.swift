@@ -1,0 +1,57 @@
+public import ArgumentParser
+#if canImport(Glibc)
+  import Glibc
+#endif
+import Input
+import Snapshot
+
+/// The `capdiff` command: CAPMAP snapshots of kernel privilege, and their drift.
+public struct Capdiff: AsyncParsableCommand {
+  public static let version = "0.1.0"
+
+  public static let configuration = CommandConfiguration(
+    commandName: "capdiff",
+    abstract: "Record and review which kernel code touches which kernel objects (Memorizer CAPMAPs).",
+    discussion: """
+      Exit status: 0 nothing to report, 1 tool error (bad input, I/O), 2 usage error.
+      """,
+    version: version,
+    subcommands: [Record.self, Show.self, Demo.self]
+  )
+
+  public init() {}
+
+  /// Runs the command line and exits with DESIGN's status bitmask: 1 for a
+  /// tool error, 2 for a usage error.
+  public static func runAndExit() async -> Never {
+    do {
+      var command = try parseAsRoot()
+      if var asyncCommand = command as? AsyncParsableCommand {
+        try await asyncCommand.run()
+      } else {
+        try command.run()
+      }
+      Glibc.exit(0)
+    } catch let error as InputError {
+      Terminal.error(error.description)
+      Glibc.exit(1)
+    } catch let error as SnapshotError {
+      Terminal.error(error.description)
+      Glibc.exit(1)
+    } catch let error as ExitCode {
+      Glibc.exit(error.rawValue)
+    } catch {
+      let code = exitCode(for: error)
+      if code == .success {
+        // --help and --version.
+        Self.exit(withError: error)
+      }
+      if code == .validationFailure {
+        Terminal.error(fullMessage(for: error))
+        Glibc.exit(2)
+      }
+      Terminal.error("error: " + fullMessage(for: error))
+      Glibc.exit(1)
+    }
+  }
+}

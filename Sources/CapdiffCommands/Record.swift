@@ -1,0 +1,139 @@
+public import ArgumentParser
+#if canImport(Glibc)
+  import Glibc
+#endif
+import Input
+import Kmap
+import Snapshot
+import Symbols
+
+extension KmapFormat: ExpressibleByArgument {}
+
+extension Capdiff {
+  /// `capdiff record`: kmaps of one workload → a snapshot file.
+  struct Record: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Record Memorizer kmaps of one workload into a CAPMAP snapshot.",
+      discussion: """
+        Each KMAP is one run of the workload: a kmap file (plain, gzip or zstd; - for \
+        standard input), or a directory holding a split kmap ('allocations' and \
+        'accesses'), or an allocations file followed by its accesses file.
+
+        Examples:
+          capdiff record --symbols vmlinux --workload ltp --out ltp.capmap run1.kmap run2.kmap.zst
+          capdiff record --symbols /proc/kallsyms --workload boot --out boot.capmap - < kmap
+        """)
+
+    @Option(help: "Symbols: a vmlinux (ELF, DWARF for files and lines), a System.map, or a copy of /proc/kallsyms.")
+    var symbols: String
+
+    @Option(help: "Name of the workload the kmaps traced (ltp, boot, …).")
+    var workload: String
+
+    @Option(name: .shortAndLong, help: "Snapshot file to write.")
+    var out: String
+
+    @Option(help: "Force a kmap layout (current, legacy, allocations, accesses) instead of detecting it.")
+    var kmapFormat: KmapFormat?
+
+    @Flag(help: "Skip malformed kmap lines, reporting how many and the first few, instead of failing.")
+    var lenient = false
+
+    @Option(
+      name: .customLong("strip-prefix"),
+      help: "A build path prefix to remove from DWARF source paths (repeatable).")
+    var stripPrefixes: [String] = []
+
+    @Option(help: "Parallel parsing tasks per file (default: the number of cores).")
+    var jobs: Int?
+
+    @Argument(help: "Kmap files, one run each (see above).")
+    var kmaps: [String]
+
+    func validate() throws {
+      guard !kmaps.isEmpty else { throw ValidationError("Give at least one KMAP file.") }
+      if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1.") }
+      if kmaps.filter({ $0 == "-" }).count > 1 {
+        throw ValidationError("Standard input (-) can be read once only.")
+      }
+    }
+
+    func run() async throws {
+      let runs = try RunInputs.group(kmaps)
+      let loaded = try LoadedSymbols(path: symbols, stripPrefixes: stripPrefixes)
+      let options = RecordOptions(
+        workload: workload, toolVersion: Capdiff.version, format: kmapFormat, lenient: lenient,
+        workers: jobs ?? Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+      let snapshot = try await SnapshotRecorder.record(runs: runs, symbols: loaded, options: options)
+      for input in snapshot.runs.flatMap(\.inputs) {
+        if let cut = input.cutLine { Terminal.diagnostic(cut) }
+        if input.skippedLines > 0 {
+          for problem in input.problems { Terminal.diagnostic(problem) }
+          Terminal.note("\(input.file): skipped \(input.skippedLines) malformed line\(input.skippedLines == 1 ? "" : "s")")
+        }
+      }
+      try SnapshotFile.write(snapshot, to: out)
+      let summary = SnapshotSummary(snapshot)
+      Terminal.note(
+        "recorded \(out): \(summary.runs) run\(summary.runs == 1 ? "" : "s"), \(summary.totals.edges) edges, \(summary.totals.subjects) subjects, \(summary.totals.sites) object sites"
+      )
+    }
+  }
+}
+
+/// Groups KMAP arguments into runs: split kmaps take a directory or two files.
+enum RunInputs {
+  static func group(_ arguments: [String]) throws -> [RunInput] {
+    var runs: [RunInput] = []
+    var index = 0
+    while index < arguments.count {
+      let path = arguments[index]
+      index += 1
+      if isDirectory(path) {
+        runs.append(try splitPair(in: path))
+        continue
+      }
+      if path != "-", try KmapFormatProbe.format(of: path) == .allocations {
+        guard index < arguments.count else {
+          throw InputError(
+            .unsupportedFormat, file: path,
+            "is the allocations half of a split kmap; give its accesses file right after it")
+        }
+        runs.append(.split(allocations: path, accesses: arguments[index]))
+        index += 1
+        continue
+      }
+      runs.append(.kmap(path))
+    }
+    return runs
+  }
+
+  private static func splitPair(in directory: String) throws -> RunInput {
+    func find(_ name: String) throws -> String {
+      for suffix in ["", ".gz", ".zst"] {
+        let path = "\(directory)/\(name)\(suffix)"
+        if access(path, R_OK) == 0 { return path }
+      }
+      throw InputError(
+        .io, file: directory,
+        "is a directory without a readable '\(name)' file; a split kmap directory holds 'allocations' and 'accesses'")
+    }
+    return .split(allocations: try find("allocations"), accesses: try find("accesses"))
+  }
+
+  private static func isDirectory(_ path: String) -> Bool {
+    var info = stat()
+    return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+  }
+}
+
+/// Reads the first chunk of a kmap to tell its layout.
+enum KmapFormatProbe {
+  static func format(of path: String) throws -> KmapFormat {
+    let reader = ChunkReader(file: try InputFile(path: path), chunkSize: 1 << 16)
+    guard let chunk = try reader.next() else {
+      throw InputError(.unsupportedFormat, file: path, "is empty: expected a Memorizer kmap")
+    }
+    return try KmapDetection.detect(chunk.bytes.span, file: path, forced: nil).format
+  }
+}

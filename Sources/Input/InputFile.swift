@@ -1,0 +1,224 @@
+#if canImport(Glibc)
+  import Glibc
+#endif
+internal import CZlib
+internal import CZstd
+
+/// A file (or standard input, named `-`) read as a stream of bytes,
+/// decompressed on the fly when it is gzip or zstd.
+///
+/// Not `Sendable`: one reader owns it; the chunks it yields are values.
+public final class InputFile {
+  /// The name to show in messages: the path as given, or `<stdin>`.
+  public let name: String
+  /// How the bytes on disk are compressed.
+  public private(set) var compression: Compression
+
+  private let descriptor: Int32
+  private let ownsDescriptor: Bool
+  private var decoder: Decoder
+  /// Bytes read from the descriptor and not yet consumed (compressed input,
+  /// or the few bytes read to detect the compression).
+  private var raw: [UInt8]
+  private var rawStart = 0
+  private var rawEnd: Int
+  private var rawAtEnd = false
+
+  private enum Decoder {
+    case none
+    case gzip(GzipDecoder)
+    case zstd(ZstdDecoder)
+  }
+
+  /// Opens `path` (`-` for standard input) and detects its compression.
+  public init(path: String) throws {
+    if path == "-" {
+      name = "<stdin>"
+      descriptor = 0
+      ownsDescriptor = false
+    } else {
+      name = path
+      let fd = open(path, O_RDONLY | O_CLOEXEC)
+      guard fd >= 0 else {
+        throw InputError(.io, file: path, "cannot open: \(String(cString: strerror(errno)))")
+      }
+      var info = stat()
+      if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
+        close(fd)
+        throw InputError(.io, file: path, "is a directory, expected a file")
+      }
+      descriptor = fd
+      ownsDescriptor = true
+    }
+    raw = [UInt8](repeating: 0, count: 1 << 18)
+    rawEnd = 0
+    decoder = .none
+    compression = .none
+    // Fill enough to see a magic number (a pipe may deliver fewer bytes per read).
+    var compressionFound = Compression.none
+    do {
+      while rawEnd < 4, !rawAtEnd { try fillRaw() }
+      let prefix = Array(raw[0..<rawEnd])
+      compressionFound = Compression.detect(prefix.span)
+      switch compressionFound {
+      case .none: decoder = .none
+      case .gzip: decoder = .gzip(try GzipDecoder(file: name))
+      case .zstd: decoder = .zstd(try ZstdDecoder(file: name))
+      }
+    } catch {
+      if ownsDescriptor { close(descriptor) }
+      throw error
+    }
+    compression = compressionFound
+  }
+
+  deinit {
+    if ownsDescriptor { close(descriptor) }
+  }
+
+  /// Reads decompressed bytes into `buffer`; returns how many, 0 at the end.
+  public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+    guard buffer.count > 0 else { return 0 }
+    switch decoder {
+    case .none:
+      if rawStart < rawEnd {
+        let n = min(buffer.count, rawEnd - rawStart)
+        raw.withUnsafeBytes { source in
+          buffer.baseAddress!.copyMemory(from: source.baseAddress! + rawStart, byteCount: n)
+        }
+        rawStart += n
+        return n
+      }
+      return try readDescriptor(into: buffer)
+    case .gzip(let gzip):
+      return try decode(into: buffer) { input, output throws in
+        try gzip.decode(input: input, output: output)
+      }
+    case .zstd(let zstd):
+      return try decode(into: buffer) { input, output throws in
+        try zstd.decode(input: input, output: output)
+      }
+    }
+  }
+
+  /// Runs a decoder step until it produces output or the input ends.
+  private func decode(
+    into buffer: UnsafeMutableRawBufferPointer,
+    _ step: (UnsafeRawBufferPointer, UnsafeMutableRawBufferPointer) throws -> (
+      consumed: Int, produced: Int, finished: Bool
+    )
+  ) throws -> Int {
+    while true {
+      if rawStart == rawEnd, !rawAtEnd {
+        rawStart = 0
+        rawEnd = 0
+        try fillRaw()
+      }
+      let result = try raw.withUnsafeBytes { bytes throws in
+        try step(UnsafeRawBufferPointer(rebasing: bytes[rawStart..<rawEnd]), buffer)
+      }
+      rawStart += result.consumed
+      if result.produced > 0 { return result.produced }
+      if rawStart == rawEnd, rawAtEnd {
+        if !result.finished {
+          throw InputError(
+            .io, file: name, "compressed stream ends early: the file is truncated or damaged")
+        }
+        return 0
+      }
+    }
+  }
+
+  private func fillRaw() throws {
+    let n = try raw.withUnsafeMutableBytes { bytes throws in
+      try readDescriptor(into: UnsafeMutableRawBufferPointer(rebasing: bytes[rawEnd...]))
+    }
+    if n == 0 { rawAtEnd = true }
+    rawEnd += n
+  }
+
+  private func readDescriptor(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+    while true {
+      let n = Glibc.read(descriptor, buffer.baseAddress, buffer.count)
+      if n >= 0 { return n }
+      if errno == EINTR { continue }
+      throw InputError(.io, file: name, "read failed: \(String(cString: strerror(errno)))")
+    }
+  }
+}
+
+/// zlib's inflate over gzip or zlib data, concatenated members included.
+private final class GzipDecoder {
+  private var stream = z_stream()
+  private let file: String
+  private var finished = false
+
+  init(file: String) throws {
+    self.file = file
+    guard CZlib_inflateInit2(&stream, 15 + 32) == Z_OK else {
+      throw InputError(.io, file: file, "zlib inflateInit2 failed")
+    }
+  }
+
+  deinit { inflateEnd(&stream) }
+
+  func decode(input: UnsafeRawBufferPointer, output: UnsafeMutableRawBufferPointer) throws
+    -> (consumed: Int, produced: Int, finished: Bool)
+  {
+    guard input.count > 0 else { return (0, 0, finished) }
+    if finished {
+      // Another gzip member follows the one that ended (as `cat a.gz b.gz` makes).
+      inflateReset(&stream)
+      finished = false
+    }
+    stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress!.assumingMemoryBound(to: Bytef.self))
+    stream.avail_in = uInt(input.count)
+    stream.next_out = output.baseAddress!.assumingMemoryBound(to: Bytef.self)
+    stream.avail_out = uInt(output.count)
+    let status = inflate(&stream, Z_NO_FLUSH)
+    let consumed = input.count - Int(stream.avail_in)
+    let produced = output.count - Int(stream.avail_out)
+    switch status {
+    case Z_OK, Z_BUF_ERROR:
+      return (consumed, produced, false)
+    case Z_STREAM_END:
+      finished = true
+      return (consumed, produced, true)
+    default:
+      let detail = stream.msg.map { String(cString: $0) } ?? "error \(status)"
+      throw InputError(.io, file: file, "gzip data is damaged: \(detail)")
+    }
+  }
+}
+
+/// zstd's streaming decompressor; frames may follow one another.
+private final class ZstdDecoder {
+  private let stream: OpaquePointer
+  private let file: String
+  private var frameOpen = false
+
+  init(file: String) throws {
+    self.file = file
+    guard let stream = ZSTD_createDStream() else {
+      throw InputError(.io, file: file, "ZSTD_createDStream failed")
+    }
+    self.stream = stream
+    ZSTD_initDStream(stream)
+  }
+
+  deinit { ZSTD_freeDStream(stream) }
+
+  func decode(input: UnsafeRawBufferPointer, output: UnsafeMutableRawBufferPointer) throws
+    -> (consumed: Int, produced: Int, finished: Bool)
+  {
+    var inBuffer = ZSTD_inBuffer(src: input.baseAddress, size: input.count, pos: 0)
+    var outBuffer = ZSTD_outBuffer(dst: output.baseAddress, size: output.count, pos: 0)
+    let hint = ZSTD_decompressStream(stream, &outBuffer, &inBuffer)
+    if ZSTD_isError(hint) != 0 {
+      let detail = String(cString: ZSTD_getErrorName(hint))
+      throw InputError(.io, file: file, "zstd data is damaged: \(detail)")
+    }
+    if inBuffer.pos > 0 || outBuffer.pos > 0 { frameOpen = hint != 0 }
+    return (inBuffer.pos, outBuffer.pos, !frameOpen)
+  }
+}

@@ -1,0 +1,144 @@
+/// Reads the comma-separated fields of one kmap line straight from its bytes.
+///
+/// Each `scan…` starts at `position`, stops at the next comma or at `end`, and
+/// leaves `position` on that delimiter; nil means the field is empty or holds
+/// something other than the expected digits.
+struct FieldScanner: ~Copyable {
+  var position: Int
+  let end: Int
+
+  init(start: Int, end: Int) {
+    self.position = start
+    self.end = end
+  }
+
+  var atEnd: Bool { position >= end }
+
+  /// Steps over a comma; false when the line ended instead.
+  @inline(__always)
+  mutating func skipComma(_ bytes: Span<UInt8>) -> Bool {
+    guard position < end, bytes[position] == UInt8(ascii: ",") else { return false }
+    position += 1
+    return true
+  }
+
+  /// A `%p` address: 1 to 16 hex digits, with or without `0x`.
+  @inline(__always)
+  mutating func scanHex(_ bytes: Span<UInt8>) -> UInt64? {
+    if position + 1 < end, bytes[position] == UInt8(ascii: "0"),
+      bytes[position + 1] | 0x20 == UInt8(ascii: "x")
+    {
+      position += 2
+    }
+    let start = position
+    var value: UInt64 = 0
+    while position < end {
+      let digit = hexDigitValue[Int(bytes[position])]
+      guard digit != 0xFF else { break }
+      value = value &<< 4 | UInt64(digit)
+      position += 1
+    }
+    let digits = position - start
+    guard digits >= 1, digits <= 16, isDelimiter(bytes) else { return nil }
+    return value
+  }
+
+  /// An unsigned decimal that fits 64 bits.
+  @inline(__always)
+  mutating func scanDecimal(_ bytes: Span<UInt8>) -> UInt64? {
+    let start = position
+    var value: UInt64 = 0
+    while position < end {
+      let digit = bytes[position] &- UInt8(ascii: "0")
+      guard digit < 10 else { break }
+      let (times10, o1) = value.multipliedReportingOverflow(by: 10)
+      let (sum, o2) = times10.addingReportingOverflow(UInt64(digit))
+      guard !o1, !o2 else { return nil }
+      value = sum
+      position += 1
+    }
+    guard position > start, isDelimiter(bytes) else { return nil }
+    return value
+  }
+
+  /// A decimal that may be negative (pids print as `%d`).
+  @inline(__always)
+  mutating func scanSigned(_ bytes: Span<UInt8>) -> Int64? {
+    var negative = false
+    if position < end, bytes[position] == UInt8(ascii: "-") {
+      negative = true
+      position += 1
+    }
+    guard let magnitude = scanDecimal(bytes), magnitude <= UInt64(Int64.max) else { return nil }
+    return negative ? -Int64(magnitude) : Int64(magnitude)
+  }
+
+  /// Moves to the next comma (or the end) without reading; returns where the field began.
+  @inline(__always)
+  mutating func skipField(_ bytes: Span<UInt8>) -> Int {
+    let start = position
+    while position < end, bytes[position] != UInt8(ascii: ",") { position += 1 }
+    return start
+  }
+
+  @inline(__always)
+  private func isDelimiter(_ bytes: Span<UInt8>) -> Bool {
+    position == end || bytes[position] == UInt8(ascii: ",")
+  }
+}
+
+/// Value of each byte as a hex digit, 0xFF for any other byte.
+let hexDigitValue: [UInt8] = (0..<256).map { byte in
+  switch UInt8(byte) {
+  case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt8(byte) - UInt8(ascii: "0")
+  case UInt8(ascii: "a")...UInt8(ascii: "f"): UInt8(byte) - UInt8(ascii: "a") + 10
+  case UInt8(ascii: "A")...UInt8(ascii: "F"): UInt8(byte) - UInt8(ascii: "A") + 10
+  default: 0xFF
+  }
+}
+
+extension AllocType {
+  /// The type in `bytes[start..<end]`: a name (`KMALLOC`) or a code (`7`, `0x7`).
+  static func parse(_ bytes: Span<UInt8>, _ start: Int, _ end: Int) -> AllocType? {
+    let length = end - start
+    guard length > 0 else { return nil }
+    let first = bytes[start]
+    if first >= UInt8(ascii: "0"), first <= UInt8(ascii: "9") {
+      var scanner = FieldScanner(start: start, end: end)
+      guard let code = scanner.scanHex(bytes), code <= UInt64(UInt8.max) else { return nil }
+      return AllocType(rawValue: UInt8(code))
+    }
+    for (index, name) in nameBytes.enumerated() where name.count == length {
+      var same = true
+      for k in 0..<length where bytes[start + k] != name[k] {
+        same = false
+        break
+      }
+      if same { return AllocType(rawValue: UInt8(index)) }
+    }
+    return nil
+  }
+}
+
+/// A short, printable excerpt of `bytes[start..<end]` for an error message.
+func excerpt(_ bytes: Span<UInt8>, _ start: Int, _ end: Int, limit: Int = 48) -> String {
+  var text = ""
+  var i = start
+  while i < end, i < start + limit {
+    let byte = bytes[i]
+    if byte >= 0x20, byte < 0x7F {
+      text.unicodeScalars.append(Unicode.Scalar(byte))
+    } else {
+      text += "\\x" + String(byte, radix: 16, uppercase: false).leftPadded(to: 2)
+    }
+    i += 1
+  }
+  if end - start > limit { text += "…" }
+  return "'\(text)'"
+}
+
+extension String {
+  func leftPadded(to width: Int) -> String {
+    count >= width ? self : String(repeating: "0", count: width - count) + self
+  }
+}

@@ -1,0 +1,115 @@
+public import Input
+
+/// Tells the kmap layouts apart by their first line.
+public enum KmapDetection {
+  /// The layout of the input whose first bytes are `bytes`, or `forced`.
+  public static func detect(_ bytes: Span<UInt8>, file: String, forced: KmapFormat?) throws
+    -> (format: KmapFormat, columns: AccessColumns)
+  {
+    var probeEnd = min(bytes.count, 4096)
+    for i in 0..<probeEnd where bytes[i] == 0 {
+      throw InputError(
+        .unsupportedFormat, file: file,
+        "is binary data, not a Memorizer kmap (expected text lines of comma-separated fields)")
+    }
+    // The first non-blank line.
+    var start = 0
+    var lineNumber = 1
+    while start < bytes.count,
+      bytes[start] == UInt8(ascii: "\n") || bytes[start] == UInt8(ascii: "\r")
+    {
+      if bytes[start] == UInt8(ascii: "\n") { lineNumber += 1 }
+      start += 1
+    }
+    var end = start
+    while end < bytes.count, bytes[end] != UInt8(ascii: "\n") { end += 1 }
+    if end > start, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+    probeEnd = end
+    guard end > start else {
+      throw InputError(.unsupportedFormat, file: file, "is empty: expected a Memorizer kmap")
+    }
+    if matches(bytes, start, "alloc_index,") {
+      let hasPID = headerHasPID(bytes, start, end)
+      if let forced, forced != .accesses { throw mismatch(file, forced, found: "an accesses header") }
+      return (.accesses, AccessColumns(hasPID: hasPID))
+    }
+    if matches(bytes, start, "alloc_ip,") {
+      if let forced, forced != .allocations {
+        throw mismatch(file, forced, found: "an allocations header")
+      }
+      return (.allocations, AccessColumns(hasPID: true))
+    }
+    if let forced {
+      if forced == .accesses {
+        return (.accesses, AccessColumns(hasPID: fieldCount(bytes, start, end) == 5))
+      }
+      return (forced, AccessColumns(hasPID: true))
+    }
+    if bytes[start] == UInt8(ascii: " ") || bytes[start] == UInt8(ascii: "\t") {
+      throw InputError(
+        .unsupportedFormat, file: file, line: lineNumber, column: 1,
+        "begins with an access line; expected an object line first (is this the middle of a kmap?)")
+    }
+    let fields = fieldCount(bytes, start, end)
+    var scanner = FieldScanner(start: start, end: end)
+    let addressFirst = scanner.scanHex(bytes) != nil
+    if addressFirst, fields >= 11 {
+      // Field 8 names an allocation type in the current format only.
+      var field = 0
+      var i = start
+      var typeStart = start
+      while i < end, field < 7 {
+        if bytes[i] == UInt8(ascii: ",") {
+          field += 1
+          typeStart = i + 1
+        }
+        i += 1
+      }
+      var typeEnd = typeStart
+      while typeEnd < end, bytes[typeEnd] != UInt8(ascii: ",") { typeEnd += 1 }
+      if AllocType.parse(bytes, typeStart, typeEnd) != nil {
+        return (.current, AccessColumns(hasPID: true))
+      }
+    }
+    if addressFirst, fields >= 8 {
+      return (.legacy, AccessColumns(hasPID: true))
+    }
+    throw InputError(
+      .unsupportedFormat, file: file, line: lineNumber, column: 1,
+      "is not a Memorizer kmap: the first line is \(excerpt(bytes, start, end)) with \(fields) field\(fields == 1 ? "" : "s"); expected an object line of 11 fields (current format) or 8 (legacy 4.10 format), or an allocations/accesses header"
+    )
+  }
+
+  /// Cuts before the last line that starts an object (or any record of a
+  /// split file): a line beginning with neither white space nor a line end.
+  public static func objectBoundary(_ bytes: Span<UInt8>) -> Int? {
+    var i = bytes.count - 2
+    while i >= 0 {
+      if bytes[i] == UInt8(ascii: "\n") {
+        let next = bytes[i + 1]
+        if next != UInt8(ascii: " "), next != UInt8(ascii: "\t"), next != UInt8(ascii: "\n"),
+          next != UInt8(ascii: "\r")
+        {
+          return i + 1
+        }
+      }
+      i -= 1
+    }
+    return nil
+  }
+
+  private static func headerHasPID(_ bytes: Span<UInt8>, _ start: Int, _ end: Int) -> Bool {
+    var fieldStart = start
+    for i in start...end where i == end || bytes[i] == UInt8(ascii: ",") {
+      if i - fieldStart == 3, matches(bytes, fieldStart, "pid") { return true }
+      fieldStart = i + 1
+    }
+    return false
+  }
+
+  private static func mismatch(_ file: String, _ forced: KmapFormat, found: String) -> InputError {
+    InputError(
+      .unsupportedFormat, file: file, line: 1, column: 1,
+      "--kmap-format \(forced.rawValue) was given, but the file begins with \(found)")
+  }
+}

@@ -1,0 +1,164 @@
+public import Kmap
+
+/// A CAPMAP: which kernel code (subjects) touched which kernel objects
+/// (object sites), with what rights, over one or more runs of a workload.
+///
+/// Arrays are sorted and edges refer to subjects and sites by index, so
+/// equal inputs give equal values and byte-identical files.
+public struct Snapshot: Sendable, Equatable {
+  public var metadata: SnapshotMetadata
+  public var runs: [RunRecord]
+  public var subjects: [Subject]
+  public var sites: [ObjectSite]
+  public var edges: [Edge]
+
+  public init(
+    metadata: SnapshotMetadata, runs: [RunRecord], subjects: [Subject], sites: [ObjectSite],
+    edges: [Edge]
+  ) {
+    self.metadata = metadata
+    self.runs = runs
+    self.subjects = subjects
+    self.sites = sites
+    self.edges = edges
+  }
+}
+
+/// What a snapshot was made from.
+public struct SnapshotMetadata: Sendable, Equatable {
+  public var workload: String
+  public var toolVersion: String
+  /// `System.map`, `kallsyms` or `vmlinux`.
+  public var symbolSource: String
+  /// The symbol file as named when recording.
+  public var symbolFile: String
+  /// Whether subjects carry source files (DWARF) or names only.
+  public var hasFileInformation: Bool
+
+  public init(
+    workload: String, toolVersion: String, symbolSource: String, symbolFile: String,
+    hasFileInformation: Bool
+  ) {
+    self.workload = workload
+    self.toolVersion = toolVersion
+    self.symbolSource = symbolSource
+    self.symbolFile = symbolFile
+    self.hasFileInformation = hasFileInformation
+  }
+}
+
+/// One run of the workload: the kmap file(s) it was read from.
+public struct RunRecord: Sendable, Equatable {
+  public var inputs: [KmapFileReport]
+
+  public init(inputs: [KmapFileReport]) { self.inputs = inputs }
+}
+
+/// The code that made an access: a kernel function.
+public struct Subject: Sendable, Hashable, Comparable {
+  /// The function name, or `unknown+0xADDR` for an address in no known function.
+  public var function: String
+  /// Source file relative to the kernel tree, when DWARF gave it.
+  public var file: String?
+  /// The loadable module, for module symbols.
+  public var module: String?
+
+  public init(function: String, file: String?, module: String?) {
+    self.function = function
+    self.file = file
+    self.module = module
+  }
+
+  public var isUnresolved: Bool { function.hasPrefix(unresolvedPrefix) }
+
+  public static func < (a: Subject, b: Subject) -> Bool {
+    (a.function, a.file ?? "", a.module ?? "") < (b.function, b.file ?? "", b.module ?? "")
+  }
+}
+
+/// The name given to an address no symbol covers.
+let unresolvedPrefix = "unknown+0x"
+
+/// What was accessed, identified across kernel versions (never by address).
+public struct ObjectSite: Sendable, Hashable, Comparable {
+  public enum Kind: UInt8, Sendable, Comparable {
+    /// A dynamic allocation: by allocating function, type and slab cache.
+    case heap = 0
+    /// A global variable, by its symbol.
+    case global = 1
+    /// Memory with no meaningful owner (stack, untracked, preallocated).
+    case pseudo = 2
+
+    public static func < (a: Kind, b: Kind) -> Bool { a.rawValue < b.rawValue }
+  }
+
+  public var kind: Kind
+  /// The allocating function, the global's symbol, or the pseudo-site's name.
+  public var name: String
+  /// The allocating function's (or global's) source file, when known.
+  public var file: String?
+  public var allocType: AllocType?
+  /// The slab cache, nil for `no-slab`.
+  public var slab: String?
+
+  public init(kind: Kind, name: String, file: String?, allocType: AllocType?, slab: String?) {
+    self.kind = kind
+    self.name = name
+    self.file = file
+    self.allocType = allocType
+    self.slab = slab
+  }
+
+  public static func < (a: ObjectSite, b: ObjectSite) -> Bool {
+    (a.kind, a.name, a.file ?? "", a.allocType?.rawValue ?? 0xFF, a.slab ?? "")
+      < (b.kind, b.name, b.file ?? "", b.allocType?.rawValue ?? 0xFF, b.slab ?? "")
+  }
+
+  /// `sk_alloc [KMEM_CACHE, TCP]`, `init_task [GLOBAL]`, `[stack]`.
+  public var label: String {
+    switch kind {
+    case .pseudo: return name
+    case .global: return "\(name) [global]"
+    case .heap:
+      var parts = [allocType?.name ?? "type unknown"]
+      if let slab { parts.append(slab) }
+      return "\(name) [\(parts.joined(separator: ", "))]"
+    }
+  }
+}
+
+/// Names of the pseudo-sites (DESIGN §2).
+public enum PseudoSite {
+  public static let stack = "[stack]"
+  public static let preallocated = "[preallocated]"
+  /// Untracked objects, by Memorizer's type: `[untracked UFO_HEAP]`.
+  public static func untracked(_ type: AllocType?) -> String {
+    "[untracked \(type?.name ?? "type unknown")]"
+  }
+}
+
+/// A subject's accesses to one object site.
+public struct Edge: Sendable, Equatable {
+  public var subject: Int
+  public var site: Int
+  public var reads: UInt64
+  public var writes: UInt64
+  /// Distinct objects of the site the subject touched.
+  public var objects: UInt64
+  /// In how many runs the edge was seen.
+  public var runs: Int
+  /// Line of the subject's lowest accessing instruction, when DWARF gave it.
+  public var line: Int?
+
+  public init(
+    subject: Int, site: Int, reads: UInt64, writes: UInt64, objects: UInt64, runs: Int, line: Int?
+  ) {
+    self.subject = subject
+    self.site = site
+    self.reads = reads
+    self.writes = writes
+    self.objects = objects
+    self.runs = runs
+    self.line = line
+  }
+}

@@ -1,0 +1,219 @@
+#if canImport(Glibc)
+  import Glibc
+#endif
+internal import CZlib
+import Kmap
+import Input
+
+/// Reads and writes the snapshot file format (docs/snapshot-format.md).
+///
+/// Layout: an 8-byte magic, the format version, the payload's length and
+/// CRC-32, then the payload: a sorted string table and the snapshot's
+/// records as varints referring to it. No timestamps or map orders reach the
+/// bytes, so equal snapshots are equal files.
+public enum SnapshotCodec {
+  /// The version this capdiff writes and the newest it reads.
+  public static let formatVersion: UInt32 = 1
+  static let magic: [UInt8] = Array("CAPMAP\u{0}\n".utf8)
+
+  public static func encode(_ snapshot: Snapshot) -> [UInt8] {
+    var strings = Set<String>()
+    func collect(_ text: String?) { if let text { strings.insert(text) } }
+    let m = snapshot.metadata
+    [m.workload, m.toolVersion, m.symbolSource, m.symbolFile].forEach(collect)
+    for run in snapshot.runs {
+      for input in run.inputs {
+        [input.file, input.format.rawValue, input.compression.rawValue].forEach(collect)
+        (input.problems + [input.cutLine].compactMap { $0 }).forEach { collect($0.message) }
+      }
+    }
+    for subject in snapshot.subjects { [subject.function, subject.file, subject.module].forEach(collect) }
+    for site in snapshot.sites { [site.name, site.file, site.slab].forEach(collect) }
+    let table = strings.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+    var index: [String: Int] = [:]
+    for (i, text) in table.enumerated() { index[text] = i }
+
+    var w = BinaryWriter()
+    w.varint(table.count)
+    for text in table { w.bytes(Array(text.utf8)) }
+    func string(_ text: String) { w.varint(index[text]!) }
+    func optional(_ text: String?) { w.varint(text.map { index[$0]! + 1 } ?? 0) }
+    string(m.workload)
+    string(m.toolVersion)
+    string(m.symbolSource)
+    string(m.symbolFile)
+    w.varint(m.hasFileInformation ? 1 : 0)
+
+    w.varint(snapshot.runs.count)
+    for run in snapshot.runs {
+      w.varint(run.inputs.count)
+      for input in run.inputs {
+        string(input.file)
+        string(input.format.rawValue)
+        string(input.compression.rawValue)
+        for count in [
+          input.lines, input.objects, input.accesses, input.skippedLines, input.freedObjects,
+          input.liveObjects,
+        ] {
+          w.varint(count)
+        }
+        let diagnostics = input.problems + [input.cutLine].compactMap { $0 }
+        w.varint(input.problems.count)
+        w.varint(input.cutLine == nil ? 0 : 1)
+        for diagnostic in diagnostics {
+          w.varint(diagnostic.line)
+          w.varint(diagnostic.column)
+          string(diagnostic.message)
+        }
+      }
+    }
+
+    w.varint(snapshot.subjects.count)
+    for subject in snapshot.subjects {
+      string(subject.function)
+      optional(subject.file)
+      optional(subject.module)
+    }
+    w.varint(snapshot.sites.count)
+    for site in snapshot.sites {
+      w.varint(UInt64(site.kind.rawValue))
+      string(site.name)
+      optional(site.file)
+      w.varint(site.allocType.map { UInt64($0.rawValue) + 1 } ?? 0)
+      optional(site.slab)
+    }
+    w.varint(snapshot.edges.count)
+    var previousSubject = 0
+    for edge in snapshot.edges {
+      // Edges are sorted by subject: store the step, mostly 0 or 1.
+      w.varint(edge.subject - previousSubject)
+      previousSubject = edge.subject
+      w.varint(edge.site)
+      w.varint(edge.reads)
+      w.varint(edge.writes)
+      w.varint(edge.objects)
+      w.varint(edge.runs)
+      w.varint(edge.line ?? 0)
+    }
+
+    var header = BinaryWriter()
+    header.bytes = magic
+    header.fixed32(formatVersion)
+    header.fixed64(UInt64(w.bytes.count))
+    header.fixed32(checksum(w.bytes[...]))
+    return header.bytes + w.bytes
+  }
+
+  /// Decodes `bytes`, checking magic, version, length and checksum before
+  /// trusting anything; `file` names the source in errors.
+  public static func decode(_ bytes: [UInt8], file: String) throws -> Snapshot {
+    guard bytes.count >= magic.count, Array(bytes[0..<magic.count]) == magic else {
+      throw SnapshotError(.notASnapshot, file: file, "is not a capdiff snapshot (no CAPMAP header)")
+    }
+    var r = BinaryReader(bytes, position: magic.count)
+    let damaged = SnapshotError(.damaged, file: file, "snapshot is damaged or truncated")
+    guard let version = try? r.fixed32() else { throw damaged }
+    guard version <= formatVersion else {
+      throw SnapshotError(
+        .newerFormat, file: file,
+        "snapshot format version \(version) is newer than this capdiff reads (version \(formatVersion)); upgrade capdiff to read it"
+      )
+    }
+    guard let length = try? r.fixed64(), let expected = try? r.fixed32(),
+      UInt64(bytes.count - r.position) == length
+    else {
+      throw SnapshotError(.damaged, file: file, "snapshot is truncated or has trailing bytes (length mismatch)")
+    }
+    guard checksum(bytes[r.position...]) == expected else {
+      throw SnapshotError(.damaged, file: file, "snapshot is damaged: its checksum does not match its contents")
+    }
+    do {
+      return try decodePayload(&r)
+    } catch {
+      throw damaged
+    }
+  }
+
+  private static func decodePayload(_ r: inout BinaryReader) throws -> Snapshot {
+    let count = try r.int(below: r.bytes.count)
+    var table: [String] = []
+    table.reserveCapacity(count)
+    for _ in 0..<count { table.append(String(decoding: try r.byteArray(), as: UTF8.self)) }
+    func string() throws -> String { table[try r.int(below: table.count)] }
+    func optional() throws -> String? {
+      let value = try r.int(below: table.count + 1)
+      return value == 0 ? nil : table[value - 1]
+    }
+    let metadata = SnapshotMetadata(
+      workload: try string(), toolVersion: try string(), symbolSource: try string(),
+      symbolFile: try string(), hasFileInformation: try r.varint() != 0)
+
+    var runs: [RunRecord] = []
+    for _ in 0..<(try r.int(below: r.bytes.count)) {
+      var inputs: [KmapFileReport] = []
+      for _ in 0..<(try r.int(below: r.bytes.count)) {
+        let file = try string()
+        guard let format = KmapFormat(rawValue: try string()),
+          let compression = Compression(rawValue: try string())
+        else { throw BinaryReader.Truncated() }
+        var report = KmapFileReport(file: file, format: format, compression: compression)
+        report.lines = try r.int()
+        report.objects = try r.int()
+        report.accesses = try r.int()
+        report.skippedLines = try r.int()
+        report.freedObjects = try r.int()
+        report.liveObjects = try r.int()
+        let problems = try r.int(below: r.bytes.count)
+        let cut = try r.int(below: 2)
+        for k in 0..<(problems + cut) {
+          let diagnostic = Diagnostic(
+            .warning, file: file, line: try r.int(), column: try r.int(), try string())
+          if k < problems { report.problems.append(diagnostic) } else { report.cutLine = diagnostic }
+        }
+        inputs.append(report)
+      }
+      runs.append(RunRecord(inputs: inputs))
+    }
+
+    var subjects: [Subject] = []
+    for _ in 0..<(try r.int(below: r.bytes.count)) {
+      subjects.append(Subject(function: try string(), file: try optional(), module: try optional()))
+    }
+    var sites: [ObjectSite] = []
+    for _ in 0..<(try r.int(below: r.bytes.count)) {
+      guard let kind = ObjectSite.Kind(rawValue: UInt8(try r.int(below: 3))) else {
+        throw BinaryReader.Truncated()
+      }
+      let name = try string()
+      let file = try optional()
+      let typeCode = try r.int(below: 256)
+      let type = typeCode == 0 ? nil : AllocType(rawValue: UInt8(typeCode - 1))
+      sites.append(ObjectSite(kind: kind, name: name, file: file, allocType: type, slab: try optional()))
+    }
+    let edgeCount = try r.int(below: r.bytes.count)
+    var edges: [Edge] = []
+    edges.reserveCapacity(edgeCount)
+    var subject = 0
+    for _ in 0..<edgeCount {
+      subject += try r.int(below: subjects.count - subject)
+      let site = try r.int(below: sites.count)
+      let reads = try r.varint()
+      let writes = try r.varint()
+      let objects = try r.varint()
+      let runsSeen = try r.int(below: runs.count + 1)
+      let line = try r.int(below: Int(Int32.max))
+      edges.append(
+        Edge(
+          subject: subject, site: site, reads: reads, writes: writes, objects: objects, runs: runsSeen,
+          line: line == 0 ? nil : line))
+    }
+    guard r.atEnd else { throw BinaryReader.Truncated() }
+    return Snapshot(metadata: metadata, runs: runs, subjects: subjects, sites: sites, edges: edges)
+  }
+
+  private static func checksum(_ bytes: ArraySlice<UInt8>) -> UInt32 {
+    bytes.withUnsafeBufferPointer { buffer in
+      UInt32(truncatingIfNeeded: crc32(0, buffer.baseAddress, uInt(buffer.count)))
+    }
+  }
+}

@@ -1,0 +1,85 @@
+/// Turns the source paths a build recorded in DWARF into paths relative to
+/// the kernel tree (`fs/ext4/inode.c`).
+///
+/// Builds record paths three ways: relative to the tree already; absolute
+/// under the source root (`/build/reproducible-path/linux-6.1.170/…`); or
+/// joined to an out-of-tree build directory (`debian/build/build_amd64_…/…`).
+public struct SourcePathReducer: Sendable {
+  /// Prefixes the user asked to strip, tried first.
+  public var stripPrefixes: [String]
+  /// The source root most compilation units share, if one was found.
+  public var detectedRoot: String?
+
+  /// Top-level directories of a kernel tree: what follows the source root.
+  static let topLevel: Set<Substring> = [
+    "arch", "block", "certs", "crypto", "drivers", "fs", "include", "init", "io_uring", "ipc",
+    "kernel", "lib", "mm", "net", "rust", "samples", "scripts", "security", "sound", "tools",
+    "usr", "virt",
+  ]
+
+  public init(stripPrefixes: [String], detectedRoot: String?) {
+    self.stripPrefixes = stripPrefixes.map { $0.hasSuffix("/") ? $0 : $0 + "/" }
+    self.detectedRoot = detectedRoot
+  }
+
+  /// The directory under which the most absolute `paths` continue with a
+  /// kernel top-level directory, e.g. `/build/reproducible-path/linux-6.1.170/`.
+  public static func detectRoot(_ paths: [String]) -> String? {
+    var votes: [String: Int] = [:]
+    for path in paths where path.hasPrefix("/") {
+      if let root = rootBeforeTopLevel(path) { votes[root, default: 0] += 1 }
+    }
+    return votes.max { ($0.value, $1.key) < ($1.value, $0.key) }?.key
+  }
+
+  /// The tree-relative form of `path`, a compilation unit's or a line table's.
+  public func reduce(_ path: String, compilationDirectory: String?) -> String {
+    var path = path
+    if !path.hasPrefix("/"), let directory = compilationDirectory, path.hasPrefix("../") {
+      path = directory + "/" + path
+    }
+    path = Self.normalize(path)
+    for prefix in stripPrefixes where path.hasPrefix(prefix) {
+      return String(path.dropFirst(prefix.count))
+    }
+    if let directory = compilationDirectory.map(Self.normalize), !directory.isEmpty,
+      path.hasPrefix(directory + "/")
+    {
+      let rest = String(path.dropFirst(directory.count + 1))
+      // An out-of-tree build directory holds generated files only; a path
+      // under it that continues into the tree names a tree file.
+      if let first = rest.split(separator: "/").first, Self.topLevel.contains(first) || !path.hasPrefix("/") {
+        return rest
+      }
+    }
+    if let root = detectedRoot, path.hasPrefix(root) {
+      return String(path.dropFirst(root.count))
+    }
+    return path
+  }
+
+  private static func rootBeforeTopLevel(_ path: String) -> String? {
+    let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+    // At least a directory and a file after the top-level directory.
+    guard parts.count >= 3 else { return nil }
+    for index in 1..<(parts.count - 2) where topLevel.contains(parts[index]) {
+      return parts[..<index].joined(separator: "/") + "/"
+    }
+    return nil
+  }
+
+  /// Removes `.` components and folds `dir/..`.
+  static func normalize(_ path: String) -> String {
+    let absolute = path.hasPrefix("/")
+    var parts: [Substring] = []
+    for part in path.split(separator: "/") {
+      if part == "." { continue }
+      if part == "..", let last = parts.last, last != ".." {
+        parts.removeLast()
+        continue
+      }
+      parts.append(part)
+    }
+    return (absolute ? "/" : "") + parts.joined(separator: "/")
+  }
+}

@@ -1,0 +1,108 @@
+import Input
+
+/// Reads `System.map` and `/proc/kallsyms`: `ADDRESS TYPE NAME` lines, with
+/// `\t[module]` after module symbols in kallsyms.
+enum SymbolMapParser {
+  /// nm's letters for code; data letters below. Everything else (absolute
+  /// `A`, `U`ndefined, `N`…) is ignored.
+  static let textTypes: Set<UInt8> = Set("TtWw".utf8)
+  static let dataTypes: Set<UInt8> = Set("DdBbRrGgSsVv".utf8)
+
+  static func parse(path: String) throws -> SymbolTable {
+    let reader = ChunkReader(file: try InputFile(path: path))
+    let name = reader.file.name
+    struct Entry {
+      var address: UInt64
+      var name: String
+      var module: String?
+      var isText: Bool
+      var rank: Int
+    }
+    var entries: [Entry] = []
+    var lineOffset = 0
+    var nonZero = false
+    var sawModule = false
+    var firstLine: String?
+    var lines = 0
+    while let chunk = try reader.next() {
+      let bytes = chunk.bytes.span
+      var lineNumber = lineOffset
+      var failure: InputError?
+      Lines.forEach(in: bytes) { start, end, _ in
+        lineNumber += 1
+        guard end > start else { return true }
+        let text = String(decoding: bytes.extracting(start..<end).withUnsafeBufferPointer { Array($0) }, as: UTF8.self)
+        if firstLine == nil { firstLine = text }
+        lines += 1
+        let parts = text.split(whereSeparator: { $0 == " " || $0 == "\t" })
+        guard parts.count >= 3, parts[1].utf8.count == 1,
+          let address = UInt64(parts[0].hasPrefix("0x") ? parts[0].dropFirst(2) : parts[0], radix: 16)
+        else {
+          failure = InputError(
+            .malformedLine, file: name, line: lineNumber, column: 1,
+            "expected a symbol line 'ADDRESS TYPE NAME' (System.map or /proc/kallsyms), found '\(text.prefix(60))'"
+          )
+          return false
+        }
+        let type = parts[1].utf8.first!
+        let isText = textTypes.contains(type)
+        guard isText || dataTypes.contains(type) else { return true }
+        var module: String? = nil
+        if parts.count >= 4, parts[3].hasPrefix("["), parts[3].hasSuffix("]") {
+          module = String(parts[3].dropFirst().dropLast())
+          sawModule = true
+        }
+        if address != 0 { nonZero = true }
+        // Global before weak before local, as the name a reader expects.
+        let rank = type < UInt8(ascii: "a") ? (type == UInt8(ascii: "W") || type == UInt8(ascii: "V") ? 1 : 0) : 2
+        entries.append(
+          Entry(address: address, name: String(parts[2]), module: module, isText: isText, rank: rank))
+        return true
+      }
+      if let failure { throw failure }
+      lineOffset = lineNumber
+    }
+    if lines <= 2, let firstLine, firstLine.contains("The real System.map is in") {
+      throw InputError(
+        .refusedInput, file: name,
+        "is Debian's placeholder System.map, which holds no symbols (\"\(firstLine)\"); install the matching linux-image-…-dbg package and give /usr/lib/debug/boot/System.map-VERSION or its vmlinux instead"
+      )
+    }
+    guard !entries.isEmpty else {
+      throw InputError(
+        .unsupportedFormat, file: name,
+        "holds no function or data symbols: expected System.map or /proc/kallsyms lines 'ADDRESS TYPE NAME'")
+    }
+    guard nonZero else {
+      throw InputError(
+        .refusedInput, file: name,
+        "shows every address as 0: kptr_restrict hid them from the user who copied it; read /proc/kallsyms as root with 'sysctl kernel.kptr_restrict=0', or give the kernel's System.map or vmlinux"
+      )
+    }
+    // A symbol ends where the next symbol of any kind starts.
+    let starts = entries.map(\.address).sorted()
+    func nextStart(after address: UInt64) -> UInt64 {
+      var low = 0
+      var high = starts.count
+      while low < high {
+        let mid = (low + high) >> 1
+        if starts[mid] <= address { low = mid + 1 } else { high = mid }
+      }
+      return low < starts.count ? starts[low] : address &+ 1
+    }
+    var functions: [RankedSymbol] = []
+    var data: [RankedSymbol] = []
+    for entry in entries {
+      let symbol = Symbol(
+        name: entry.name, start: entry.address, end: nextStart(after: entry.address), module: entry.module)
+      if entry.isText {
+        functions.append(RankedSymbol(symbol, rank: entry.rank))
+      } else {
+        data.append(RankedSymbol(symbol, rank: entry.rank))
+      }
+    }
+    let kind: SymbolSourceKind =
+      sawModule || path.contains("kallsyms") ? .kallsyms : .systemMap
+    return SymbolTable(kind: kind, functions: functions, data: data)
+  }
+}

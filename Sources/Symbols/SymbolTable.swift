@@ -1,0 +1,105 @@
+/// A symbol with the address range it covers.
+public struct Symbol: Sendable, Equatable {
+  public var name: String
+  public var start: UInt64
+  /// One past the last address; the next symbol's start where the source gives no size.
+  public var end: UInt64
+  /// The loadable module it belongs to (kallsyms' `[module]`), nil for the kernel image.
+  public var module: String?
+
+  public init(name: String, start: UInt64, end: UInt64, module: String? = nil) {
+    self.name = name
+    self.start = start
+    self.end = end
+    self.module = module
+  }
+}
+
+/// Where symbols came from, for messages and snapshot metadata.
+public enum SymbolSourceKind: String, Sendable, Codable {
+  case systemMap = "System.map"
+  case kallsyms
+  case vmlinux
+}
+
+/// Functions and data symbols sorted by address, for resolving the
+/// addresses a kmap holds. Immutable and shared by every parsing task.
+public struct SymbolTable: Sendable {
+  public let kind: SymbolSourceKind
+  public let functions: [Symbol]
+  public let data: [Symbol]
+  private let functionStarts: [UInt64]
+  private let dataStarts: [UInt64]
+
+  /// Builds the table; `functions` and `data` may come in any order and may
+  /// hold aliases (one address, several names): one name per address is kept.
+  public init(kind: SymbolSourceKind, functions: [RankedSymbol], data: [RankedSymbol]) {
+    self.kind = kind
+    self.functions = Self.sortedUnique(functions)
+    self.data = Self.sortedUnique(data)
+    functionStarts = self.functions.map(\.start)
+    dataStarts = self.data.map(\.start)
+  }
+
+  /// Index into `functions` of the function containing `address`.
+  @inline(__always)
+  public func function(containing address: UInt64) -> Int? {
+    Self.lookup(address, starts: functionStarts, symbols: functions)
+  }
+
+  /// Index into `data` of the data symbol containing `address`.
+  public func dataSymbol(containing address: UInt64) -> Int? {
+    Self.lookup(address, starts: dataStarts, symbols: data)
+  }
+
+  /// The address of a symbol named `name` (functions first), for layout checks.
+  public func address(of name: String) -> UInt64? {
+    functions.first { $0.name == name }?.start ?? data.first { $0.name == name }?.start
+  }
+
+  @inline(__always)
+  private static func lookup(_ address: UInt64, starts: [UInt64], symbols: [Symbol]) -> Int? {
+    var low = 0
+    var high = starts.count
+    while low < high {
+      let mid = (low + high) >> 1
+      if starts[mid] <= address { low = mid + 1 } else { high = mid }
+    }
+    guard low > 0 else { return nil }
+    let index = low - 1
+    return address < symbols[index].end ? index : nil
+  }
+
+  /// One symbol per address (the best ranked), sorted; a symbol without a
+  /// size ends where the next one starts.
+  private static func sortedUnique(_ symbols: [RankedSymbol]) -> [Symbol] {
+    let sorted = symbols.sorted {
+      ($0.symbol.start, $0.rank, $0.symbol.name) < ($1.symbol.start, $1.rank, $1.symbol.name)
+    }
+    var result: [Symbol] = []
+    result.reserveCapacity(sorted.count)
+    for ranked in sorted where result.last?.start != ranked.symbol.start {
+      result.append(ranked.symbol)
+    }
+    for i in result.indices {
+      let next = i + 1 < result.count ? result[i + 1].start : UInt64.max
+      if result[i].end <= result[i].start || result[i].end > next {
+        // No size known, or a size that runs into the next symbol: stop there.
+        result[i].end = next == UInt64.max ? result[i].start &+ 1 : next
+      }
+    }
+    return result
+  }
+}
+
+/// A symbol with a preference among aliases at its address: lower wins
+/// (global before weak before local).
+public struct RankedSymbol: Sendable {
+  public var symbol: Symbol
+  public var rank: Int
+
+  public init(_ symbol: Symbol, rank: Int) {
+    self.symbol = symbol
+    self.rank = rank
+  }
+}

@@ -1,0 +1,3 @@
+import CapdiffCommands
+
+await Capdiff.runAndExit()
