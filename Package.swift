@@ -57,7 +57,7 @@ let package = Package(
 
     // Tests.
     .target(
-      name: "CapdiffTestSupport", dependencies: ["Input"], path: "Tests/CapdiffTestSupport",
+      name: "CapdiffTestSupport", dependencies: [], path: "Tests/CapdiffTestSupport",
       swiftSettings: swiftSettings),
     .testTarget(
       name: "InputTests", dependencies: ["Input", "CapdiffTestSupport"],
@@ -69,7 +69,7 @@ let package = Package(
       name: "SymbolsTests", dependencies: ["Symbols", "CapdiffTestSupport"],
       swiftSettings: swiftSettings),
     .testTarget(
-      name: "SnapshotTests", dependencies: ["Snapshot", "Kmap", "Symbols", "CapdiffTestSupport"],
+      name: "SnapshotTests", dependencies: ["Snapshot", "Kmap", "Symbols", "Input", "CapdiffTestSupport"],
       swiftSettings: swiftSettings),
     .testTarget(
       name: "CapdiffEndToEndTests", dependencies: ["CapdiffTestSupport"],

@@ -6,6 +6,12 @@ public struct Chunk: Sendable {
   public var index: Int
   /// True for the last chunk: its last line may lack a newline (a cut copy).
   public var isLast: Bool
+
+  public init(bytes: [UInt8], index: Int, isLast: Bool) {
+    self.bytes = bytes
+    self.index = index
+    self.isLast = isLast
+  }
 }
 
 /// Reads an input in large chunks cut where `boundary` says a record may

@@ -1,4 +1,4 @@
-public import Input
+import Input
 
 /// Tells the kmap layouts apart by their first line.
 public enum KmapDetection {

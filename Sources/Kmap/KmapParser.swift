@@ -257,7 +257,7 @@ public struct KmapParser: Sendable {
     func bad(_ name: String, _ what: String) -> LineProblem {
       fieldProblem(
         bytes, first, end, line: line, kind: "an access line", expected: expected,
-        required: required, exact: true, field: name, what: what, at: fieldStart)
+        required: required, exact: true, field: name, what: what, at: fieldStart, lineStart: start)
     }
     guard let address = scanner.scanHex(bytes), scanner.skipComma(bytes) else {
       return bad("access_ip", "a hex address")
@@ -340,7 +340,8 @@ public struct KmapParser: Sendable {
 /// line has too few (or, for `exact` layouts, too many), else what the field holds.
 func fieldProblem(
   _ bytes: Span<UInt8>, _ start: Int, _ end: Int, line: Int, kind: String, expected: String,
-  required: Int, exact: Bool = false, field: String, what: String, at fieldStart: Int
+  required: Int, exact: Bool = false, field: String, what: String, at fieldStart: Int,
+  lineStart: Int? = nil
 ) -> LineProblem {
   let found = fieldCount(bytes, start, end)
   if found < required || (exact && found != required) {
@@ -351,7 +352,7 @@ func fieldProblem(
   var probe = FieldScanner(start: fieldStart, end: end)
   _ = probe.skipField(bytes)
   return LineProblem(
-    line: line, column: fieldStart - start + 1,
+    line: line, column: fieldStart - (lineStart ?? start) + 1,
     message: "\(field): expected \(what), found \(excerpt(bytes, fieldStart, probe.position))")
 }
 

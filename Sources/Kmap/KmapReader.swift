@@ -33,10 +33,10 @@ public enum KmapReader {
   ///   - format: forces a layout; nil detects it from the first line.
   ///   - lenient: skip malformed lines instead of failing on the first.
   public static func read<Sink: KmapSink & Sendable>(
-    path: String, format: KmapFormat?, lenient: Bool, workers: Int,
+    path: String, format: KmapFormat?, lenient: Bool, workers: Int, chunkSize: Int = 8 << 20,
     makeSink: @escaping @Sendable () -> Sink
   ) async throws -> (sinks: [Sink], report: KmapFileReport) {
-    let feed = try ChunkFeed(path: path)
+    let feed = try ChunkFeed(path: path, chunkSize: chunkSize)
     let first = try await feed.peek()
     let name = feed.name
     guard let first else {
@@ -99,11 +99,11 @@ private actor ChunkFeed {
   private var pending: Chunk?
   private var stopAfter = Int.max
 
-  init(path: String) throws {
+  init(path: String, chunkSize: Int) throws {
     let file = try InputFile(path: path)
     name = file.name
     compression = file.compression
-    reader = ChunkReader(file: file, boundary: KmapDetection.objectBoundary)
+    reader = ChunkReader(file: file, chunkSize: chunkSize, boundary: KmapDetection.objectBoundary)
   }
 
   /// The first chunk, left in place for `next()`.

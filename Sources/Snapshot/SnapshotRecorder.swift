@@ -25,8 +25,14 @@ public struct RecordOptions: Sendable {
   public var lenient: Bool
   /// Parallel parsing tasks per file.
   public var workers: Int
+  /// Bytes per parsing chunk.
+  public var chunkSize: Int
 
-  public init(workload: String, toolVersion: String, format: KmapFormat?, lenient: Bool, workers: Int) {
+  public init(
+    workload: String, toolVersion: String, format: KmapFormat?, lenient: Bool, workers: Int,
+    chunkSize: Int = 8 << 20
+  ) {
+    self.chunkSize = chunkSize
     self.workload = workload
     self.toolVersion = toolVersion
     self.format = format
@@ -58,7 +64,8 @@ public enum SnapshotRecorder {
     switch run {
     case .kmap(let path):
       let (sinks, report) = try await KmapReader.read(
-        path: path, format: options.format, lenient: options.lenient, workers: options.workers
+        path: path, format: options.format, lenient: options.lenient, workers: options.workers,
+        chunkSize: options.chunkSize
       ) { RunAggregator(symbols: symbols) }
       guard report.format == .current || report.format == .legacy else {
         throw InputError(
@@ -69,12 +76,14 @@ public enum SnapshotRecorder {
       return (merged(sinks), [report])
     case .split(let allocationsPath, let accessesPath):
       let (allocationSinks, allocationReport) = try await KmapReader.read(
-        path: allocationsPath, format: .allocations, lenient: options.lenient, workers: options.workers
+        path: allocationsPath, format: .allocations, lenient: options.lenient, workers: options.workers,
+        chunkSize: options.chunkSize
       ) { RunAggregator(symbols: symbols, recordsSitesByIndex: true) }
       let allocations = merged(allocationSinks)
       let sites = allocations.recordedSites
       let (accessSinks, accessReport) = try await KmapReader.read(
-        path: accessesPath, format: .accesses, lenient: options.lenient, workers: options.workers
+        path: accessesPath, format: .accesses, lenient: options.lenient, workers: options.workers,
+        chunkSize: options.chunkSize
       ) { RunAggregator(symbols: symbols, sitesByIndex: sites) }
       var aggregate = merged(accessSinks)
       aggregate.slabNames.merge(allocations.slabNames) { first, _ in first }

@@ -1,0 +1,134 @@
+import CapdiffTestSupport
+import Foundation
+import Testing
+
+let capdiff = "\(packageRoot)/.build/debug/capdiff"
+
+let map = """
+  ffffffff81000000 T _text
+  ffffffff810a1000 T commit_creds
+  ffffffff810a1400 T prepare_creds
+  ffffffff81480000 T sk_alloc
+  ffffffff81480c00 T tcp_sendmsg
+  ffffffff81a00000 T _etext
+
+  """
+
+let kmapText = """
+  ffffffff810a1410,1,ffff888003a4c000,176,101,0,0,KMEM_CACHE,systemd,cred_jar,
+    ffffffff810a1010,2,5,1
+    ffffffff81480c10,0,3,1
+  ffffffff81480010,733,ffff888005c20000,2048,103,0,0,KMEM_CACHE,sshd: root,[priv],TCP,
+    ffffffff81480c10,3,8,733
+
+  """
+
+func json(_ text: String) throws -> [String: Any] {
+  try #require(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+}
+
+@Suite struct RecordShowTests {
+  @Test func recordsFromStandardInputAndShowsJSON() throws {
+    let directory = try TemporaryDirectory()
+    let symbols = try directory.write("System.map", map)
+    let out = "\(directory.path)/ltp.capmap"
+    let record = try run(
+      capdiff, ["record", "--symbols", symbols, "--workload", "ltp", "--out", out, "-"], input: Array(kmapText.utf8))
+    #expect(record.status == 0, "\(record.standardError)")
+    #expect(record.standardError == "recorded \(out): 1 run, 3 edges, 2 subjects, 2 object sites\n")
+    let show = try run(capdiff, ["show", "--format", "json", out])
+    #expect(show.status == 0)
+    let summary = try json(show.standardOutput)
+    let totals = try #require(summary["totals"] as? [String: Any])
+    #expect(totals["edges"] as? Int == 3)
+    #expect(totals["reads"] as? Int == 16)
+    #expect(totals["writes"] as? Int == 5)
+    #expect(summary["workload"] as? String == "ltp")
+    #expect(summary["hasFileInformation"] as? Bool == false)
+    let inputs = try #require(summary["inputs"] as? [[String: Any]])
+    #expect(inputs.first?["file"] as? String == "<stdin>")
+    #expect(inputs.first?["objects"] as? Int == 2)
+    let top = try #require(summary["topSubjects"] as? [[String: Any]])
+    #expect(top.first?["function"] as? String == "tcp_sendmsg")
+    #expect(top.first?["reads"] as? Int == 11)
+    // The text form names the missing file information.
+    let text = try run(capdiff, ["show", out])
+    #expect(text.standardOutput.contains("(no source files: System.map carries names only; record with a vmlinux for files and lines)"))
+  }
+
+  @Test func malformedKmapFailsWithLocationAndLeavesNoOutput() throws {
+    let directory = try TemporaryDirectory()
+    let symbols = try directory.write("System.map", map)
+    let bad = try directory.write("bad.kmap", kmapText + "  ffffffff81480c10,3,eight,733\n")
+    let result = try run(capdiff, ["record", "--symbols", symbols, "--workload", "ltp", "--out", "\(directory.path)/x.capmap", bad])
+    #expect(result.status == 1)
+    #expect(result.standardError == "\(bad):6:22: error: reads: expected a decimal count, found 'eight'\n")
+    #expect(!directory.exists("x.capmap"))
+    #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() == ["System.map", "bad.kmap"])
+    let lenient = try run(
+      capdiff, ["record", "--lenient", "--symbols", symbols, "--workload", "ltp", "--out", "\(directory.path)/x.capmap", bad])
+    #expect(lenient.status == 0)
+    #expect(lenient.standardError.contains("\(bad):6:22: warning: reads: expected a decimal count, found 'eight' (skipped)"))
+    #expect(lenient.standardError.contains("\(bad): skipped 1 malformed line"))
+  }
+
+  @Test func notAKmapAndUsageErrors() throws {
+    let directory = try TemporaryDirectory()
+    let symbols = try directory.write("System.map", map)
+    let csv = try directory.write("people.csv", "name,age\nbob,3\n")
+    let result = try run(capdiff, ["record", "--symbols", symbols, "--workload", "w", "--out", "\(directory.path)/o", csv])
+    #expect(result.status == 1)
+    #expect(
+      result.standardError
+        == "\(csv):1:1: error: is not a Memorizer kmap: the first line is 'name,age' with 2 fields; expected an object line of 11 fields (current format) or 8 (legacy 4.10 format), or an allocations/accesses header\n"
+    )
+    let usage = try run(capdiff, ["record", "--symbols", symbols, "--out", "\(directory.path)/o", csv])
+    #expect(usage.status == 2)
+    #expect(usage.standardError.contains("Missing expected argument '--workload <workload>'"))
+    let damaged = try directory.write("damaged.capmap", "CAPMAP\u{0}\nxx")
+    let show = try run(capdiff, ["show", damaged])
+    #expect(show.status == 1)
+    #expect(show.standardError == "\(damaged): error: snapshot is damaged or truncated\n")
+  }
+
+  @Test func splitDirectoryAndVmlinuxWithDWARF() throws {
+    let directory = try TemporaryDirectory()
+    let elf = try KernelELF(
+      in: directory,
+      sources: [
+        "kernel/cred.c": "int cred_jar_slot;\nint commit_creds(int x) {\n  return x + 1;\n}\n",
+        "net/core/sock.c": "long sk_alloc(long n) {\n  return n * 2;\n}\nvoid start_kernel(void) { sk_alloc(1); }\n",
+      ])
+    let commit = try elf.address(of: "commit_creds")
+    let alloc = try elf.address(of: "sk_alloc")
+    let hex = { (value: UInt64) in String(value, radix: 16) }
+    try directory.write(
+      "split/allocations",
+      "alloc_ip,pid,ptr,size,alloc_serial,free_serial,free_ip,type,slab,new_type\n\(hex(alloc + 4)),5,ffff888005c20000,2048,7,0,0,KMEM_CACHE,sshd,TCP,\n")
+    try directory.write("split/accesses", "alloc_index,access_ip,pid,writes,reads\n7,\(hex(commit)),5,1,2\n")
+    let out = "\(directory.path)/s.capmap"
+    let record = try run(capdiff, ["record", "--symbols", elf.path, "--workload", "boot", "--out", out, "\(directory.path)/split"])
+    #expect(record.status == 0, "\(record.standardError)")
+    let summary = try json(try run(capdiff, ["show", "--format", "json", out]).standardOutput)
+    #expect(summary["hasFileInformation"] as? Bool == true)
+    let subjects = try #require(summary["topSubjects"] as? [[String: Any]])
+    #expect(subjects.first?["function"] as? String == "commit_creds")
+    #expect(subjects.first?["file"] as? String == "kernel/cred.c")
+    let sites = try #require(summary["topSites"] as? [[String: Any]])
+    #expect(sites.first?["site"] as? String == "sk_alloc [KMEM_CACHE, TCP]")
+    #expect(sites.first?["file"] as? String == "net/core/sock.c")
+  }
+
+  @Test func recordingIsDeterministic() throws {
+    let directory = try TemporaryDirectory()
+    let symbols = try directory.write("System.map", map)
+    let kmap = try directory.write("k", kmapText)
+    for name in ["a", "b"] {
+      let result = try run(capdiff, ["record", "--symbols", symbols, "--workload", "w", "--out", "\(directory.path)/\(name)", kmap])
+      #expect(result.status == 0)
+    }
+    let a = try Data(contentsOf: URL(fileURLWithPath: "\(directory.path)/a"))
+    let b = try Data(contentsOf: URL(fileURLWithPath: "\(directory.path)/b"))
+    #expect(a == b)
+  }
+}

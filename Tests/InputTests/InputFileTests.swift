@@ -1,0 +1,72 @@
+import CapdiffTestSupport
+import Testing
+
+@testable import Input
+
+@Suite struct InputFileTests {
+  let text = (0..<20000).map { "line \($0),with,fields" }.joined(separator: "\n") + "\n"
+
+  func readAll(_ path: String, chunkSize: Int = 4096) throws -> (String, Int, Compression) {
+    let file = try InputFile(path: path)
+    let reader = ChunkReader(file: file, chunkSize: chunkSize)
+    var all: [UInt8] = []
+    var chunks = 0
+    while let chunk = try reader.next() {
+      #expect(chunk.index == chunks)
+      if !chunk.isLast { #expect(chunk.bytes.last == UInt8(ascii: "\n")) }
+      all += chunk.bytes
+      chunks += 1
+    }
+    return (String(decoding: all, as: UTF8.self), chunks, file.compression)
+  }
+
+  @Test(arguments: ["none", "gzip", "zstd"])
+  func readsPlainAndCompressed(_ tool: String) throws {
+    let directory = try TemporaryDirectory()
+    let bytes = Array(text.utf8)
+    let path = try directory.write("input", tool == "none" ? bytes : try compress(bytes, with: tool))
+    let (read, chunks, compression) = try readAll(path)
+    #expect(read == text)
+    #expect(chunks > 10)
+    #expect(compression.rawValue == tool)
+  }
+
+  @Test func readsConcatenatedGzipMembers() throws {
+    let directory = try TemporaryDirectory()
+    let first = try compress(Array("a\nb\n".utf8), with: "gzip")
+    let second = try compress(Array("c\n".utf8), with: "gzip")
+    let (read, _, _) = try readAll(try directory.write("two.gz", first + second))
+    #expect(read == "a\nb\nc\n")
+  }
+
+  @Test func truncatedCompressedStreamIsAnError() throws {
+    let directory = try TemporaryDirectory()
+    let whole = try compress(Array(text.utf8), with: "gzip")
+    let path = try directory.write("cut.gz", Array(whole.prefix(whole.count / 2)))
+    #expect(
+      throws: InputError(.io, file: path, "compressed stream ends early: the file is truncated or damaged")
+    ) {
+      _ = try readAll(path)
+    }
+  }
+
+  @Test func missingFileAndDirectory() throws {
+    let directory = try TemporaryDirectory()
+    #expect(throws: InputError(.io, file: "\(directory.path)/nope", "cannot open: No such file or directory")) {
+      _ = try InputFile(path: "\(directory.path)/nope")
+    }
+    #expect(throws: InputError(.io, file: directory.path, "is a directory, expected a file")) {
+      _ = try InputFile(path: directory.path)
+    }
+  }
+
+  @Test func linesStripCarriageReturnsAndFlagTheUnterminatedTail() {
+    let bytes = Array("a\r\nbb\n\nccc".utf8)
+    var lines: [String] = []
+    Lines.forEach(in: bytes.span) { start, end, terminated in
+      lines.append(String(decoding: bytes[start..<end], as: UTF8.self) + (terminated ? "" : "<cut>"))
+      return true
+    }
+    #expect(lines == ["a", "bb", "", "ccc<cut>"])
+  }
+}

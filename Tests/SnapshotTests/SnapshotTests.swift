@@ -1,0 +1,201 @@
+import CapdiffTestSupport
+import Input
+import Kmap
+import Symbols
+import Testing
+
+@testable import Snapshot
+
+let systemMap = """
+  ffffffff81000000 T _text
+  ffffffff810a1000 T commit_creds
+  ffffffff810a1400 T prepare_creds
+  ffffffff81320000 T ext4_file_write_iter
+  ffffffff81320800 T ext4_alloc_inode
+  ffffffff81480000 T sk_alloc
+  ffffffff81480c00 T tcp_sendmsg
+  ffffffff81a00000 T _etext
+  ffffffff82000000 D init_task
+  ffffffff82100000 B _end
+
+  """
+
+let kmap = """
+  ffffffff810a1410,1,ffff888003a4c000,176,101,0,0,KMEM_CACHE,systemd,cred_jar,
+    ffffffff810a1010,2,5,1
+    ffffffff810a1020,1,1,1
+    ffffffff81480c10,0,3,1
+  ffffffff810a1410,1,ffff888003a4d000,176,102,0,0,KMEM_CACHE,systemd,cred_jar,
+    ffffffff810a1010,1,0,1
+  ffffffff81480010,733,ffff888005c20000,2048,103,0,0,KMEM_CACHE,sshd: root,[priv],TCP,
+    ffffffff81480c10,3,8,733
+    ffffffff81320010,1,0,733
+  6,0,ffffffff82000100,8,105,0,0,GLOBAL,swapper/0,no-slab,
+    ffffffff810a1010,1,1,0
+  3,1,ffffc90000a3ff00,4096,106,0,0,STACK_PAGE,systemd,no-slab,
+    ffffffff81320010,4,4,1
+  feedbeef,0,ffff888000100000,512,107,0,deadbeef,GEN_HEAP,swapper/0,no-slab,
+    ffffffff81320010,0,1,0
+  1a,0,ffff888000200000,0,108,0,0,NONE,swapper/0,no-slab,
+    from:ffffffffc0001000,0,1
+
+  """
+
+struct Fixture {
+  let directory: TemporaryDirectory
+  let symbols: LoadedSymbols
+
+  init() throws {
+    directory = try TemporaryDirectory()
+    symbols = try LoadedSymbols(path: try directory.write("System.map", systemMap))
+  }
+
+  func record(_ runs: [RunInput], workers: Int = 2, lenient: Bool = false) async throws -> Snapshot {
+    try await SnapshotRecorder.record(
+      runs: runs, symbols: symbols,
+      options: RecordOptions(
+        workload: "ltp", toolVersion: "0.1.0", format: nil, lenient: lenient, workers: workers,
+        chunkSize: 64 << 10))
+  }
+}
+
+/// Edges as readable rows: subject -> site: reads/writes/objects/runs.
+func rows(_ snapshot: Snapshot) -> [String] {
+  snapshot.edges.map { edge in
+    "\(snapshot.subjects[edge.subject].function) -> \(snapshot.sites[edge.site].label): r\(edge.reads) w\(edge.writes) o\(edge.objects) runs\(edge.runs)"
+  }
+}
+
+@Suite struct RecordTests {
+  @Test func aggregatesBySubjectFunctionAndObjectSite() async throws {
+    let fixture = try Fixture()
+    let path = try fixture.directory.write("kmap", kmap)
+    let snapshot = try await fixture.record([.kmap(path)])
+    #expect(
+      rows(snapshot) == [
+        "commit_creds -> prepare_creds [KMEM_CACHE, cred_jar]: r6 w4 o2 runs1",
+        "commit_creds -> init_task [global]: r1 w1 o1 runs1",
+        "ext4_file_write_iter -> sk_alloc [KMEM_CACHE, TCP]: r0 w1 o1 runs1",
+        "ext4_file_write_iter -> [preallocated]: r1 w0 o1 runs1",
+        "ext4_file_write_iter -> [stack]: r4 w4 o1 runs1",
+        "tcp_sendmsg -> prepare_creds [KMEM_CACHE, cred_jar]: r3 w0 o1 runs1",
+        "tcp_sendmsg -> sk_alloc [KMEM_CACHE, TCP]: r8 w3 o1 runs1",
+        "unknown+0xffffffffc0001000 -> [untracked NONE]: r1 w0 o1 runs1",
+      ])
+    #expect(snapshot.runs.count == 1)
+    #expect(snapshot.runs[0].inputs[0].objects == 7)
+    #expect(snapshot.runs[0].inputs[0].accesses == 10)
+    let summary = SnapshotSummary(snapshot)
+    #expect(summary.unresolved.subjects == 1)
+    #expect(summary.totals.reads == 24)
+    #expect(summary.totals.writes == 13)
+  }
+
+  @Test func runsMergeAndCountWhereEachEdgeWasSeen() async throws {
+    let fixture = try Fixture()
+    let first = try fixture.directory.write("run1", kmap)
+    let second = try fixture.directory.write(
+      "run2.gz",
+      try compress(
+        Array("ffffffff81480010,1,ffff888005c20000,2048,1,0,0,KMEM_CACHE,sshd,TCP,\n  ffffffff81480c10,1,1,1\n".utf8),
+        with: "gzip"))
+    let snapshot = try await fixture.record([.kmap(first), .kmap(second)])
+    #expect(rows(snapshot).contains("tcp_sendmsg -> sk_alloc [KMEM_CACHE, TCP]: r9 w4 o2 runs2"))
+    #expect(rows(snapshot).contains("commit_creds -> init_task [global]: r1 w1 o1 runs1"))
+  }
+
+  @Test func splitKmapGivesTheSameSnapshotAsOneFile() async throws {
+    let fixture = try Fixture()
+    let single = try await fixture.record([.kmap(try fixture.directory.write("kmap", kmap))])
+    // The same objects as allocations + accesses, joined on the allocation index.
+    var allocations = "alloc_ip,pid,ptr,size,alloc_serial,free_serial,free_ip,type,slab,new_type\n"
+    var accesses = "alloc_index,access_ip,pid,writes,reads\n"
+    var index = ""
+    for line in kmap.split(separator: "\n") {
+      if line.hasPrefix("  ") {
+        var fields = line.trimmingPrefix("  ").split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        if fields[0].hasPrefix("from:") {
+          fields[0].removeFirst(5)
+          fields.append("0")
+          fields = [fields[0], fields[1], fields[2], fields[3]]
+          accesses += "\(index),\(fields[0]),0,\(fields[1]),\(fields[2])\n"
+        } else {
+          accesses += "\(index),\(fields[0]),\(fields[3]),\(fields[1]),\(fields[2])\n"
+        }
+      } else {
+        allocations += line + "\n"
+        index = String(line.split(separator: ",")[4])
+      }
+    }
+    let split = try await fixture.record([
+      .split(
+        allocations: try fixture.directory.write("allocations", allocations),
+        accesses: try fixture.directory.write("accesses", accesses))
+    ])
+    #expect(rows(split) == rows(single))
+  }
+
+  @Test func sameInputsGiveByteIdenticalSnapshotsWhateverTheWorkers() async throws {
+    let fixture = try Fixture()
+    // Large enough to be cut into several chunks.
+    let big = String(repeating: kmap, count: 2_000)
+    let path = try fixture.directory.write("kmap", big)
+    let one = SnapshotCodec.encode(try await fixture.record([.kmap(path)], workers: 1))
+    let two = SnapshotCodec.encode(try await fixture.record([.kmap(path)], workers: 2))
+    #expect(one == two)
+    let decoded = try SnapshotCodec.decode(one, file: "s")
+    #expect(rows(decoded).first == "commit_creds -> prepare_creds [KMEM_CACHE, cred_jar]: r12000 w8000 o4000 runs1")
+  }
+
+  @Test func strictModeReportsTheFirstMalformedLineAcrossChunks() async throws {
+    let fixture = try Fixture()
+    let lines = kmap.split(separator: "\n").count
+    let big = String(repeating: kmap, count: 2_000) + "ffffffff810a1410,oops,ffff888003a4c000,176,101,0,0,KMEM_CACHE,systemd,cred_jar,\n" + String(repeating: kmap, count: 10)
+    let path = try fixture.directory.write("kmap", big)
+    await #expect(
+      throws: InputError(
+        .malformedLine, file: path, line: lines * 2_000 + 1, column: 18,
+        "field 2 (pid): expected a decimal pid, found 'oops'")
+    ) {
+      _ = try await fixture.record([.kmap(path)])
+    }
+  }
+}
+
+@Suite struct CodecTests {
+  func sample() async throws -> [UInt8] {
+    let fixture = try Fixture()
+    return SnapshotCodec.encode(try await fixture.record([.kmap(try fixture.directory.write("kmap", kmap))]))
+  }
+
+  @Test func roundTrips() async throws {
+    let bytes = try await sample()
+    let snapshot = try SnapshotCodec.decode(bytes, file: "s")
+    #expect(SnapshotCodec.encode(snapshot) == bytes)
+    #expect(snapshot.metadata == SnapshotMetadata(workload: "ltp", toolVersion: "0.1.0", symbolSource: "System.map", symbolFile: snapshot.metadata.symbolFile, hasFileInformation: false))
+  }
+
+  @Test func refusesDamageTruncationAndNewerVersions() async throws {
+    let bytes = try await sample()
+    var flipped = bytes
+    flipped[flipped.count - 3] ^= 0x40
+    #expect(throws: SnapshotError(.damaged, file: "s", "snapshot is damaged: its checksum does not match its contents")) {
+      _ = try SnapshotCodec.decode(flipped, file: "s")
+    }
+    #expect(throws: SnapshotError(.damaged, file: "s", "snapshot is truncated or has trailing bytes (length mismatch)")) {
+      _ = try SnapshotCodec.decode(Array(bytes.dropLast(5)), file: "s")
+    }
+    var newer = bytes
+    newer[8] = 2
+    #expect(
+      throws: SnapshotError(
+        .newerFormat, file: "s",
+        "snapshot format version 2 is newer than this capdiff reads (version 1); upgrade capdiff to read it")
+    ) {
+      _ = try SnapshotCodec.decode(newer, file: "s")
+    }
+    #expect(throws: SnapshotError(.notASnapshot, file: "s", "is not a capdiff snapshot (no CAPMAP header)")) {
+      _ = try SnapshotCodec.decode(Array("hello".utf8), file: "s")
+    }
+  }
+}

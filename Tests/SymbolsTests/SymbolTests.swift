@@ -1,0 +1,145 @@
+import CapdiffTestSupport
+import Input
+import Testing
+
+@testable import Symbols
+
+@Suite struct SymbolMapTests {
+  @Test func systemMapFunctionsEndAtTheNextSymbol() throws {
+    let directory = try TemporaryDirectory()
+    let path = try directory.write(
+      "System.map",
+      """
+      ffffffff81000000 T _text
+      ffffffff81000000 T startup_64
+      ffffffff81000100 t helper
+      ffffffff81000100 T helper_alias
+      ffffffff81000200 A absolute_ignored
+      ffffffff81000300 T _etext
+      ffffffff82000000 D init_task
+      ffffffff82000400 b counter
+
+      """)
+    let symbols = try LoadedSymbols(path: path)
+    let table = symbols.table
+    #expect(table.kind == .systemMap)
+    #expect(!symbols.hasFileInformation)
+    #expect(table.functions.map(\.name) == ["_text", "helper_alias", "_etext"])
+    #expect(table.function(containing: 0xffff_ffff_8100_0150).map { table.functions[$0].name } == "helper_alias")
+    #expect(table.functions[1].end == 0xffff_ffff_8100_0300)
+    #expect(table.function(containing: 0xffff_ffff_8000_0000) == nil)
+    #expect(table.dataSymbol(containing: 0xffff_ffff_8200_0010).map { table.data[$0].name } == "init_task")
+    #expect(table.data[0].end == 0xffff_ffff_8200_0400)
+  }
+
+  @Test func kallsymsCarriesModules() throws {
+    let directory = try TemporaryDirectory()
+    let path = try directory.write(
+      "syms",
+      "ffffffff81000000 T _text\nffffffffc0a01000 t ext4_foo\t[ext4]\nffffffffc0a02000 t ext4_bar\t[ext4]\n")
+    let table = try LoadedSymbols(path: path).table
+    #expect(table.kind == .kallsyms)
+    #expect(table.functions[1] == Symbol(name: "ext4_foo", start: 0xffff_ffff_c0a0_1000, end: 0xffff_ffff_c0a0_2000, module: "ext4"))
+  }
+
+  @Test func refusesZeroedKallsyms() throws {
+    let directory = try TemporaryDirectory()
+    let path = try directory.write("kallsyms", "0000000000000000 T _text\n0000000000000000 t foo\n")
+    #expect(
+      throws: InputError(
+        .refusedInput, file: path,
+        "shows every address as 0: kptr_restrict hid them from the user who copied it; read /proc/kallsyms as root with 'sysctl kernel.kptr_restrict=0', or give the kernel's System.map or vmlinux"
+      )
+    ) { _ = try LoadedSymbols(path: path) }
+  }
+
+  @Test func refusesDebianPlaceholderSystemMap() throws {
+    let directory = try TemporaryDirectory()
+    let line = "ffffffffffffffff B The real System.map is in the linux-image-<version>-dbg package"
+    let path = try directory.write("System.map-6.1.0-47-amd64", line + "\n")
+    #expect(
+      throws: InputError(
+        .refusedInput, file: path,
+        "is Debian's placeholder System.map, which holds no symbols (\"\(line)\"); install the matching linux-image-…-dbg package and give /usr/lib/debug/boot/System.map-VERSION or its vmlinux instead"
+      )
+    ) { _ = try LoadedSymbols(path: path) }
+  }
+
+  @Test func malformedLineNamesFileAndLine() throws {
+    let directory = try TemporaryDirectory()
+    let path = try directory.write("System.map", "ffffffff81000000 T _text\nnot a symbol line at all\n")
+    #expect(
+      throws: InputError(
+        .malformedLine, file: path, line: 2, column: 1,
+        "expected a symbol line 'ADDRESS TYPE NAME' (System.map or /proc/kallsyms), found 'not a symbol line at all'")
+    ) { _ = try LoadedSymbols(path: path) }
+  }
+}
+
+@Suite struct SourcePathTests {
+  @Test func reducesTheThreeShapesOfBuildPaths() {
+    let root = SourcePathReducer.detectRoot([
+      "/build/reproducible-path/linux-6.1.170/arch/x86/kernel/head_64.S",
+      "/build/reproducible-path/linux-6.1.170/arch/x86/entry/entry_64.S",
+      "fs/ext4/inode.c",
+    ])
+    #expect(root == "/build/reproducible-path/linux-6.1.170/")
+    let reducer = SourcePathReducer(stripPrefixes: ["/opt/vendor/tree"], detectedRoot: root)
+    let buildDirectory = "debian/build/build_amd64_none_cloud-amd64"
+    #expect(
+      reducer.reduce("/build/reproducible-path/linux-6.1.170/arch/x86/kernel/head_64.S", compilationDirectory: "/build/reproducible-path/linux-6.1.170/\(buildDirectory)")
+        == "arch/x86/kernel/head_64.S")
+    #expect(reducer.reduce("arch/x86/kernel/head64.c", compilationDirectory: buildDirectory) == "arch/x86/kernel/head64.c")
+    #expect(reducer.reduce("\(buildDirectory)/arch/x86/kernel/head64.c", compilationDirectory: buildDirectory) == "arch/x86/kernel/head64.c")
+    #expect(reducer.reduce("./fs/ext4/../ext4/inode.c", compilationDirectory: nil) == "fs/ext4/inode.c")
+    #expect(reducer.reduce("/opt/vendor/tree/net/core/sock.c", compilationDirectory: "/opt/vendor/tree") == "net/core/sock.c")
+  }
+}
+
+@Suite struct VmlinuxTests {
+  static let sources = [
+    "fs/ext4/inode.c": """
+      int ext4_counter;
+      int ext4_write_inode(int x) {
+        ext4_counter += x;
+        return ext4_counter;
+      }
+      """,
+    "net/core/sock.c": """
+      static long sock_state[4];
+      long sk_alloc(long size) {
+        sock_state[0] = size;
+        return sock_state[0] * 2;
+      }
+      void start_kernel(void) { sk_alloc(1); }
+      """,
+  ]
+
+  @Test(arguments: [false, true])
+  func functionsFilesAndLinesFromDWARF(absolutePaths: Bool) throws {
+    let directory = try TemporaryDirectory()
+    let elf = try KernelELF(in: directory, sources: Self.sources, absolutePaths: absolutePaths)
+    let symbols = try LoadedSymbols(path: elf.path)
+    #expect(symbols.table.kind == .vmlinux)
+    #expect(symbols.hasFileInformation)
+    let write = try elf.address(of: "ext4_write_inode")
+    let alloc = try elf.address(of: "sk_alloc")
+    #expect(write >= 0xffff_ffff_8100_0000)
+    let table = symbols.table
+    #expect(table.function(containing: write + 4).map { table.functions[$0].name } == "ext4_write_inode")
+    #expect(table.function(containing: alloc).map { table.functions[$0].name } == "sk_alloc")
+    let debug = try #require(symbols.debugInfo)
+    #expect(debug.sourceFile(at: write + 4) == "fs/ext4/inode.c")
+    #expect(debug.sourceFile(at: alloc) == "net/core/sock.c")
+    // The function's first instruction belongs to its opening line.
+    #expect(debug.line(at: write) == 2)
+    #expect(debug.line(at: alloc) == 2)
+    let counter = try elf.address(of: "ext4_counter")
+    #expect(table.dataSymbol(containing: counter).map { table.data[$0].name } == "ext4_counter")
+    let state = try elf.address(of: "sock_state")
+    #expect(table.dataSymbol(containing: state + 16).map { table.data[$0].name } == "sock_state")
+    if absolutePaths {
+      #expect(debug.detectedRoot == elf.sourceRoot + "/")
+    }
+  }
+}
