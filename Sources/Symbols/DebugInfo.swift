@@ -14,6 +14,10 @@ public final class DebugInfo {
   private let reducer: SourcePathReducer
   /// Per compilation unit (by DIE offset): its tree-relative path.
   private var unitPaths: [UInt64: String] = [:]
+  /// Every unit's address ranges, sorted, built on the first address that
+  /// `.debug_aranges` does not cover (some units' aranges omit sections such
+  /// as `.noinstr.text`).
+  private var unitRanges: [(low: UInt64, high: UInt64, unit: Dwarf_Off)]?
 
   /// Opens the DWARF of `path`; nil when the file has none.
   public init?(path: String, stripPrefixes: [String]) throws {
@@ -43,15 +47,44 @@ public final class DebugInfo {
   /// The tree-relative path of the compilation unit holding `address`.
   public func sourceFile(at address: UInt64) -> String? {
     var unit = Dwarf_Die()
-    guard dwarf_addrdie(dwarf, address, &unit) != nil else { return nil }
+    guard findUnit(address, &unit) else { return nil }
     return unitPath(&unit)
+  }
+
+  private func findUnit(_ address: UInt64, _ unit: inout Dwarf_Die) -> Bool {
+    if dwarf_addrdie(dwarf, address, &unit) != nil { return true }
+    let ranges = unitRanges ?? Self.allUnitRanges(dwarf)
+    unitRanges = ranges
+    var low = 0
+    var high = ranges.count
+    while low < high {
+      let mid = (low + high) >> 1
+      if ranges[mid].low <= address { low = mid + 1 } else { high = mid }
+    }
+    guard low > 0, address < ranges[low - 1].high else { return false }
+    return dwarf_offdie(dwarf, ranges[low - 1].unit, &unit) != nil
+  }
+
+  private static func allUnitRanges(_ dwarf: OpaquePointer) -> [(low: UInt64, high: UInt64, unit: Dwarf_Off)] {
+    var ranges: [(low: UInt64, high: UInt64, unit: Dwarf_Off)] = []
+    forEachUnit(dwarf) { die, offset in
+      var base: Dwarf_Addr = 0
+      var start: Dwarf_Addr = 0
+      var end: Dwarf_Addr = 0
+      var next = dwarf_ranges(&die, 0, &base, &start, &end)
+      while next > 0 {
+        if end > start { ranges.append((start, end, offset)) }
+        next = dwarf_ranges(&die, next, &base, &start, &end)
+      }
+    }
+    return ranges.sorted { $0.low < $1.low }
   }
 
   /// The line of `address` in its compilation unit's own file; nil when the
   /// line table puts it in another file (code inlined from a header).
   public func line(at address: UInt64) -> Int? {
     var unit = Dwarf_Die()
-    guard dwarf_addrdie(dwarf, address, &unit) != nil,
+    guard findUnit(address, &unit),
       let line = dwarf_getsrc_die(&unit, address)
     else { return nil }
     var number: Int32 = 0
@@ -82,18 +115,22 @@ public final class DebugInfo {
   /// The names of every compilation unit, for finding the source root.
   private static func unitNames(_ dwarf: OpaquePointer) -> [String] {
     var names: [String] = []
+    forEachUnit(dwarf) { die, _ in
+      if let cName = dwarf_diename(&die) { names.append(String(cString: cName)) }
+    }
+    return names
+  }
+
+  /// Calls `body` with each compilation unit's DIE and its offset.
+  private static func forEachUnit(_ dwarf: OpaquePointer, _ body: (inout Dwarf_Die, Dwarf_Off) -> Void) {
     var offset: Dwarf_Off = 0
     var next: Dwarf_Off = 0
     var headerSize: Int = 0
     while dwarf_nextcu(dwarf, offset, &next, &headerSize, nil, nil, nil) == 0 {
       var die = Dwarf_Die()
-      if dwarf_offdie(dwarf, offset + Dwarf_Off(headerSize), &die) != nil,
-        let cName = dwarf_diename(&die)
-      {
-        names.append(String(cString: cName))
-      }
+      let dieOffset = offset + Dwarf_Off(headerSize)
+      if dwarf_offdie(dwarf, dieOffset, &die) != nil { body(&die, dieOffset) }
       offset = next
     }
-    return names
   }
 }
