@@ -38,6 +38,8 @@ let package = Package(
     .target(
       name: "Symbols", dependencies: ["Input", "CDW"], swiftSettings: swiftSettings),
     .target(
+      name: "Git", dependencies: ["CGit2"], swiftSettings: swiftSettings),
+    .target(
       name: "Snapshot", dependencies: ["Input", "Kmap", "Symbols", "CZstd", "CZlib"],
       swiftSettings: swiftSettings),
     .target(
@@ -70,6 +72,9 @@ let package = Package(
       swiftSettings: swiftSettings),
     .testTarget(
       name: "SnapshotTests", dependencies: ["Snapshot", "Kmap", "Symbols", "Input", "CapdiffTestSupport"],
+      swiftSettings: swiftSettings),
+    .testTarget(
+      name: "GitTests", dependencies: ["Git", "CapdiffTestSupport"],
       swiftSettings: swiftSettings),
     .testTarget(
       name: "CapdiffEndToEndTests", dependencies: ["CapdiffTestSupport"],
