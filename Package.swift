@@ -19,7 +19,8 @@ let package = Package(
     .executable(name: "capdiff", targets: ["capdiff"])
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
   ],
   targets: [
     // C libraries, each behind a thin shim.
@@ -40,12 +41,17 @@ let package = Package(
     .target(
       name: "Git", dependencies: ["CGit2"], swiftSettings: swiftSettings),
     .target(
+      name: "Components", dependencies: ["Input", "Git"], swiftSettings: swiftSettings),
+    .target(
+      name: "Policy", dependencies: ["Components", .product(name: "Yams", package: "Yams")],
+      swiftSettings: swiftSettings),
+    .target(
       name: "Snapshot", dependencies: ["Input", "Kmap", "Symbols", "CZstd", "CZlib"],
       swiftSettings: swiftSettings),
     .target(
       name: "CapdiffCommands",
       dependencies: [
-        "Input", "Kmap", "Symbols", "Snapshot",
+        "Input", "Kmap", "Symbols", "Snapshot", "Git", "Components", "Policy",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: swiftSettings),
@@ -72,6 +78,12 @@ let package = Package(
       swiftSettings: swiftSettings),
     .testTarget(
       name: "SnapshotTests", dependencies: ["Snapshot", "Kmap", "Symbols", "Input", "CapdiffTestSupport"],
+      swiftSettings: swiftSettings),
+    .testTarget(
+      name: "ComponentsTests", dependencies: ["Components", "Input", "CapdiffTestSupport"],
+      swiftSettings: swiftSettings),
+    .testTarget(
+      name: "PolicyTests", dependencies: ["Policy", "Components"],
       swiftSettings: swiftSettings),
     .testTarget(
       name: "GitTests", dependencies: ["Git", "CapdiffTestSupport"],

@@ -2,7 +2,9 @@ public import ArgumentParser
 #if canImport(Glibc)
   import Glibc
 #endif
+import Git
 import Input
+import Policy
 import Snapshot
 
 /// The `capdiff` command: CAPMAP snapshots of kernel privilege, and their drift.
@@ -16,7 +18,7 @@ public struct Capdiff: AsyncParsableCommand {
       Exit status: 0 nothing to report, 1 tool error (bad input, I/O), 2 usage error.
       """,
     version: version,
-    subcommands: [Record.self, Show.self, Demo.self]
+    subcommands: [Record.self, Show.self, ComponentsCommand.self, Demo.self]
   )
 
   public init() {}
@@ -36,6 +38,12 @@ public struct Capdiff: AsyncParsableCommand {
       Terminal.error(error.description)
       Glibc.exit(1)
     } catch let error as SnapshotError {
+      Terminal.error(error.description)
+      Glibc.exit(1)
+    } catch let error as GitError {
+      Terminal.error(error.description)
+      Glibc.exit(1)
+    } catch let error as PolicyError {
       Terminal.error(error.description)
       Glibc.exit(1)
     } catch let error as ExitCode {

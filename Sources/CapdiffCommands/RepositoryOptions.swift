@@ -1,0 +1,35 @@
+import ArgumentParser
+import Components
+import Git
+
+/// `--scheme` as typed on the command line.
+struct SchemeArgument: ExpressibleByArgument {
+  let scheme: ComponentScheme
+
+  init?(argument: String) {
+    guard let scheme = ComponentScheme(argument) else { return nil }
+    self.scheme = scheme
+  }
+
+  static var defaultCompletionKind: CompletionKind { .list(["maintainers", "dirs:1", "dirs:2", "dirs:3"]) }
+}
+
+/// `--repo` and `--rev`: which kernel tree, at which commit.
+struct RepositoryOptions: ParsableArguments {
+  @Option(help: "The kernel git repository (bare, non-bare or shallow).")
+  var repo: String = "."
+
+  @Option(help: "The commit: a tag, branch, HEAD~3 or (abbreviated) commit id.")
+  var rev: String = "HEAD"
+
+  func open() throws -> Repository { try Repository(opening: repo) }
+}
+
+/// `--scheme`: how files group into components.
+struct SchemeOptions: ParsableArguments {
+  @Option(help: "Component scheme: maintainers (the MAINTAINERS subsystem at the commit) or dirs:N (directory prefix of depth N).")
+  var scheme: SchemeArgument?
+
+  /// The command line's scheme, else the policy's, else MAINTAINERS.
+  func resolved(policy: ComponentScheme?) -> ComponentScheme { scheme?.scheme ?? policy ?? .maintainers }
+}

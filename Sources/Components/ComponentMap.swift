@@ -1,0 +1,85 @@
+/// A policy rule that names the component of matching paths or functions,
+/// before (and instead of) the scheme.
+public struct ComponentRule: Sendable, Equatable {
+  public enum Subject: Sendable, Equatable {
+    case path(Glob)
+    case function(Glob)
+  }
+
+  public var subject: Subject
+  public var component: String
+
+  public init(_ subject: Subject, component: String) {
+    self.subject = subject
+    self.component = component
+  }
+}
+
+/// Why a path belongs to its component.
+public struct Attribution: Sendable, Equatable, Encodable {
+  public var path: String
+  public var component: String
+  /// Other subsystems get_maintainer.pl lists, in its order.
+  public var secondary: [String]
+  /// What matched: `F: fs/ext4/`, `N: tegra`, `dirs:2`, `rule path: drivers/**`.
+  public var pattern: String?
+  /// Line of the MAINTAINERS section or policy rule, when there is one.
+  public var line: Int?
+
+  public init(path: String, component: String, secondary: [String] = [], pattern: String?, line: Int? = nil) {
+    self.path = path
+    self.component = component
+    self.secondary = secondary
+    self.pattern = pattern
+    self.line = line
+  }
+}
+
+/// Attributes source paths (and functions) to components with one scheme,
+/// the policy's rules first.
+public struct ComponentMap: Sendable {
+  public let scheme: ComponentScheme
+  private let maintainers: Maintainers?
+  private let rules: [ComponentRule]
+  public let sharedAllocators: Set<String>
+
+  /// `maintainers` is required for the `.maintainers` scheme.
+  public init(
+    scheme: ComponentScheme, maintainers: Maintainers?, rules: [ComponentRule] = [],
+    sharedAllocators: [String] = SharedAllocators.defaults
+  ) {
+    self.scheme = scheme
+    self.maintainers = maintainers
+    self.rules = rules
+    self.sharedAllocators = Set(sharedAllocators)
+  }
+
+  /// The component of the source file `path`, and why.
+  public func attribute(path: String, function: String? = nil) -> Attribution {
+    for rule in rules {
+      switch rule.subject {
+      case .path(let glob) where glob.matches(path):
+        return Attribution(path: path, component: rule.component, pattern: "rule path: \(glob)")
+      case .function(let glob) where function.map(glob.matches) == true:
+        return Attribution(path: path, component: rule.component, pattern: "rule function: \(glob)")
+      default: continue
+      }
+    }
+    switch scheme {
+    case .directories(let depth):
+      let parts = path.split(separator: "/").dropLast()
+      guard !parts.isEmpty else {
+        return Attribution(path: path, component: "(top level)", pattern: "dirs:\(depth)")
+      }
+      return Attribution(path: path, component: parts.prefix(depth).joined(separator: "/"), pattern: "dirs:\(depth)")
+    case .maintainers:
+      let matches = maintainers?.subsystems(of: path) ?? []
+      guard let first = matches.first else {
+        return Attribution(path: path, component: PseudoComponent.unknown, pattern: nil)
+      }
+      return Attribution(
+        path: path, component: first.subsystem, secondary: matches.dropFirst().map(\.subsystem),
+        pattern: first.pattern, line: first.line)
+    }
+  }
+}
