@@ -49,9 +49,11 @@ let package = Package(
       name: "Snapshot", dependencies: ["Input", "Kmap", "Symbols", "CZstd", "CZlib"],
       swiftSettings: swiftSettings),
     .target(
+      name: "Graph", dependencies: ["Snapshot", "Components"], swiftSettings: swiftSettings),
+    .target(
       name: "CapdiffCommands",
       dependencies: [
-        "Input", "Kmap", "Symbols", "Snapshot", "Git", "Components", "Policy",
+        "Input", "Kmap", "Symbols", "Snapshot", "Git", "Components", "Policy", "Graph",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: swiftSettings),
@@ -86,10 +88,13 @@ let package = Package(
       name: "PolicyTests", dependencies: ["Policy", "Components"],
       swiftSettings: swiftSettings),
     .testTarget(
+      name: "GraphTests", dependencies: ["Graph", "Snapshot", "Components", "Kmap"],
+      swiftSettings: swiftSettings),
+    .testTarget(
       name: "GitTests", dependencies: ["Git", "CapdiffTestSupport"],
       swiftSettings: swiftSettings),
     .testTarget(
-      name: "CapdiffEndToEndTests", dependencies: ["CapdiffTestSupport"],
+      name: "CapdiffEndToEndTests", dependencies: ["CapdiffTestSupport", "Git"],
       swiftSettings: swiftSettings),
   ]
 )

@@ -1,5 +1,9 @@
 import ArgumentParser
+import Components
 import Foundation
+import Git
+import Graph
+import Policy
 import Snapshot
 
 /// How `show` prints.
@@ -14,9 +18,16 @@ extension Capdiff {
     static let configuration = CommandConfiguration(
       abstract: "Summarise a snapshot: totals, busiest subjects and object sites, pseudo-sites, unresolved addresses.",
       discussion: """
-        Example:
+        With --repo (or --scheme), also the component privilege graph: each \
+        subject component, the component owning the objects it touched, the rights, \
+        and how many functions and object sites stand behind it; cross-component \
+        edges first.
+
+        Examples:
           capdiff show ltp.capmap
           capdiff show --format json ltp.capmap | jq .totals
+          capdiff show ltp.capmap --repo ~/src/linux --rev v6.12
+          capdiff show ltp.capmap --scheme dirs:2
         """)
 
     @Argument(help: "A snapshot file written by 'capdiff record'.")
@@ -28,21 +39,103 @@ extension Capdiff {
     @Option(help: "How many subjects and object sites to list.")
     var top: Int = 10
 
+    @Option(help: "Kernel repository, for the component view (MAINTAINERS at --rev).")
+    var repo: String?
+
+    @Option(help: "The commit whose tree and MAINTAINERS attribute components.")
+    var rev: String = "HEAD"
+
+    @Option(help: "Component scheme: maintainers or dirs:N (dirs:N needs no repository).")
+    var scheme: SchemeArgument?
+
+    @Option(help: "Policy file (capdiff.yml) with component rules and shared allocators.")
+    var policy: String?
+
     func validate() throws {
       guard top >= 0 else { throw ValidationError("--top must not be negative.") }
     }
 
     func run() throws {
-      let summary = SnapshotSummary(try SnapshotFile.read(snapshot), top: top)
+      let loaded = try SnapshotFile.read(snapshot)
+      let summary = SnapshotSummary(loaded, top: top)
+      let graph = try componentGraph(loaded)
       switch format {
       case .json:
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        Terminal.output(String(decoding: try encoder.encode(summary), as: UTF8.self))
+        let output = ShowJSON(summary: summary, componentGraph: graph)
+        Terminal.output(String(decoding: try encoder.encode(output), as: UTF8.self))
       case .text:
-        Terminal.output(SummaryText.render(summary, path: snapshot))
+        var text = SummaryText.render(summary, path: snapshot)
+        if let graph { text += "\n" + GraphText.render(graph) }
+        Terminal.output(text)
       }
     }
+
+    private func componentGraph(_ snapshot: Snapshot) throws -> ComponentGraphJSON? {
+      guard repo != nil || scheme != nil || policy != nil else { return nil }
+      let settings = try policy.map(PolicyLoader.load) ?? Policy()
+      let chosen = scheme?.scheme ?? settings.scheme ?? .maintainers
+      var tree: KernelTree?
+      var commit: String?
+      if chosen.needsRepository || repo != nil {
+        let repository = try Repository(opening: repo ?? ".")
+        let oid = try repository.resolve(rev)
+        commit = try repository.describe(oid)
+        tree = try KernelTree.load(from: repository, at: oid, requireMaintainers: chosen.needsRepository)
+        tree?.problems.forEach(Terminal.diagnostic)
+      }
+      let map = ComponentMap(
+        scheme: chosen, maintainers: tree?.maintainers, rules: settings.componentRules,
+        sharedAllocators: settings.sharedAllocators)
+      let graph = PrivilegeGraph(snapshot, map: map, tree: tree?.paths)
+      return ComponentGraphJSON(scheme: chosen.description, commit: commit, edges: graph.edges)
+    }
+  }
+}
+
+/// The component view `show` adds to its JSON.
+struct ComponentGraphJSON: Encodable {
+  var scheme: String
+  /// `describe` of the commit whose tree attributed the components.
+  var commit: String?
+  var edges: [PrivilegeGraph.Edge]
+}
+
+/// `show --format json`: the summary's fields, plus `componentGraph` when asked for.
+struct ShowJSON: Encodable {
+  var summary: SnapshotSummary
+  var componentGraph: ComponentGraphJSON?
+
+  enum Keys: String, CodingKey { case componentGraph }
+
+  func encode(to encoder: any Encoder) throws {
+    try summary.encode(to: encoder)
+    if let componentGraph {
+      var container = encoder.container(keyedBy: Keys.self)
+      try container.encode(componentGraph, forKey: .componentGraph)
+    }
+  }
+}
+
+/// The component privilege graph as a table.
+enum GraphText {
+  static func render(_ graph: ComponentGraphJSON) -> String {
+    let at = graph.commit.map { " at \($0)" } ?? ""
+    var out = "Component privilege graph (\(graph.scheme)\(at)); cross-component edges first\n"
+    let header = ["SUBJECT COMPONENT", "OWNER COMPONENT", "RIGHTS", "READS", "WRITES", "FUNCTIONS", "SITES"]
+    var rows = [header]
+    for edge in graph.edges {
+      rows.append([
+        edge.subject, edge.owner + (edge.isCrossComponent ? "" : "  (same)"), edge.access, "\(edge.reads)",
+        "\(edge.writes)", "\(edge.functions)", "\(edge.sites)",
+      ])
+    }
+    let widths = header.indices.map { column in min(48, rows.map { $0[column].count }.max() ?? 0) }
+    for row in rows {
+      out += "  " + row.indices.map { row[$0].padded(widths[$0]) }.joined(separator: "  ") + "\n"
+    }
+    return out
   }
 }
 
