@@ -18,7 +18,8 @@ test: deps
 	$(SWIFT) test --skip-build
 
 bench: deps
-	$(SWIFT) build -c release --product capdiff --product capdiff-bench
+	$(SWIFT) build -c release --product capdiff
+	$(SWIFT) build -c release --product capdiff-bench
 	bash Benchmarks/run.sh
 
 clean:

@@ -62,7 +62,7 @@ let package = Package(
 
     // Benchmark tools: the kmap generator and the ingest/symbolization drivers.
     .executableTarget(
-      name: "capdiff-bench", dependencies: ["Input", "Kmap", "Symbols", "Snapshot"],
+      name: "capdiff-bench", dependencies: ["Input", "Kmap", "Symbols", "Snapshot", "Components"],
       path: "Benchmarks/Sources/capdiff-bench", swiftSettings: swiftSettings),
 
     // Tests.

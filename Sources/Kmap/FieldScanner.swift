@@ -33,8 +33,7 @@ struct FieldScanner: ~Copyable {
     let start = position
     var value: UInt64 = 0
     while position < end {
-      let digit = hexDigitValue[Int(bytes[position])]
-      guard digit != 0xFF else { break }
+      guard let digit = hexDigit(bytes[position]) else { break }
       value = value &<< 4 | UInt64(digit)
       position += 1
     }
@@ -87,14 +86,14 @@ struct FieldScanner: ~Copyable {
   }
 }
 
-/// Value of each byte as a hex digit, 0xFF for any other byte.
-let hexDigitValue: [UInt8] = (0..<256).map { byte in
-  switch UInt8(byte) {
-  case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt8(byte) - UInt8(ascii: "0")
-  case UInt8(ascii: "a")...UInt8(ascii: "f"): UInt8(byte) - UInt8(ascii: "a") + 10
-  case UInt8(ascii: "A")...UInt8(ascii: "F"): UInt8(byte) - UInt8(ascii: "A") + 10
-  default: 0xFF
-  }
+/// The value of a hex digit; arithmetic rather than a table, so the hot loop
+/// touches no global.
+@inline(__always)
+func hexDigit(_ byte: UInt8) -> UInt8? {
+  let decimal = byte &- UInt8(ascii: "0")
+  if decimal < 10 { return decimal }
+  let letter = (byte | 0x20) &- UInt8(ascii: "a")
+  return letter < 6 ? letter + 10 : nil
 }
 
 extension AllocType {

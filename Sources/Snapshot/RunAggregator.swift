@@ -25,16 +25,19 @@ enum PseudoKind: UInt64 {
   case untracked = 2
 }
 
-struct EdgeKey: Hashable, Sendable {
-  var subject: SymbolRef
-  var site: SiteKey
-}
-
 struct EdgeStats: Sendable {
   var reads: UInt64 = 0
   var writes: UInt64 = 0
   var objects: UInt64 = 0
   var lowestAddress: UInt64 = .max
+
+  @inline(__always)
+  mutating func add(reads: UInt64, writes: UInt64, newObject: Bool, address: UInt64) {
+    self.reads &+= reads
+    self.writes &+= writes
+    if newObject { objects &+= 1 }
+    if address < lowestAddress { lowestAddress = address }
+  }
 
   mutating func merge(_ other: EdgeStats) {
     reads &+= other.reads
@@ -46,7 +49,13 @@ struct EdgeStats: Sendable {
 
 /// Aggregates one worker's share of a kmap by (subject, object site) while
 /// parsing: memory grows with distinct edges, never with the file.
+///
+/// Subjects are 32-bit ids: a function's index in the symbol table, or, with
+/// the top bit set, an index into `unknownAddresses`. Sites are indexes into
+/// `sites`. Edges live in an `EdgeTable` keyed by the two packed together.
 struct RunAggregator: KmapSink, Sendable {
+  static let unknownBit: UInt32 = 1 << 31
+
   let symbols: SymbolTable
   /// For split `accesses` files: each allocation index's site, from the
   /// `allocations` file read first.
@@ -54,19 +63,23 @@ struct RunAggregator: KmapSink, Sendable {
   /// When reading a split `allocations` file: record sites by index only.
   let recordsSitesByIndex: Bool
 
-  var edges: [EdgeKey: EdgeStats] = [:]
+  private(set) var edges = EdgeTable()
+  private(set) var sites: [SiteKey] = []
+  private var siteIDs: [SiteKey: UInt32] = [:]
+  private(set) var unknownAddresses: [UInt64] = []
+  private var unknownIDs: [UInt64: UInt32] = [:]
   var slabNames: [UInt64: String] = [:]
   var recordedSites: [UInt64: SiteKey] = [:]
   /// Accesses whose object index the allocations file did not list.
   var orphanAccesses = 0
 
-  private var currentSite: SiteKey?
+  private var currentSite: UInt32?
   private var currentObjectIndex: UInt64 = .max
   /// Subjects that already counted the current object.
-  private var subjectsOfObject: [SymbolRef] = []
-  /// A small direct-mapped cache of address → function, per worker.
-  private var cacheKeys = [UInt64](repeating: .max, count: 4096)
-  private var cacheValues = [SymbolRef](repeating: SymbolRef(value: 0, resolved: false), count: 4096)
+  private var subjectsOfObject: [UInt32] = []
+  /// A small direct-mapped cache of address → subject id, per worker.
+  private var cacheKeys = [UInt64](repeating: .max, count: 8192)
+  private var cacheValues = [UInt32](repeating: 0, count: 8192)
 
   init(symbols: SymbolTable, sitesByIndex: [UInt64: SiteKey]? = nil, recordsSitesByIndex: Bool = false) {
     self.symbols = symbols
@@ -79,13 +92,13 @@ struct RunAggregator: KmapSink, Sendable {
     if recordsSitesByIndex {
       recordedSites[object.allocIndex] = site
     } else {
-      currentSite = site
+      currentSite = siteID(site)
       subjectsOfObject.removeAll(keepingCapacity: true)
     }
   }
 
   mutating func access(_ access: KmapAccess) {
-    let site: SiteKey
+    let site: UInt32
     if let index = access.objectIndex {
       guard let known = sitesByIndex?[index] else {
         orphanAccesses += 1
@@ -94,30 +107,57 @@ struct RunAggregator: KmapSink, Sendable {
       if index != currentObjectIndex {
         currentObjectIndex = index
         subjectsOfObject.removeAll(keepingCapacity: true)
+        currentSite = siteID(known)
       }
-      site = known
+      site = currentSite!
     } else {
       guard let current = currentSite else { return }
       site = current
     }
-    let subject = function(at: access.address)
+    let subject = subjectID(at: access.address)
     let firstTouch = !subjectsOfObject.contains(subject)
     if firstTouch { subjectsOfObject.append(subject) }
-    let key = EdgeKey(subject: subject, site: site)
-    edges[key, default: EdgeStats()].add(
-      reads: access.reads, writes: access.writes, newObject: firstTouch, address: access.address)
+    edges.add(
+      edgeKey(subject: subject, site: site), reads: access.reads, writes: access.writes, newObject: firstTouch,
+      address: access.address)
+  }
+
+  /// What a subject id stands for.
+  func subjectRef(_ id: UInt32) -> SymbolRef {
+    id & Self.unknownBit == 0
+      ? SymbolRef(value: UInt64(id), resolved: true)
+      : SymbolRef(value: unknownAddresses[Int(id & ~Self.unknownBit)], resolved: false)
   }
 
   @inline(__always)
-  private mutating func function(at address: UInt64) -> SymbolRef {
-    let slot = Int(truncatingIfNeeded: (address ^ (address >> 12)) & 4095)
+  private mutating func subjectID(at address: UInt64) -> UInt32 {
+    let slot = Int(truncatingIfNeeded: (address ^ (address >> 13)) & 8191)
     if cacheKeys[slot] == address { return cacheValues[slot] }
-    let ref =
-      symbols.function(containing: address).map { SymbolRef(value: UInt64($0), resolved: true) }
-      ?? SymbolRef(value: address, resolved: false)
+    let id: UInt32
+    if let index = symbols.function(containing: address) {
+      id = UInt32(index)
+    } else {
+      id = unknownID(address)
+    }
     cacheKeys[slot] = address
-    cacheValues[slot] = ref
-    return ref
+    cacheValues[slot] = id
+    return id
+  }
+
+  private mutating func unknownID(_ address: UInt64) -> UInt32 {
+    if let known = unknownIDs[address] { return known }
+    let id = UInt32(unknownAddresses.count) | Self.unknownBit
+    unknownAddresses.append(address)
+    unknownIDs[address] = id
+    return id
+  }
+
+  private mutating func siteID(_ site: SiteKey) -> UInt32 {
+    if let known = siteIDs[site] { return known }
+    let id = UInt32(sites.count)
+    sites.append(site)
+    siteIDs[site] = id
+    return id
   }
 
   private mutating func siteKey(for object: KmapObject, slab: Span<UInt8>) -> SiteKey {
@@ -135,7 +175,9 @@ struct RunAggregator: KmapSink, Sendable {
       return SiteKey(kind: .global, allocType: typeCode, ref: ref, slab: 0)
     }
     if object.hasNoAllocationSite || type?.isUntracked == true { return pseudo(.untracked, typeCode) }
-    let allocator = function(at: object.allocIP)
+    let allocator =
+      symbols.function(containing: object.allocIP).map { SymbolRef(value: UInt64($0), resolved: true) }
+      ?? SymbolRef(value: object.allocIP, resolved: false)
     return SiteKey(kind: .heap, allocType: typeCode, ref: allocator, slab: intern(slab))
   }
 
@@ -148,23 +190,5 @@ struct RunAggregator: KmapSink, Sendable {
       slabNames[hash] = slab.withUnsafeBufferPointer { String(decoding: $0, as: UTF8.self) }
     }
     return hash
-  }
-
-  /// Folds another worker's tables into this one.
-  mutating func merge(_ other: RunAggregator) {
-    for (key, stats) in other.edges { edges[key, default: EdgeStats()].merge(stats) }
-    slabNames.merge(other.slabNames) { first, _ in first }
-    recordedSites.merge(other.recordedSites) { first, _ in first }
-    orphanAccesses += other.orphanAccesses
-  }
-}
-
-extension EdgeStats {
-  @inline(__always)
-  mutating func add(reads: UInt64, writes: UInt64, newObject: Bool, address: UInt64) {
-    self.reads &+= reads
-    self.writes &+= writes
-    if newObject { objects &+= 1 }
-    if address < lowestAddress { lowestAddress = address }
   }
 }

@@ -48,8 +48,8 @@ public enum SnapshotRecorder {
   ) async throws -> Snapshot {
     var builder = SnapshotBuilder(symbols: symbols)
     for run in runs {
-      let (aggregate, reports) = try await read(run, symbols: symbols.table, options: options)
-      builder.add(aggregate, run: RunRecord(inputs: reports))
+      let (workers, reports) = try await read(run, symbols: symbols.table, options: options)
+      builder.add(workers, run: RunRecord(inputs: reports))
     }
     let metadata = SnapshotMetadata(
       workload: options.workload, toolVersion: options.toolVersion,
@@ -58,8 +58,9 @@ public enum SnapshotRecorder {
     return builder.build(metadata: metadata)
   }
 
+  /// Reads one run; returns each worker's aggregate (merged by the builder).
   private static func read(_ run: RunInput, symbols: SymbolTable, options: RecordOptions) async throws
-    -> (RunAggregator, [KmapFileReport])
+    -> ([RunAggregator], [KmapFileReport])
   {
     switch run {
     case .kmap(let path):
@@ -73,94 +74,130 @@ public enum SnapshotRecorder {
           "is the \(report.format.rawValue) half of a split kmap; give the directory holding both 'allocations' and 'accesses', or both files one after the other"
         )
       }
-      return (merged(sinks), [report])
+      return (sinks, [report])
     case .split(let allocationsPath, let accessesPath):
       let (allocationSinks, allocationReport) = try await KmapReader.read(
         path: allocationsPath, format: .allocations, lenient: options.lenient, workers: options.workers,
         chunkSize: options.chunkSize
       ) { RunAggregator(symbols: symbols, recordsSitesByIndex: true) }
-      let allocations = merged(allocationSinks)
-      let sites = allocations.recordedSites
+      var sites: [UInt64: SiteKey] = [:]
+      var slabNames: [UInt64: String] = [:]
+      for sink in allocationSinks {
+        sites.merge(sink.recordedSites) { first, _ in first }
+        slabNames.merge(sink.slabNames) { first, _ in first }
+      }
       let (accessSinks, accessReport) = try await KmapReader.read(
         path: accessesPath, format: .accesses, lenient: options.lenient, workers: options.workers,
         chunkSize: options.chunkSize
-      ) { RunAggregator(symbols: symbols, sitesByIndex: sites) }
-      var aggregate = merged(accessSinks)
-      aggregate.slabNames.merge(allocations.slabNames) { first, _ in first }
+      ) { [sites] in RunAggregator(symbols: symbols, sitesByIndex: sites) }
+      var workers = accessSinks
+      workers[0].slabNames.merge(slabNames) { first, _ in first }
       var report = accessReport
-      if aggregate.orphanAccesses > 0 {
-        report.skippedLines += aggregate.orphanAccesses
+      let orphans = workers.reduce(0) { $0 + $1.orphanAccesses }
+      if orphans > 0 {
+        report.skippedLines += orphans
         report.problems.append(
           Diagnostic(
             .warning, file: report.file,
-            "\(aggregate.orphanAccesses) access line\(aggregate.orphanAccesses == 1 ? "" : "s") name an allocation index that \(allocationReport.file) does not list (skipped)"
+            "\(orphans) access line\(orphans == 1 ? "" : "s") name an allocation index that \(allocationReport.file) does not list (skipped)"
           ))
       }
-      return (aggregate, [allocationReport, report])
+      return (workers, [allocationReport, report])
     }
-  }
-
-  private static func merged(_ sinks: [RunAggregator]) -> RunAggregator {
-    var sinks = sinks
-    var first = sinks.removeFirst()
-    for sink in sinks { first.merge(sink) }
-    return first
   }
 }
 
 /// Names the aggregated keys and merges runs into one sorted snapshot.
+///
+/// Naming happens once per distinct subject and site, never per edge.
 struct SnapshotBuilder {
   let symbols: LoadedSymbols
   private var runs: [RunRecord] = []
   private var subjectIndex: [Subject: Int] = [:]
   private var siteIndex: [ObjectSite: Int] = [:]
-  private var edges: [EdgeIdentity: MergedEdge] = [:]
+  /// Global subject index by function index, -1 until named.
+  private var functionSubjects: [Int]
   private var functionFiles: [Int: String?] = [:]
+  /// Every worker's edges, keyed by (global subject, global site), with
+  /// the run they came from; merged by sorting in `build`.
+  private var pending: [(key: UInt64, run: Int32, stats: EdgeStats)] = []
 
-  private struct EdgeIdentity: Hashable {
-    var subject: Int
-    var site: Int
+  init(symbols: LoadedSymbols) {
+    self.symbols = symbols
+    functionSubjects = [Int](repeating: -1, count: symbols.table.functions.count)
   }
 
-  private struct MergedEdge {
-    var stats: EdgeStats
-    var runs: Int
-  }
-
-  init(symbols: LoadedSymbols) { self.symbols = symbols }
-
-  mutating func add(_ aggregate: RunAggregator, run: RunRecord) {
+  mutating func add(_ workers: [RunAggregator], run: RunRecord) {
+    let runIndex = Int32(runs.count)
     runs.append(run)
-    for (key, stats) in aggregate.edges {
-      let subject = index(of: subject(key.subject))
-      let site = index(of: site(key.site, slabNames: aggregate.slabNames))
-      let identity = EdgeIdentity(subject: subject, site: site)
-      if var existing = edges[identity] {
-        existing.stats.merge(stats)
-        existing.runs += 1
-        edges[identity] = existing
-      } else {
-        edges[identity] = MergedEdge(stats: stats, runs: 1)
+    let names = slabNames(workers)
+    for aggregate in workers {
+      let siteMap = aggregate.sites.map { index(of: site($0, slabNames: names)) }
+      let unknownMap = aggregate.unknownAddresses.map { address in
+        index(of: Subject(function: unresolvedName(address), file: nil, module: nil))
+      }
+      pending.reserveCapacity(pending.count + aggregate.edges.count)
+      for (entry, key) in aggregate.edges.keys.enumerated() {
+        let subjectID = UInt32(truncatingIfNeeded: key >> 32)
+        let subject =
+          subjectID & RunAggregator.unknownBit == 0
+          ? functionSubject(Int(subjectID)) : unknownMap[Int(subjectID & ~RunAggregator.unknownBit)]
+        let site = siteMap[Int(UInt32(truncatingIfNeeded: key))]
+        pending.append((edgeKey(subject: UInt32(subject), site: UInt32(site)), runIndex, aggregate.edges.stats[entry]))
       }
     }
+  }
+
+  private func slabNames(_ workers: [RunAggregator]) -> [UInt64: String] {
+    workers.dropFirst().reduce(workers.first?.slabNames ?? [:]) { $0.merging($1.slabNames) { first, _ in first } }
   }
 
   func build(metadata: SnapshotMetadata) -> Snapshot {
     let subjects = subjectIndex.keys.sorted()
     let sites = siteIndex.keys.sorted()
-    var subjectOrder = [Int](repeating: 0, count: subjects.count)
-    for (new, subject) in subjects.enumerated() { subjectOrder[subjectIndex[subject]!] = new }
-    var siteOrder = [Int](repeating: 0, count: sites.count)
-    for (new, site) in sites.enumerated() { siteOrder[siteIndex[site]!] = new }
-    var result: [Edge] = edges.map { identity, merged in
-      let line = merged.stats.lowestAddress == .max ? nil : symbols.debugInfo?.line(at: merged.stats.lowestAddress)
-      return Edge(
-        subject: subjectOrder[identity.subject], site: siteOrder[identity.site],
-        reads: merged.stats.reads, writes: merged.stats.writes, objects: merged.stats.objects,
-        runs: merged.runs, line: line)
+    var subjectOrder = [UInt32](repeating: 0, count: subjects.count)
+    for (new, subject) in subjects.enumerated() { subjectOrder[subjectIndex[subject]!] = UInt32(new) }
+    var siteOrder = [UInt32](repeating: 0, count: sites.count)
+    for (new, site) in sites.enumerated() { siteOrder[siteIndex[site]!] = UInt32(new) }
+    // Rekey into the sorted orders, sort, and fold equal keys: sums of the
+    // counts, and the number of distinct runs.
+    var order = pending.map { item in
+      (key: edgeKey(subject: subjectOrder[Int(item.key >> 32)], site: siteOrder[Int(UInt32(truncatingIfNeeded: item.key))]),
+       run: item.run, stats: item.stats)
     }
-    result.sort { ($0.subject, $0.site) < ($1.subject, $1.site) }
+    order.sort { ($0.key, $0.run) < ($1.key, $1.run) }
+    var result: [Edge] = []
+    result.reserveCapacity(order.count)
+    var index = 0
+    while index < order.count {
+      let key = order[index].key
+      var stats = order[index].stats
+      var runCount = 1
+      var lastRun = order[index].run
+      index += 1
+      while index < order.count, order[index].key == key {
+        stats.merge(order[index].stats)
+        if order[index].run != lastRun {
+          runCount += 1
+          lastRun = order[index].run
+        }
+        index += 1
+      }
+      let line = stats.lowestAddress == .max ? nil : symbols.debugInfo?.line(at: stats.lowestAddress)
+      result.append(
+        Edge(
+          subject: Int(key >> 32), site: Int(UInt32(truncatingIfNeeded: key)), reads: stats.reads,
+          writes: stats.writes, objects: stats.objects, runs: runCount, line: line))
+    }
     return Snapshot(metadata: metadata, runs: runs, subjects: subjects, sites: sites, edges: result)
+  }
+
+  private mutating func functionSubject(_ function: Int) -> Int {
+    if functionSubjects[function] >= 0 { return functionSubjects[function] }
+    let symbol = symbols.table.functions[function]
+    let subject = index(of: Subject(function: symbol.name, file: file(ofFunction: function), module: symbol.module))
+    functionSubjects[function] = subject
+    return subject
   }
 
   private mutating func index(of subject: Subject) -> Int {
@@ -175,14 +212,6 @@ struct SnapshotBuilder {
     let new = siteIndex.count
     siteIndex[site] = new
     return new
-  }
-
-  private mutating func subject(_ ref: SymbolRef) -> Subject {
-    guard ref.resolved else {
-      return Subject(function: unresolvedName(ref.value), file: nil, module: nil)
-    }
-    let function = symbols.table.functions[Int(ref.value)]
-    return Subject(function: function.name, file: file(ofFunction: Int(ref.value)), module: function.module)
   }
 
   private mutating func site(_ key: SiteKey, slabNames: [UInt64: String]) -> ObjectSite {

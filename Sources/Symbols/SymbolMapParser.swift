@@ -8,6 +8,30 @@ enum SymbolMapParser {
   static let textTypes: Set<UInt8> = Set("TtWw".utf8)
   static let dataTypes: Set<UInt8> = Set("DdBbRrGgSsVv".utf8)
 
+  private static func text(_ bytes: Span<UInt8>, _ start: Int, _ end: Int) -> String {
+    bytes.extracting(start..<end).withUnsafeBufferPointer { String(decoding: $0, as: UTF8.self) }
+  }
+
+  /// Hex digits, with or without `0x`; nil for anything else or more than 16 digits.
+  private static func hexValue(_ bytes: Span<UInt8>, _ start: Int, _ end: Int) -> UInt64? {
+    var i = start
+    if end - i > 2, bytes[i] == UInt8(ascii: "0"), bytes[i + 1] | 0x20 == UInt8(ascii: "x") { i += 2 }
+    guard end > i, end - i <= 16 else { return nil }
+    var value: UInt64 = 0
+    while i < end {
+      let c = bytes[i] | 0x20
+      let digit: UInt8
+      switch c {
+      case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = c - UInt8(ascii: "0")
+      case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = c - UInt8(ascii: "a") + 10
+      default: return nil
+      }
+      value = value << 4 | UInt64(digit)
+      i += 1
+    }
+    return value
+  }
+
   static func parse(path: String) throws -> SymbolTable {
     let reader = ChunkReader(file: try InputFile(path: path))
     let name = reader.file.name
@@ -31,32 +55,38 @@ enum SymbolMapParser {
       Lines.forEach(in: bytes) { start, end, _ in
         lineNumber += 1
         guard end > start else { return true }
-        let text = String(decoding: bytes.extracting(start..<end).withUnsafeBufferPointer { Array($0) }, as: UTF8.self)
-        if firstLine == nil { firstLine = text }
         lines += 1
-        let parts = text.split(whereSeparator: { $0 == " " || $0 == "\t" })
-        guard parts.count >= 3, parts[1].utf8.count == 1,
-          let address = UInt64(parts[0].hasPrefix("0x") ? parts[0].dropFirst(2) : parts[0], radix: 16)
+        if firstLine == nil { firstLine = text(bytes, start, end) }
+        // ADDRESS, TYPE and NAME, separated by spaces or tabs; then `[module]`.
+        var fields: [(Int, Int)] = []
+        var i = start
+        while i < end, fields.count < 4 {
+          while i < end, bytes[i] == UInt8(ascii: " ") || bytes[i] == UInt8(ascii: "\t") { i += 1 }
+          let fieldStart = i
+          while i < end, bytes[i] != UInt8(ascii: " "), bytes[i] != UInt8(ascii: "\t") { i += 1 }
+          if i > fieldStart { fields.append((fieldStart, i)) }
+        }
+        guard fields.count >= 3, fields[1].1 - fields[1].0 == 1, let address = hexValue(bytes, fields[0].0, fields[0].1)
         else {
           failure = InputError(
             .malformedLine, file: name, line: lineNumber, column: 1,
-            "expected a symbol line 'ADDRESS TYPE NAME' (System.map or /proc/kallsyms), found '\(text.prefix(60))'"
+            "expected a symbol line 'ADDRESS TYPE NAME' (System.map or /proc/kallsyms), found '\(text(bytes, start, end).prefix(60))'"
           )
           return false
         }
-        let type = parts[1].utf8.first!
+        let type = bytes[fields[1].0]
         let isText = textTypes.contains(type)
         guard isText || dataTypes.contains(type) else { return true }
         var module: String? = nil
-        if parts.count >= 4, parts[3].hasPrefix("["), parts[3].hasSuffix("]") {
-          module = String(parts[3].dropFirst().dropLast())
+        if fields.count == 4, bytes[fields[3].0] == UInt8(ascii: "["), bytes[fields[3].1 - 1] == UInt8(ascii: "]") {
+          module = text(bytes, fields[3].0 + 1, fields[3].1 - 1)
           sawModule = true
         }
         if address != 0 { nonZero = true }
         // Global before weak before local, as the name a reader expects.
         let rank = type < UInt8(ascii: "a") ? (type == UInt8(ascii: "W") || type == UInt8(ascii: "V") ? 1 : 0) : 2
         entries.append(
-          Entry(address: address, name: String(parts[2]), module: module, isText: isText, rank: rank))
+          Entry(address: address, name: text(bytes, fields[2].0, fields[2].1), module: module, isText: isText, rank: rank))
         return true
       }
       if let failure { throw failure }

@@ -30,6 +30,7 @@ public struct SymbolTable: Sendable {
   public let data: [Symbol]
   private let functionStarts: [UInt64]
   private let dataStarts: [UInt64]
+  private let functionPages: PageIndex
 
   /// Builds the table; `functions` and `data` may come in any order and may
   /// hold aliases (one address, several names): one name per address is kept.
@@ -39,12 +40,16 @@ public struct SymbolTable: Sendable {
     self.data = Self.sortedUnique(data)
     functionStarts = self.functions.map(\.start)
     dataStarts = self.data.map(\.start)
+    functionPages = PageIndex(starts: functionStarts)
   }
 
   /// Index into `functions` of the function containing `address`.
   @inline(__always)
   public func function(containing address: UInt64) -> Int? {
-    Self.lookup(address, starts: functionStarts, symbols: functions)
+    guard let (low, high) = functionPages.range(of: address) else {
+      return Self.lookup(address, starts: functionStarts, symbols: functions)
+    }
+    return Self.lookup(address, starts: functionStarts, symbols: functions, low: low, high: high)
   }
 
   /// Index into `data` of the data symbol containing `address`.
@@ -58,9 +63,11 @@ public struct SymbolTable: Sendable {
   }
 
   @inline(__always)
-  private static func lookup(_ address: UInt64, starts: [UInt64], symbols: [Symbol]) -> Int? {
-    var low = 0
-    var high = starts.count
+  private static func lookup(
+    _ address: UInt64, starts: [UInt64], symbols: [Symbol], low: Int = 0, high: Int? = nil
+  ) -> Int? {
+    var low = low
+    var high = high ?? starts.count
     while low < high {
       let mid = (low + high) >> 1
       if starts[mid] <= address { low = mid + 1 } else { high = mid }
@@ -89,6 +96,41 @@ public struct SymbolTable: Sendable {
       }
     }
     return result
+  }
+}
+
+/// For each 4 KiB page of the range the functions span, how many functions
+/// start before it: a lookup then searches only the few starts near its page.
+struct PageIndex: Sendable {
+  private let base: UInt64
+  private let before: [Int32]
+
+  init(starts: [UInt64]) {
+    guard let first = starts.first, let last = starts.last, (last - first) >> 12 < 1 << 22 else {
+      base = 0
+      before = []
+      return
+    }
+    base = first & ~0xFFF
+    let pages = Int((last - base) >> 12) + 2
+    var before = [Int32](repeating: 0, count: pages + 1)
+    var index = 0
+    for page in 0...pages {
+      let pageStart = base + UInt64(page) << 12
+      while index < starts.count, starts[index] < pageStart { index += 1 }
+      before[page] = Int32(index)
+    }
+    self.before = before
+  }
+
+  /// The range of start indexes to search for `address`: the answer is the
+  /// last start ≤ address, which lies in `low - 1 ..< high`.
+  @inline(__always)
+  func range(of address: UInt64) -> (Int, Int)? {
+    guard !before.isEmpty, address >= base else { return nil }
+    let page = Int(truncatingIfNeeded: (address - base) >> 12)
+    guard page + 1 < before.count else { return nil }
+    return (Int(before[page]), Int(before[page + 1]))
   }
 }
 

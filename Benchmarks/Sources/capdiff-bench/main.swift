@@ -1,1 +1,117 @@
-print("x")
+#if canImport(Glibc)
+  import Glibc
+#endif
+import Components
+import Foundation
+import Snapshot
+import Symbols
+
+/// capdiff-bench: the generator and drivers behind Benchmarks/run.sh.
+///
+///   capdiff-bench generate --out DIR --size-mb N [--seed S]
+///   capdiff-bench ingest --symbols FILE KMAP
+///   capdiff-bench symbolize --vmlinux FILE --addresses FILE
+///   capdiff-bench maintainers --maintainers FILE --paths FILE [--repeat N]
+let arguments = Array(CommandLine.arguments.dropFirst())
+
+func option(_ name: String) -> String? {
+  guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return nil }
+  return arguments[index + 1]
+}
+
+func seconds(_ body: () async throws -> Void) async rethrows -> Double {
+  let start = DispatchTime.now().uptimeNanoseconds
+  try await body()
+  return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+}
+
+func peakResidentMiB() -> Double {
+  guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+  for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+    let kb = Double(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
+    return kb / 1024
+  }
+  return 0
+}
+
+func fail(_ message: String) -> Never {
+  FileHandle.standardError.write(Data("capdiff-bench: \(message)\n".utf8))
+  exit(2)
+}
+
+do {
+  switch arguments.first {
+  case "generate":
+    guard let out = option("--out"), let size = option("--size-mb").flatMap(Int.init) else {
+      fail("usage: generate --out DIR --size-mb N [--seed S]")
+    }
+    try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+    var generator = KmapGenerator(random: SplitMix(state: UInt64(option("--seed") ?? "1") ?? 1))
+    let symbols = try generator.writeSymbols(to: "\(out)/System.map")
+    let time = try await seconds {
+      try generator.writeKmap(to: "\(out)/kmap", bytes: size << 20, functions: symbols.functions, data: symbols.data)
+    }
+    print(String(format: "generated %@/kmap (%d MB) in %.1f s", out, size, time))
+
+  case "ingest":
+    guard let symbolsPath = option("--symbols"), let kmap = arguments.last else { fail("usage: ingest --symbols FILE KMAP") }
+    let symbols = try LoadedSymbols(path: symbolsPath)
+    let workers = Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+    let start = DispatchTime.now().uptimeNanoseconds
+    let snapshot = try await SnapshotRecorder.record(
+      runs: [.kmap(kmap)], symbols: symbols,
+      options: RecordOptions(workload: "bench", toolVersion: "bench", format: nil, lenient: false, workers: workers))
+    let time = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    let input = snapshot.runs[0].inputs[0]
+    let megabytes = Double((try? FileManager.default.attributesOfItem(atPath: kmap)[.size] as? Int) ?? 0) / 1_048_576
+    print(
+      String(
+        format: "ingest: %.2f s, %.0f MB/s, %.1f M lines/s, %d lines, %d edges, peak RSS %.0f MiB, %d workers",
+        time, megabytes / time, Double(input.lines) / time / 1e6, input.lines, snapshot.edges.count, peakResidentMiB(),
+        workers))
+
+  case "symbolize":
+    guard let vmlinux = option("--vmlinux"), let addressFile = option("--addresses") else {
+      fail("usage: symbolize --vmlinux FILE --addresses FILE")
+    }
+    let addresses = try String(contentsOfFile: addressFile, encoding: .utf8).split(separator: "\n").compactMap {
+      UInt64($0.hasPrefix("0x") ? $0.dropFirst(2) : $0, radix: 16)
+    }
+    var resolved = 0
+    var withFile = 0
+    var withLine = 0
+    let time = try await seconds {
+      let symbols = try LoadedSymbols(path: vmlinux)
+      for address in addresses {
+        guard symbols.table.function(containing: address) != nil else { continue }
+        resolved += 1
+        if symbols.debugInfo?.sourceFile(at: address) != nil { withFile += 1 }
+        if symbols.debugInfo?.line(at: address) != nil { withLine += 1 }
+      }
+    }
+    print(String(format: "symbolize: %.2f s for %d addresses (%d functions, %d files, %d lines; loading included)", time, addresses.count, resolved, withFile, withLine))
+
+  case "maintainers":
+    guard let file = option("--maintainers"), let pathFile = option("--paths") else {
+      fail("usage: maintainers --maintainers FILE --paths FILE [--repeat N]")
+    }
+    let text = try String(contentsOfFile: file, encoding: .utf8)
+    var paths = try String(contentsOfFile: pathFile, encoding: .utf8).split(separator: "\n").map(String.init)
+    let repeatCount = Int(option("--repeat") ?? "1") ?? 1
+    let treePaths = paths
+    paths = Array(repeating: paths, count: repeatCount).flatMap { $0 }
+    var checksum = 0
+    let time = await seconds {
+      let tree = TreePaths(treePaths)
+      let maintainers = Maintainers(text: text, file: file, isDirectory: tree.isDirectory)
+      let map = ComponentMap(scheme: .maintainers, maintainers: maintainers)
+      for path in paths { checksum &+= map.attribute(path: path).component.utf8.count }
+    }
+    print(String(format: "maintainers: parsed %d KB and attributed %d paths in %.2f s (checksum %d)", text.utf8.count / 1024, paths.count, time, checksum))
+
+  default:
+    fail("usage: capdiff-bench generate|ingest|symbolize|maintainers …")
+  }
+} catch {
+  fail("\(error)")
+}
