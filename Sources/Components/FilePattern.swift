@@ -8,7 +8,7 @@ import Foundation
 /// path (not at its end). A pattern without a trailing `/` matches only paths
 /// with as many `/` as itself: `drivers/net/*` takes `drivers/net/foo.c` but
 /// not `drivers/net/eth/bar.c`.
-struct FilePattern: Sendable {
+final class FilePattern: Sendable {
   /// The pattern as written in MAINTAINERS.
   let text: String
   /// The pattern after get_maintainer.pl's conversion.
@@ -34,9 +34,15 @@ struct FilePattern: Sendable {
   /// nil when the pattern cannot be compiled (reported by the caller).
   init?(_ text: String, isDirectory: (String) -> Bool) {
     self.text = text
-    var converted = text.replacingOccurrences(of: ".", with: "\\.")
-      .replacingOccurrences(of: "*", with: ".*")
-      .replacingOccurrences(of: "?", with: ".")
+    var converted = ""
+    for c in text.unicodeScalars {
+      switch c {
+      case ".": converted += "\\."
+      case "*": converted += ".*"
+      case "?": converted += "."
+      default: converted.unicodeScalars.append(c)
+      }
+    }
     // Perl's `-d` tests the converted string, so only plain names qualify.
     if !converted.hasSuffix("/"), !converted.contains("\\"), !converted.contains("*"),
       !converted.contains("."), isDirectory(converted)

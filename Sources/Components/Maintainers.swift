@@ -9,30 +9,46 @@ public struct Maintainers: Sendable {
     public var name: String
     /// 1-based line of the section name.
     public var line: Int
-    fileprivate var files: [(pattern: FilePattern, line: Int)] = []
     fileprivate var excludes: [FilePattern] = []
-    fileprivate var names: [(regex: NamePattern, line: Int)] = []
   }
 
   public private(set) var entries: [Entry] = []
   /// Lines that could not be used (reported, then skipped).
   public private(set) var problems: [Diagnostic] = []
-  /// `F:` patterns by the literal directory their matches start with.
-  private var index: [String: [(entry: Int, pattern: Int)]] = [:]
+  /// Every `F:` pattern, with its section, line and how `Match` names it.
+  private var files: [(entry: Int, pattern: FilePattern, line: Int, label: String)] = []
+  /// `F:` patterns by the literal directory their matches start with and the
+  /// byte after it (0 when the literal part ends with the directory): a path
+  /// tries only the patterns filed under its own directories and next bytes.
+  private var index: [UInt64: [Int]] = [:]
+
+  /// FNV-1a of the directory's bytes, then the next byte. A collision only
+  /// adds candidates: each is still matched in full.
+  private static func indexKey(_ directory: some Sequence<UInt8>, next: UInt8) -> UInt64 {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for byte in directory { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+    return (hash ^ UInt64(next) ^ 0x5a5a) &* 0x100_0000_01b3
+  }
+  /// Every `N:` regex, with its section, line and label.
+  private var names: [(entry: Int, regex: NamePattern, line: Int, label: String)] = []
+  /// `N:` regexes by the first two bytes of the literal every match holds;
+  /// those without such a literal are tried on every path.
+  private var namesByBigram: [UInt16: [Int]] = [:]
+  private var namesAlwaysTried: [Int] = []
 
   /// Parses MAINTAINERS text. `isDirectory` answers whether a path is a
   /// directory of the tree (get_maintainer.pl appends `/` to such patterns).
   public init(text: String, file: String, isDirectory: (String) -> Bool) {
-    let typed = try! NSRegularExpression(pattern: "^([A-Z]):\\s*(.*)$")
     var sectionName: (name: String, line: Int)?
     var current: Int?
     var lineNumber = 0
     for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
       lineNumber += 1
       let line = String(rawLine)
-      let range = NSRange(line.startIndex..., in: line)
-      guard let match = typed.firstMatch(in: line, range: range),
-        let typeRange = Range(match.range(at: 1), in: line), let valueRange = Range(match.range(at: 2), in: line)
+      // get_maintainer.pl's /^([A-Z]):\s*(.*)/: a capital, a colon, the value after white space.
+      let utf8 = line.utf8
+      guard utf8.count >= 2, let letter = utf8.first, letter >= UInt8(ascii: "A"), letter <= UInt8(ascii: "Z"),
+        utf8[utf8.index(after: utf8.startIndex)] == UInt8(ascii: ":")
       else {
         // Blank lines and comments are invisible; any other line names the
         // section its following typed lines belong to.
@@ -51,8 +67,8 @@ public struct Maintainers: Sendable {
         entries.append(Entry(name: name.name, line: name.line))
         current = entries.count - 1
       }
-      let type = line[typeRange]
-      let value = String(line[valueRange])
+      let type = Character(Unicode.Scalar(letter))
+      let value = String(line.dropFirst(2).drop { $0 == " " || $0 == "\t" || $0 == "\r" })
       switch type {
       case "F", "X":
         guard !value.isEmpty else {
@@ -65,8 +81,10 @@ public struct Maintainers: Sendable {
           continue
         }
         if type == "F" {
-          entries[current!].files.append((pattern, lineNumber))
-          index[pattern.literalDirectory, default: []].append((current!, entries[current!].files.count - 1))
+          files.append((current!, pattern, lineNumber, "F: \(pattern.text)"))
+          let directory = Array(pattern.literalDirectory.utf8)
+          let next = pattern.literalLength > directory.count ? Array(pattern.text.utf8)[directory.count] : 0
+          index[Self.indexKey(directory, next: next), default: []].append(files.count - 1)
         } else {
           entries[current!].excludes.append(pattern)
         }
@@ -76,7 +94,12 @@ public struct Maintainers: Sendable {
             Diagnostic(.warning, file: file, line: lineNumber, column: 4, "N: '\(value)' is not a valid regular expression (skipped)"))
           continue
         }
-        entries[current!].names.append((regex, lineNumber))
+        names.append((current!, regex, lineNumber, "N: \(regex.text)"))
+        if let literal = regex.required {
+          namesByBigram[UInt16(literal[0]) << 8 | UInt16(literal[1]), default: []].append(names.count - 1)
+        } else {
+          namesAlwaysTried.append(names.count - 1)
+        }
       case "M", "R", "L", "S", "W", "Q", "B", "C", "P", "T", "K":
         break
       default:
@@ -107,45 +130,65 @@ public struct Maintainers: Sendable {
   /// section that comes first in MAINTAINERS.
   public func subsystems(of path: String) -> [Match] {
     let bytes = Array(path.utf8)
-    let slashes = bytes.filter { $0 == UInt8(ascii: "/") }.count
+    var directoryEnds = [0]
+    for i in bytes.indices where bytes[i] == UInt8(ascii: "/") { directoryEnds.append(i + 1) }
+    let slashes = directoryEnds.count - 1
     // Per entry, the last matching pattern in file order sets the depth, as
     // get_maintainer.pl overwrites its hash.
-    var best: [Int: (line: Int, depth: Int, literal: Int, pattern: String)] = [:]
+    var best: [(entry: Int, line: Int, depth: Int, literal: Int, pattern: String)] = []
+    best.reserveCapacity(8)
     func consider(_ entry: Int, line: Int, depth: Int, literal: Int, pattern: String) {
-      if let known = best[entry], known.line > line { return }
-      best[entry] = (line, depth, literal, pattern)
+      if let known = best.firstIndex(where: { $0.entry == entry }) {
+        if best[known].line < line { best[known] = (entry, line, depth, literal, pattern) }
+      } else {
+        best.append((entry, line, depth, literal, pattern))
+      }
     }
-    var directory = ""
-    var candidates: [String] = [""]
-    for (i, byte) in bytes.enumerated() where byte == UInt8(ascii: "/") {
-      directory = String(decoding: bytes[0...i], as: UTF8.self)
-      candidates.append(directory)
-    }
-    for prefix in candidates {
-      for (entry, patternIndex) in index[prefix] ?? [] {
-        let (pattern, line) = entries[entry].files[patternIndex]
+    func tryPatterns(filedUnder key: UInt64) {
+      for fileIndex in index[key] ?? [] {
+        let pattern = files[fileIndex].pattern
         if pattern.matches(bytes, slashes: slashes, text: path) {
-          consider(entry, line: line, depth: pattern.depth, literal: pattern.literalLength, pattern: "F: \(pattern.text)")
+          let file = files[fileIndex]
+          consider(file.entry, line: file.line, depth: pattern.depth, literal: pattern.literalLength, pattern: file.label)
         }
       }
     }
-    for (entryIndex, entry) in entries.enumerated() {
-      for (regex, line) in entry.names where regex.matches(path) {
-        consider(entryIndex, line: line, depth: 0, literal: 0, pattern: "N: \(regex.text)")
+    // Each directory of the path (the empty one first) and the byte after it.
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    var hashed = 0
+    for end in directoryEnds {
+      while hashed < end {
+        hash = (hash ^ UInt64(bytes[hashed])) &* 0x100_0000_01b3
+        hashed += 1
+      }
+      tryPatterns(filedUnder: (hash ^ 0x5a5a) &* 0x100_0000_01b3)
+      if end < bytes.count { tryPatterns(filedUnder: (hash ^ UInt64(bytes[end]) ^ 0x5a5a) &* 0x100_0000_01b3) }
+    }
+    var tried = namesAlwaysTried
+    if bytes.count >= 2 {
+      for i in 0..<(bytes.count - 1) {
+        if let found = namesByBigram[UInt16(bytes[i]) << 8 | UInt16(bytes[i + 1])] { tried += found }
       }
     }
-    let excluded = best.keys.filter { entry in
-      entries[entry].excludes.contains { $0.matches(bytes, slashes: slashes, text: path) }
+    tried.sort()
+    var previous = -1
+    for index in tried where index != previous {
+      previous = index
+      let name = names[index]
+      if name.regex.matches(path, bytes: bytes) {
+        consider(name.entry, line: name.line, depth: 0, literal: 0, pattern: name.label)
+      }
     }
-    for entry in excluded { best[entry] = nil }
-    var seen = Set<String>()
-    let ranked = best.sorted {
-      ($1.value.depth, $1.value.literal, $0.key) < ($0.value.depth, $0.value.literal, $1.key)
+    best.removeAll { match in
+      entries[match.entry].excludes.contains { $0.matches(bytes, slashes: slashes, text: path) }
     }
-    return ranked.compactMap { entry, match in
-      let name = entries[entry].name
-      guard seen.insert(name).inserted else { return nil }
-      return Match(subsystem: name, pattern: match.pattern, line: entries[entry].line, depth: match.depth)
+    best.sort { ($1.depth, $1.literal, $0.entry) < ($0.depth, $0.literal, $1.entry) }
+    var seen: [String] = []
+    return best.compactMap { match in
+      let name = entries[match.entry].name
+      guard !seen.contains(name) else { return nil }
+      seen.append(name)
+      return Match(subsystem: name, pattern: match.pattern, line: entries[match.entry].line, depth: match.depth)
     }
   }
 }
@@ -154,8 +197,8 @@ public struct Maintainers: Sendable {
 struct NamePattern: Sendable {
   let text: String
   private let regex: NSRegularExpression
-  /// A substring every match must contain, to skip the regex on most paths.
-  private let required: String?
+  /// Bytes every match must contain (two or more), to skip the regex on most paths.
+  let required: [UInt8]?
 
   init?(_ text: String) {
     guard let regex = try? NSRegularExpression(pattern: text, options: [.allowCommentsAndWhitespace]) else {
@@ -163,12 +206,28 @@ struct NamePattern: Sendable {
     }
     self.text = text
     self.regex = regex
-    required = Self.requiredLiteral(text)
+    required = Self.requiredLiteral(text).map { Array($0.utf8) }
   }
 
-  func matches(_ path: String) -> Bool {
-    if let required, !path.contains(required) { return false }
+  /// `bytes` is `path` as UTF-8, for the substring test.
+  func matches(_ path: String, bytes: [UInt8]) -> Bool {
+    if let required, !Self.contains(bytes, required) { return false }
     return regex.firstMatch(in: path, range: NSRange(path.startIndex..., in: path)) != nil
+  }
+
+  private static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+    guard let first = needle.first, haystack.count >= needle.count else { return needle.isEmpty }
+    var i = 0
+    let last = haystack.count - needle.count
+    while i <= last {
+      if haystack[i] == first {
+        var k = 1
+        while k < needle.count, haystack[i + k] == needle[k] { k += 1 }
+        if k == needle.count { return true }
+      }
+      i += 1
+    }
+    return false
   }
 
   /// The longest run of plain characters outside groups and sets that no

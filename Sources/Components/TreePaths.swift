@@ -3,28 +3,27 @@
 public struct TreePaths: Sendable {
   private let paths: Set<String>
   private let directories: Set<String>
-  /// Each path's suffixes of one or more whole components → the path, when unique.
-  private let bySuffix: [String: String?]
+  /// Tree paths by their last component.
+  private let byName: [Substring: [String]]
 
   public init(_ paths: [String]) {
     self.paths = Set(paths)
     var directories = Set<String>()
-    var bySuffix: [String: String?] = [:]
-    for path in paths {
-      var index = path.startIndex
-      while let slash = path[index...].firstIndex(of: "/") {
-        directories.insert(String(path[..<slash]))
-        index = path.index(after: slash)
-        let suffix = String(path[index...])
-        if let existing = bySuffix[suffix] {
-          if existing != path { bySuffix[suffix] = .some(nil) }  // ambiguous
-        } else {
-          bySuffix[suffix] = .some(path)
-        }
+    var byName: [Substring: [String]] = [:]
+    byName.reserveCapacity(paths.count)
+    for path in self.paths {
+      // Walk the UTF-8 view: `/` is one byte, and Character indexing is slow.
+      let utf8 = path.utf8
+      let lastSlash = utf8.lastIndex(of: UInt8(ascii: "/"))
+      byName[path[(lastSlash.map(utf8.index(after:)) ?? utf8.startIndex)...], default: []].append(path)
+      var end = utf8.endIndex
+      while let slash = utf8[..<end].lastIndex(of: UInt8(ascii: "/")) {
+        guard directories.insert(String(path[..<slash])).inserted else { break }
+        end = slash
       }
     }
     self.directories = directories
-    self.bySuffix = bySuffix
+    self.byName = byName
   }
 
   public func contains(_ path: String) -> Bool { paths.contains(path) }
@@ -33,17 +32,29 @@ public struct TreePaths: Sendable {
     directories.contains(path.hasSuffix("/") ? String(path.dropLast()) : path)
   }
 
-  /// `path` itself when the tree has it; else the tree path sharing its
-  /// longest suffix of whole components, when exactly one does; else nil.
+  /// `path` itself when the tree has it; else the tree path sharing the
+  /// longest suffix of whole components with it, when exactly one does; else nil.
   public func canonical(_ path: String) -> String? {
     if paths.contains(path) { return path }
-    var index = path.startIndex
-    while let slash = path[index...].firstIndex(of: "/") {
-      index = path.index(after: slash)
-      let suffix = String(path[index...])
-      if paths.contains(suffix) { return suffix }
-      if let found = bySuffix[suffix] { return found }
+    let components = path.split(separator: "/")
+    guard let name = components.last, let candidates = byName[name] else { return nil }
+    var best: [String] = []
+    var bestLength = 0
+    for candidate in candidates {
+      let other = candidate.split(separator: "/")
+      var shared = 0
+      while shared < min(other.count, components.count),
+        other[other.count - 1 - shared] == components[components.count - 1 - shared]
+      {
+        shared += 1
+      }
+      if shared > bestLength {
+        best = [candidate]
+        bestLength = shared
+      } else if shared == bestLength {
+        best.append(candidate)
+      }
     }
-    return nil
+    return best.count == 1 ? best[0] : nil
   }
 }

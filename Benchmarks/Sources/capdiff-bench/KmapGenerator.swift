@@ -5,9 +5,11 @@
 /// Writes a realistic kmap (current format) and the System.map it refers to.
 ///
 /// About 50,000 functions over a kernel-like tree, a few thousand data
-/// symbols, ~20 access lines per object, Zipf-skewed so that a few thousand
-/// hot functions make most accesses: the number of distinct edges grows far
-/// more slowly than the file.
+/// symbols, ~20 access lines per object. Objects come from 2,000 allocation
+/// sites (Zipf-skewed), each with a fixed type and slab cache; their accesses
+/// come mostly from 32 functions near the allocating code and otherwise from
+/// 64 hot functions: the distinct edges level off (at most about 200,000)
+/// while the file keeps growing, as a longer run of one workload does.
 struct KmapGenerator {
   var random: SplitMix
 
@@ -79,6 +81,8 @@ struct KmapGenerator {
     var written = 0
     var index: UInt64 = 1
     var family = 0
+    // Hot code anywhere in the kernel (locking, RCU, list helpers…).
+    let hot = (0..<64).map { ($0 &* 7_777) % functions.count }
     while written < bytes {
       let type = random.next(100)
       let command = Self.commands[random.next(Self.commands.count)]
@@ -100,18 +104,18 @@ struct KmapGenerator {
         continue
       } else {
         // An allocation site allocates one type from one cache, as real call sites do.
-        let site = zipf(5000)
+        let site = zipf(2000)
         let allocator = functions[(site &* 7919) % functions.count]
         let slab = Self.slabs[site % Self.slabs.count]
         let kind = site % 3 == 0 ? "KMALLOC" : "KMEM_CACHE"
-        family = (site &* 104_729) % (functions.count - 64)
+        family = (site &* 104_729) % (functions.count - 32)
         let free = random.next(4) == 0 ? "deadbeef" : (random.next(2) == 0 ? "0" : hex(functions[random.next(functions.count)].address + 4))
         append(&buffer, "\(hex(allocator.address + 0x20)),\(pid),\(hex(objectAddress)),\(64 << random.next(5)),\(index),\(index + 7),\(free),\(kind),\(command),\(slab),\n")
       }
       let accesses = 10 + random.next(21)
       for _ in 0..<accesses {
         // Mostly the code around the allocation site, sometimes hot code anywhere.
-        let subject = random.next(10) < 8 ? functions[family + zipf(64)] : functions[zipf(functions.count, power: 8)]
+        let subject = random.next(10) < 8 ? functions[family + zipf(32)] : functions[hot[zipf(hot.count)]]
         append(&buffer, "  \(hex(subject.address + UInt64(random.next(8)) * 4)),\(random.next(4)),\(1 + random.next(30)),\(pid)\n")
       }
       index += 1
