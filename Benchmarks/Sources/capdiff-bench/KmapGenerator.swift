@@ -90,14 +90,17 @@ struct KmapGenerator {
       let objectAddress = 0xffff_8880_0000_0000 | UInt64(random.next(1 << 30)) << 6
       if type < 4 {
         // A global: obj_va_ptr inside a data symbol.
-        let symbol = data[zipf(data.count)]
+        let global = zipf(data.count)
+        let symbol = data[global]
+        family = (global &* 15_485_863) % (functions.count - 32)
         append(&buffer, "6,0,\(hex(symbol.address + 8)),8,\(index),0,0,GLOBAL,\(command),no-slab,\n")
       } else if type < 6 {
+        family = random.next(functions.count - 32)
         append(&buffer, "3,\(pid),ffffc90000a3ff00,4096,\(index),0,0,STACK_PAGE,\(command),no-slab,\n")
       } else if type < 8 {
         append(&buffer, "1a,0,\(hex(objectAddress)),0,\(index),0,0,NONE,\(command),no-slab,\n")
         for _ in 0..<5 {
-          append(&buffer, "  from:\(hex(functions[zipf(functions.count)].address + 0x10)),\(random.next(3)),\(random.next(9))\n")
+          append(&buffer, "  from:\(hex(functions[hot[zipf(hot.count)]].address + 0x10)),\(random.next(3)),\(random.next(9))\n")
         }
         index += 1
         written = flush(&buffer, to: output, written: written)
