@@ -23,7 +23,10 @@ public final class TemporaryDirectory: @unchecked Sendable {
     let file = "\(path)/\(name)"
     try FileManager.default.createDirectory(
       atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-    try Data(bytes).write(to: URL(fileURLWithPath: file))
+    // Not Data.write(to:), which leaves a TemporaryDirectory.* folder behind on Linux.
+    guard FileManager.default.createFile(atPath: file, contents: Data(bytes)) else {
+      throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: file])
+    }
     return file
   }
 
