@@ -30,10 +30,11 @@ let package = Package(
     systemLibrary("CGit2", pkgConfig: "libgit2", apt: ["libgit2-dev"]),
     systemLibrary("CLibXML2", pkgConfig: "libxml-2.0", apt: ["libxml2-dev"]),
     systemLibrary("CGraphviz", pkgConfig: "libgvc", apt: ["libgraphviz-dev"]),
+    systemLibrary("CCrypto", pkgConfig: "libcrypto", apt: ["libssl-dev"]),
 
     // Pipeline stages.
     .target(
-      name: "Input", dependencies: ["CZlib", "CZstd"], swiftSettings: swiftSettings),
+      name: "Input", dependencies: ["CZlib", "CZstd", "CCrypto"], swiftSettings: swiftSettings),
     .target(
       name: "Kmap", dependencies: ["Input"], swiftSettings: swiftSettings),
     .target(
@@ -49,11 +50,13 @@ let package = Package(
       name: "Snapshot", dependencies: ["Input", "Kmap", "Symbols", "CZstd", "CZlib"],
       swiftSettings: swiftSettings),
     .target(
+      name: "Store", dependencies: ["Snapshot", "Git"], swiftSettings: swiftSettings),
+    .target(
       name: "Graph", dependencies: ["Snapshot", "Components"], swiftSettings: swiftSettings),
     .target(
       name: "CapdiffCommands",
       dependencies: [
-        "Input", "Kmap", "Symbols", "Snapshot", "Git", "Components", "Policy", "Graph",
+        "Input", "Kmap", "Symbols", "Snapshot", "Git", "Components", "Policy", "Graph", "Store",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: swiftSettings),
@@ -89,6 +92,9 @@ let package = Package(
       swiftSettings: swiftSettings),
     .testTarget(
       name: "GraphTests", dependencies: ["Graph", "Snapshot", "Components", "Kmap"],
+      swiftSettings: swiftSettings),
+    .testTarget(
+      name: "StoreTests", dependencies: ["Store", "Snapshot", "Git", "CapdiffTestSupport"],
       swiftSettings: swiftSettings),
     .testTarget(
       name: "GitTests", dependencies: ["Git", "CapdiffTestSupport"],

@@ -12,6 +12,7 @@ packages=(
   libelf-dev
   zlib1g-dev
   libzstd-dev
+  libssl-dev
   libgraphviz-dev
   zstd
   gcc

@@ -6,6 +6,7 @@ import Git
 import Input
 import Policy
 import Snapshot
+import Store
 
 /// The `capdiff` command: CAPMAP snapshots of kernel privilege, and their drift.
 public struct Capdiff: AsyncParsableCommand {
@@ -18,7 +19,7 @@ public struct Capdiff: AsyncParsableCommand {
       Exit status: 0 nothing to report, 1 tool error (bad input, I/O), 2 usage error.
       """,
     version: version,
-    subcommands: [Record.self, Show.self, ComponentsCommand.self, Demo.self]
+    subcommands: [Record.self, Show.self, BaselineCommand.self, StoreCommand.self, ComponentsCommand.self, Demo.self]
   )
 
   public init() {}
@@ -41,6 +42,9 @@ public struct Capdiff: AsyncParsableCommand {
       Terminal.error(error.description)
       Glibc.exit(1)
     } catch let error as GitError {
+      Terminal.error(error.description)
+      Glibc.exit(1)
+    } catch let error as StoreError {
       Terminal.error(error.description)
       Glibc.exit(1)
     } catch let error as PolicyError {

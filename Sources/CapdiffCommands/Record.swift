@@ -2,9 +2,12 @@ public import ArgumentParser
 #if canImport(Glibc)
   import Glibc
 #endif
+import Foundation
+import Git
 import Input
 import Kmap
 import Snapshot
+import Store
 import Symbols
 
 extension KmapFormat: ExpressibleByArgument {}
@@ -19,10 +22,23 @@ extension Capdiff {
         standard input), or a directory holding a split kmap ('allocations' and \
         'accesses'), or an allocations file followed by its accesses file.
 
+        The snapshot is keyed to the commit --rev names in --repo and kept in the \
+        store (--store: a directory, baselines/ by default, or git-notes). Recording \
+        another run of the same commit and workload adds it to the snapshot; \
+        --replace starts the snapshot anew. With --out, the snapshot goes to that \
+        file instead.
+
         Examples:
-          capdiff record --symbols vmlinux --workload ltp --out ltp.capmap run1.kmap run2.kmap.zst
+          capdiff record --repo ~/src/linux --rev v6.12 --symbols vmlinux --workload ltp run1.kmap run2.kmap.zst
+          capdiff record --repo ~/src/linux --rev HEAD --store git-notes --symbols System.map --workload boot kmap.gz
           capdiff record --symbols /proc/kallsyms --workload boot --out boot.capmap - < kmap
         """)
+
+    @OptionGroup(title: "Kernel repository") var repository: RepositoryOptions
+    @OptionGroup(title: "Store") var store: StoreOptions
+
+    @Flag(help: "Replace the stored snapshot of this commit and workload instead of adding runs to it.")
+    var replace = false
 
     @Option(help: "Symbols: a vmlinux (ELF, DWARF for files and lines), a System.map, or a copy of /proc/kallsyms.")
     var symbols: String
@@ -30,8 +46,8 @@ extension Capdiff {
     @Option(help: "Name of the workload the kmaps traced (ltp, boot, …).")
     var workload: String
 
-    @Option(name: .shortAndLong, help: "Snapshot file to write.")
-    var out: String
+    @Option(name: .shortAndLong, help: "Write the snapshot to this file instead of the store.")
+    var out: String?
 
     @Option(help: "Force a kmap layout (current, legacy, allocations, accesses) instead of detecting it.")
     var kmapFormat: KmapFormat?
@@ -56,6 +72,7 @@ extension Capdiff {
       if kmaps.filter({ $0 == "-" }).count > 1 {
         throw ValidationError("Standard input (-) can be read once only.")
       }
+      if out != nil, replace { throw ValidationError("--replace applies to the store; --out always writes a new file.") }
     }
 
     func run() async throws {
@@ -64,7 +81,7 @@ extension Capdiff {
       let options = RecordOptions(
         workload: workload, toolVersion: Capdiff.version, format: kmapFormat, lenient: lenient,
         workers: jobs ?? Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
-      let snapshot = try await SnapshotRecorder.record(runs: runs, symbols: loaded, options: options)
+      var snapshot = try await SnapshotRecorder.record(runs: runs, symbols: loaded, options: options)
       for input in snapshot.runs.flatMap(\.inputs) {
         if let cut = input.cutLine { Terminal.diagnostic(cut) }
         if input.skippedLines > 0 {
@@ -72,10 +89,36 @@ extension Capdiff {
           Terminal.note("\(input.file): skipped \(input.skippedLines) malformed line\(input.skippedLines == 1 ? "" : "s")")
         }
       }
-      try SnapshotFile.write(snapshot, to: out)
-      let summary = SnapshotSummary(snapshot)
+      if let out {
+        try SnapshotFile.write(snapshot, to: out)
+        let summary = SnapshotSummary(snapshot)
+        Terminal.note(
+          "recorded \(out): \(summary.runs) run\(summary.runs == 1 ? "" : "s"), \(summary.totals.edges) edges, \(summary.totals.subjects) subjects, \(summary.totals.sites) object sites"
+        )
+        return
+      }
+      let repo = try repository.open()
+      let commit = try repo.resolve(repository.rev)
+      let info = try repo.commit(commit)
+      let makefile = try repo.file("Makefile", at: commit).map { String(decoding: $0, as: UTF8.self) }
+      snapshot.metadata.commit = CommitMetadata(
+        oid: commit.hex, describe: try repo.describe(commit), kernelVersion: makefile.flatMap(KernelVersion.parse),
+        subject: info.subject)
+      let snapshots = try store.open(repository: repo)
+      let recorded = snapshot
+      let stored = try snapshots.update(commit: commit.hex, workload: workload) { existing in
+        guard let existing, !replace else { return recorded }
+        let repeated = existing.inputDigests.intersection(recorded.inputDigests)
+        if !repeated.isEmpty {
+          throw StoreError(
+            store: snapshots.name,
+            "this kmap is already recorded for \(workload) at \(commit.abbreviated()) (\(repeated.sorted().joined(separator: ", "))); record another run, or use --replace"
+          )
+        }
+        return existing.adding(runsOf: recorded)
+      }
       Terminal.note(
-        "recorded \(out): \(summary.runs) run\(summary.runs == 1 ? "" : "s"), \(summary.totals.edges) edges, \(summary.totals.subjects) subjects, \(summary.totals.sites) object sites"
+        "recorded \(workload) at \(stored.metadata.commit?.describe ?? commit.hex) (\(commit.abbreviated())) in \(snapshots.name): \(stored.runs.count) run\(stored.runs.count == 1 ? "" : "s"), \(stored.edges.count) edges"
       )
     }
   }

@@ -25,13 +25,19 @@ extension Capdiff {
 
         Examples:
           capdiff show ltp.capmap
+          capdiff show --repo ~/src/linux v6.12 --workload ltp
           capdiff show --format json ltp.capmap | jq .totals
           capdiff show ltp.capmap --repo ~/src/linux --rev v6.12
           capdiff show ltp.capmap --scheme dirs:2
         """)
 
-    @Argument(help: "A snapshot file written by 'capdiff record'.")
+    @Argument(help: "A snapshot file, or a revision whose snapshot is in the store.")
     var snapshot: String
+
+    @OptionGroup(title: "Store") var store: StoreOptions
+
+    @Option(help: "Workload, when the revision has snapshots of several.")
+    var workload: String?
 
     @Option(help: "Output format: text or json.")
     var format: OutputFormat = .text
@@ -56,7 +62,7 @@ extension Capdiff {
     }
 
     func run() throws {
-      let loaded = try SnapshotFile.read(snapshot)
+      let loaded = try SnapshotLocator.load(snapshot, repository: repo ?? ".", store: store, workload: workload)
       let summary = SnapshotSummary(loaded, top: top)
       let graph = try componentGraph(loaded)
       switch format {
@@ -143,6 +149,10 @@ enum GraphText {
 enum SummaryText {
   static func render(_ s: SnapshotSummary, path: String) -> String {
     var out = "Snapshot \(path)\n"
+    if let commit = s.commit {
+      out += "  commit         \(commit.describe) (\(commit.oid))\(commit.kernelVersion.map { ", Linux \($0)" } ?? "")\n"
+      out += "                 \(commit.subject)\n"
+    }
     out += "  workload       \(s.workload) (\(s.runs) run\(s.runs == 1 ? "" : "s"))\n"
     out += "  symbols        \(s.symbolSource) \(s.symbolFile)\n"
     if !s.hasFileInformation {

@@ -31,6 +31,13 @@ extension Repository {
     updating reference: String? = "HEAD"
   ) throws(GitError) -> OID {
     let tree = try writeTree(files)
+    return try writeCommit(tree: tree, parents: parents, message: message, signature: signature, updating: reference)
+  }
+
+  /// Writes a commit of `tree` with `parents`; moves `reference` when given.
+  func writeCommit(
+    tree: OID, parents: [OID], message: String, signature: Signature, updating reference: String? = nil
+  ) throws(GitError) -> OID {
     var signaturePointer: UnsafeMutablePointer<git_signature>?
     try gitCheck(
       git_signature_new(&signaturePointer, signature.name, signature.email, signature.time, Int32(signature.timeZoneMinutes)),

@@ -12,6 +12,10 @@ public struct CommitInfo: Sendable, Equatable {
   public var parents: [OID]
 }
 
+extension String {
+  func trimmingSuffix(_ suffix: String) -> String { hasSuffix(suffix) ? String(dropLast(suffix.count)) : self }
+}
+
 /// A renamed (or copied) path between two commits.
 public struct Rename: Sendable, Equatable {
   public var oldPath: String
@@ -51,6 +55,10 @@ public final class Repository {
   deinit { git_repository_free(handle) }
 
   public var isBare: Bool { git_repository_is_bare(handle) == 1 }
+  /// The `.git` directory (the repository itself when bare).
+  public var gitDirectory: String {
+    String(cString: git_repository_path(handle)).trimmingSuffix("/")
+  }
   public var isShallow: Bool { git_repository_is_shallow(handle) == 1 }
 
   /// The commit a revspec names (tag, branch, `HEAD~3`, abbreviated OID…).

@@ -23,6 +23,8 @@ public final class InputFile {
   private var rawStart = 0
   private var rawEnd: Int
   private var rawAtEnd = false
+  private let hasher = SHA256Hasher()
+  private var finishedDigest: String?
 
   private enum Decoder {
     case none
@@ -137,10 +139,22 @@ public final class InputFile {
     rawEnd += n
   }
 
+  /// The SHA-256 of the bytes as stored (compressed or not), once the whole
+  /// input has been read.
+  public var digest: String? {
+    guard rawAtEnd || finishedDigest != nil else { return nil }
+    if finishedDigest == nil { finishedDigest = hasher.finish() }
+    return finishedDigest
+  }
+
   private func readDescriptor(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
     while true {
       let n = Glibc.read(descriptor, buffer.baseAddress, buffer.count)
-      if n >= 0 { return n }
+      if n == 0 { rawAtEnd = true }
+      if n >= 0 {
+        hasher.update(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+        return n
+      }
       if errno == EINTR { continue }
       throw InputError(.io, file: name, "read failed: \(String(cString: strerror(errno)))")
     }

@@ -6,6 +6,8 @@ public struct KmapFileReport: Sendable, Equatable {
   public var file: String
   public var format: KmapFormat
   public var compression: Compression
+  /// SHA-256 of the file as stored, `sha256:…`.
+  public var digest: String?
   public var lines = 0
   public var objects = 0
   public var accesses = 0
@@ -64,6 +66,7 @@ public enum KmapReader {
     let reports = results.flatMap(\.1).sorted { $0.chunkIndex < $1.chunkIndex }
     var fileReport = KmapFileReport(
       file: name, format: detected.format, compression: feed.compression)
+    fileReport.digest = await feed.digest()
     for report in reports {
       let offset = fileReport.lines
       if let error = report.error {
@@ -120,6 +123,9 @@ private actor ChunkFeed {
     guard let chunk = try reader.next(), chunk.index <= stopAfter else { return nil }
     return chunk
   }
+
+  /// The input's SHA-256, once it has been read to the end.
+  func digest() -> String? { reader.file.digest }
 
   /// A malformed line in chunk `index` ends the read: later chunks cannot hold
   /// the first error, earlier ones still might.

@@ -34,16 +34,37 @@ public struct SnapshotMetadata: Sendable, Equatable {
   public var symbolFile: String
   /// Whether subjects carry source files (DWARF) or names only.
   public var hasFileInformation: Bool
+  /// The kernel commit the snapshot is keyed to, when recorded against a repository.
+  public var commit: CommitMetadata?
 
   public init(
     workload: String, toolVersion: String, symbolSource: String, symbolFile: String,
-    hasFileInformation: Bool
+    hasFileInformation: Bool, commit: CommitMetadata? = nil
   ) {
     self.workload = workload
     self.toolVersion = toolVersion
     self.symbolSource = symbolSource
     self.symbolFile = symbolFile
     self.hasFileInformation = hasFileInformation
+    self.commit = commit
+  }
+}
+
+/// The kernel commit of a snapshot, as libgit2 read it when recording.
+public struct CommitMetadata: Sendable, Equatable, Codable {
+  /// The full commit id, 40 hex digits.
+  public var oid: String
+  /// `git describe --tags` of the commit.
+  public var describe: String
+  /// VERSION.PATCHLEVEL.SUBLEVEL EXTRAVERSION from the Makefile at the commit.
+  public var kernelVersion: String?
+  public var subject: String
+
+  public init(oid: String, describe: String, kernelVersion: String?, subject: String) {
+    self.oid = oid
+    self.describe = describe
+    self.kernelVersion = kernelVersion
+    self.subject = subject
   }
 }
 

@@ -1,7 +1,6 @@
 #if canImport(Glibc)
   import Glibc
 #endif
-internal import CZlib
 import Kmap
 import Input
 
@@ -21,9 +20,10 @@ public enum SnapshotCodec {
     func collect(_ text: String?) { if let text { strings.insert(text) } }
     let m = snapshot.metadata
     [m.workload, m.toolVersion, m.symbolSource, m.symbolFile].forEach(collect)
+    if let commit = m.commit { [commit.oid, commit.describe, commit.kernelVersion, commit.subject].forEach(collect) }
     for run in snapshot.runs {
       for input in run.inputs {
-        [input.file, input.format.rawValue, input.compression.rawValue].forEach(collect)
+        [input.file, input.format.rawValue, input.compression.rawValue, input.digest].forEach(collect)
         (input.problems + [input.cutLine].compactMap { $0 }).forEach { collect($0.message) }
       }
     }
@@ -43,6 +43,13 @@ public enum SnapshotCodec {
     string(m.symbolSource)
     string(m.symbolFile)
     w.varint(m.hasFileInformation ? 1 : 0)
+    w.varint(m.commit == nil ? 0 : 1)
+    if let commit = m.commit {
+      string(commit.oid)
+      string(commit.describe)
+      optional(commit.kernelVersion)
+      string(commit.subject)
+    }
 
     w.varint(snapshot.runs.count)
     for run in snapshot.runs {
@@ -51,6 +58,7 @@ public enum SnapshotCodec {
         string(input.file)
         string(input.format.rawValue)
         string(input.compression.rawValue)
+        optional(input.digest)
         for count in [
           input.lines, input.objects, input.accesses, input.skippedLines, input.freedObjects,
           input.liveObjects,
@@ -144,9 +152,13 @@ public enum SnapshotCodec {
       let value = try r.int(below: table.count + 1)
       return value == 0 ? nil : table[value - 1]
     }
-    let metadata = SnapshotMetadata(
+    var metadata = SnapshotMetadata(
       workload: try string(), toolVersion: try string(), symbolSource: try string(),
       symbolFile: try string(), hasFileInformation: try r.varint() != 0)
+    if try r.int(below: 2) == 1 {
+      metadata.commit = CommitMetadata(
+        oid: try string(), describe: try string(), kernelVersion: try optional(), subject: try string())
+    }
 
     var runs: [RunRecord] = []
     for _ in 0..<(try r.int(below: r.bytes.count)) {
@@ -157,6 +169,7 @@ public enum SnapshotCodec {
           let compression = Compression(rawValue: try string())
         else { throw BinaryReader.Truncated() }
         var report = KmapFileReport(file: file, format: format, compression: compression)
+        report.digest = try optional()
         report.lines = try r.int()
         report.objects = try r.int()
         report.accesses = try r.int()
@@ -209,11 +222,5 @@ public enum SnapshotCodec {
     }
     guard r.atEnd else { throw BinaryReader.Truncated() }
     return Snapshot(metadata: metadata, runs: runs, subjects: subjects, sites: sites, edges: edges)
-  }
-
-  private static func checksum(_ bytes: ArraySlice<UInt8>) -> UInt32 {
-    bytes.withUnsafeBufferPointer { buffer in
-      UInt32(truncatingIfNeeded: crc32(0, buffer.baseAddress, uInt(buffer.count)))
-    }
   }
 }

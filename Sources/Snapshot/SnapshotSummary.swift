@@ -58,6 +58,8 @@ public struct SnapshotSummary: Sendable, Encodable, Equatable {
   }
 
   public var workload: String
+  /// The kernel commit, when the snapshot is keyed to one.
+  public var commit: CommitMetadata?
   public var toolVersion: String
   public var symbolSource: String
   public var symbolFile: String
@@ -73,6 +75,7 @@ public struct SnapshotSummary: Sendable, Encodable, Equatable {
   public init(_ snapshot: Snapshot, top: Int = 10) {
     let m = snapshot.metadata
     workload = m.workload
+    commit = m.commit
     toolVersion = m.toolVersion
     symbolSource = m.symbolSource
     symbolFile = m.symbolFile

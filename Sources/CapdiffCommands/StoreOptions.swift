@@ -1,0 +1,53 @@
+import ArgumentParser
+import Foundation
+import Git
+import Snapshot
+import Store
+
+/// `--store`: a directory of snapshots, or the repository's git notes.
+struct StoreOptions: ParsableArguments {
+  @Option(help: "Snapshot store: a directory (default baselines/) or git-notes (refs/notes/capdiff in --repo).")
+  var store: String = "baselines"
+
+  /// Opens the store; git notes need the repository.
+  func open(repository: @autoclosure () throws -> Repository) throws -> SnapshotStore {
+    if store == "git-notes" {
+      let signature = Signature(
+        name: "capdiff", email: "capdiff@localhost", time: Int64(Date().timeIntervalSince1970))
+      return NotesStore(repository: try repository(), signature: signature)
+    }
+    return DirectoryStore(path: store)
+  }
+}
+
+/// Finds a snapshot named on the command line: a snapshot file, or a
+/// revision whose snapshot is in the store.
+enum SnapshotLocator {
+  static func load(_ argument: String, repository: String, store: StoreOptions, workload: String?) throws -> Snapshot {
+    var isDirectory: ObjCBool = false
+    if FileManager.default.fileExists(atPath: argument, isDirectory: &isDirectory), !isDirectory.boolValue {
+      return try SnapshotFile.read(argument)
+    }
+    let repo = try Repository(opening: repository)
+    let commit = try repo.resolve(argument)
+    let snapshots = try store.open(repository: repo)
+    let workload = try workload ?? onlyWorkload(at: commit, in: snapshots, revision: argument)
+    guard let snapshot = try snapshots.snapshot(commit: commit.hex, workload: workload) else {
+      throw ValidationError(
+        "No snapshot of workload '\(workload)' at \(argument) (\(commit.abbreviated())) in \(snapshots.name); record one with 'capdiff record --rev \(argument) --workload \(workload) …'."
+      )
+    }
+    return snapshot
+  }
+
+  private static func onlyWorkload(at commit: OID, in store: SnapshotStore, revision: String) throws -> String {
+    let workloads = try store.list().filter { $0.commit == commit.hex }.map(\.workload)
+    guard workloads.count == 1 else {
+      if workloads.isEmpty {
+        throw ValidationError("No snapshot at \(revision) (\(commit.abbreviated())) in \(store.name), and no file of that name.")
+      }
+      throw ValidationError("\(revision) has snapshots of several workloads (\(workloads.joined(separator: ", "))); choose one with --workload.")
+    }
+    return workloads[0]
+  }
+}

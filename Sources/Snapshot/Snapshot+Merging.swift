@@ -1,0 +1,41 @@
+extension Snapshot {
+  /// This snapshot with the runs of `other` (of the same commit and
+  /// workload) added: edges seen in both add their counts and their runs;
+  /// subjects and sites are united and sorted again.
+  public func adding(runsOf other: Snapshot) -> Snapshot {
+    let subjects = Array(Set(self.subjects).union(other.subjects)).sorted()
+    let sites = Array(Set(self.sites).union(other.sites)).sorted()
+    let subjectIndex = Dictionary(uniqueKeysWithValues: subjects.enumerated().map { ($1, $0) })
+    let siteIndex = Dictionary(uniqueKeysWithValues: sites.enumerated().map { ($1, $0) })
+    var merged: [UInt64: Edge] = [:]
+    for (snapshot, edges) in [(self, self.edges), (other, other.edges)] {
+      for edge in edges {
+        let subject = subjectIndex[snapshot.subjects[edge.subject]]!
+        let site = siteIndex[snapshot.sites[edge.site]]!
+        let key = edgeKey(subject: UInt32(subject), site: UInt32(site))
+        if var existing = merged[key] {
+          existing.reads &+= edge.reads
+          existing.writes &+= edge.writes
+          existing.objects &+= edge.objects
+          existing.runs += edge.runs
+          existing.line = [existing.line, edge.line].compactMap { $0 }.min()
+          merged[key] = existing
+        } else {
+          merged[key] = Edge(
+            subject: subject, site: site, reads: edge.reads, writes: edge.writes, objects: edge.objects,
+            runs: edge.runs, line: edge.line)
+        }
+      }
+    }
+    var metadata = self.metadata
+    metadata.hasFileInformation = self.metadata.hasFileInformation && other.metadata.hasFileInformation
+    return Snapshot(
+      metadata: metadata, runs: runs + other.runs, subjects: subjects, sites: sites,
+      edges: merged.keys.sorted().map { merged[$0]! })
+  }
+
+  /// The digests of every input recorded, for refusing the same kmap twice.
+  public var inputDigests: Set<String> {
+    Set(runs.flatMap(\.inputs).compactMap(\.digest))
+  }
+}

@@ -1,0 +1,93 @@
+#if canImport(Glibc)
+  import Glibc
+#endif
+import Foundation
+public import Snapshot
+
+/// Snapshots as files: `DIR/<commit>/<workload>.capmap`, with `DIR/.lock`
+/// serialising writers (flock), and every write atomic (temporary file,
+/// fsync, rename).
+public final class DirectoryStore: SnapshotStore {
+  public let name: String
+  private let path: String
+
+  public init(path: String) {
+    self.path = path
+    name = path
+  }
+
+  private func file(_ commit: String, _ workload: String) -> String { "\(path)/\(commit)/\(workload).capmap" }
+
+  public func snapshot(commit: String, workload: String) throws -> Snapshot? {
+    try Workload.validate(workload, store: name)
+    let file = file(commit, workload)
+    guard FileManager.default.fileExists(atPath: file) else { return nil }
+    return try SnapshotFile.read(file)
+  }
+
+  public func contains(commit: String, workload: String) throws -> Bool {
+    try Workload.validate(workload, store: name)
+    return access(file(commit, workload), F_OK) == 0
+  }
+
+  public func update(commit: String, workload: String, _ change: (Snapshot?) throws -> Snapshot) throws
+    -> Snapshot
+  {
+    try Workload.validate(workload, store: name)
+    try FileManager.default.createDirectory(atPath: "\(path)/\(commit)", withIntermediateDirectories: true)
+    return try withLock {
+      let updated = try change(try snapshot(commit: commit, workload: workload))
+      try SnapshotFile.write(updated, to: file(commit, workload))
+      return updated
+    }
+  }
+
+  public func list() throws -> [StoredSnapshot] {
+    var result: [StoredSnapshot] = []
+    for entry in try storedFiles() {
+      let attributes = try FileManager.default.attributesOfItem(atPath: entry.file)
+      let snapshot = try? SnapshotFile.read(entry.file)
+      result.append(
+        StoredSnapshot(
+          commit: entry.commit, describe: snapshot?.metadata.commit?.describe, workload: entry.workload,
+          runs: snapshot?.runs.count ?? 0, size: (attributes[.size] as? Int) ?? 0,
+          date: Int64((attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0), location: entry.file))
+    }
+    return result
+  }
+
+  public func remove(commit: String, workload: String) throws -> Bool {
+    try Workload.validate(workload, store: name)
+    return try withLock {
+      let file = file(commit, workload)
+      guard FileManager.default.fileExists(atPath: file) else { return false }
+      try FileManager.default.removeItem(atPath: file)
+      try? FileManager.default.removeItem(atPath: "\(path)/\(commit)")  // only when empty
+      return true
+    }
+  }
+
+  public func entries() throws -> [SnapshotArchive.Entry] {
+    try storedFiles().map { entry in
+      SnapshotArchive.Entry(commit: entry.commit, workload: entry.workload, bytes: try AtomicFile.read(entry.file))
+    }
+  }
+
+  private func storedFiles() throws -> [(commit: String, workload: String, file: String)] {
+    guard FileManager.default.fileExists(atPath: path) else { return [] }
+    var result: [(String, String, String)] = []
+    for commit in try FileManager.default.contentsOfDirectory(atPath: path).sorted()
+    where commit.utf8.count == 40 && commit.allSatisfy(\.isHexDigit) {
+      for file in try FileManager.default.contentsOfDirectory(atPath: "\(path)/\(commit)").sorted()
+      where file.hasSuffix(".capmap") && !file.hasPrefix(".") {
+        result.append((commit, String(file.dropLast(7)), "\(path)/\(commit)/\(file)"))
+      }
+    }
+    return result
+  }
+
+  private func withLock<T>(_ body: () throws -> T) throws -> T {
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return try FileLock.withLock("\(path)/.lock", store: name, body)
+  }
+}
