@@ -30,6 +30,7 @@ public final class DirectoryStore: SnapshotStore {
     return access(file(commit, workload), F_OK) == 0
   }
 
+  @discardableResult
   public func update(commit: String, workload: String, _ change: (Snapshot?) throws -> Snapshot) throws
     -> Snapshot
   {

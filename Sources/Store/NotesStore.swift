@@ -32,6 +32,7 @@ public final class NotesStore: SnapshotStore {
     try archive(commit)?.entries.contains { $0.workload == workload } ?? false
   }
 
+  @discardableResult
   public func update(commit: String, workload: String, _ change: (Snapshot?) throws -> Snapshot) throws
     -> Snapshot
   {

@@ -1,0 +1,123 @@
+import CapdiffTestSupport
+import Foundation
+import Git
+import Testing
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+@Suite struct StoreCommandTests {
+  /// A kmap whose objects differ by `seed`, so that each is a new run.
+  func kmap(seed: Int, objects: Int = 2) -> String {
+    (0..<objects).map { index in
+      "ffffffff81480010,\(seed),ffff888005c2\(String(format: "%04x", index)),2048,\(index),0,0,KMEM_CACHE,sshd,TCP,\n  ffffffff81480c10,1,\(seed + 1),1\n  ffffffff810a1010,0,1,1\n"
+    }.joined()
+  }
+
+  @Test func recordIntoTheStoreAndFindItByRevision() throws {
+    let kernel = try KernelRepository()
+    let symbols = try kernel.directory.write("System.map", map)
+    let store = "\(kernel.directory.path)/baselines"
+    let first = try kernel.directory.write("run1.kmap", kmap(seed: 1))
+    let second = try kernel.directory.write("run2.kmap", kmap(seed: 2))
+    let record = { (rev: String, file: String) in
+      try run(capdiff, ["record", "--repo", kernel.path, "--rev", rev, "--store", store, "--symbols", symbols, "--workload", "ltp", file])
+    }
+    let one = try record("v6.1", first)
+    #expect(one.status == 0, "\(one.standardError)")
+    #expect(one.standardError == "recorded ltp at v6.1 (\(kernel.first.abbreviated())) in \(store): 1 run, 2 edges\n")
+    #expect(try record("v6.1", second).standardError.contains(": 2 runs, 2 edges"))
+    let again = try record("v6.1", second)
+    #expect(again.status == 1)
+    #expect(again.standardError.hasPrefix("\(store): error: this kmap is already recorded for ltp at \(kernel.first.abbreviated()) (sha256:"))
+    let show = try run(capdiff, ["show", "--repo", kernel.path, "--store", store, "--format", "json", "v6.1"])
+    #expect(show.status == 0, "\(show.standardError)")
+    let summary = try #require(JSONSerialization.jsonObject(with: Data(show.standardOutput.utf8)) as? [String: Any])
+    #expect(summary["runs"] as? Int == 2)
+    let commit = try #require(summary["commit"] as? [String: Any])
+    #expect(commit["oid"] as? String == kernel.first.hex)
+    #expect(commit["describe"] as? String == "v6.1")
+    #expect(commit["kernelVersion"] as? String == "6.1")
+    let baseline = try run(capdiff, ["baseline", "--repo", kernel.path, "--store", store, "--workload", "ltp", "HEAD"])
+    #expect(baseline.standardOutput == "\(kernel.first.hex) v6.1 (1 commit before HEAD on its first-parent history)\n")
+    let none = try run(capdiff, ["baseline", "--repo", kernel.path, "--store", store, "--workload", "boot", "HEAD"])
+    #expect(none.status == 1)
+    let bad = try record("v6.1", "/dev/null")
+    #expect(bad.status == 1)
+    let escape = try run(capdiff, ["record", "--repo", kernel.path, "--store", store, "--symbols", symbols, "--workload", "../../etc", first])
+    #expect(escape.status == 1)
+    #expect(escape.standardError.contains("workload name '../../etc' contains a path separator"))
+  }
+
+  @Test func twoRecordersAtOnceBothLand() throws {
+    let kernel = try KernelRepository()
+    let symbols = try kernel.directory.write("System.map", map)
+    for store in ["\(kernel.directory.path)/baselines", "git-notes"] {
+      let processes = try (1...2).map { seed -> Process in
+        let file = try kernel.directory.write("c\(seed).kmap", kmap(seed: seed * 10 + store.count, objects: 300))
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: capdiff)
+        process.arguments = ["record", "--repo", kernel.path, "--rev", "v6.1", "--store", store, "--symbols", symbols, "--workload", "ltp", file]
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+      }
+      processes.forEach { $0.waitUntilExit() }
+      #expect(processes.map(\.terminationStatus) == [0, 0])
+      let list = try run(capdiff, ["store", "ls", "--repo", kernel.path, "--store", store, "--format", "json"])
+      let entries = try #require(JSONSerialization.jsonObject(with: Data(list.standardOutput.utf8)) as? [[String: Any]])
+      #expect(entries.count == 1)
+      #expect(entries.first?["runs"] as? Int == 2, "store \(store)")
+    }
+  }
+
+  @Test func aKilledWriteLeavesTheOldOrTheWholeNewSnapshot() throws {
+    let kernel = try KernelRepository()
+    let symbols = try kernel.directory.write("System.map", map)
+    let store = "\(kernel.directory.path)/baselines"
+    let base = try kernel.directory.write("base.kmap", kmap(seed: 0))
+    #expect(try run(capdiff, ["record", "--repo", kernel.path, "--rev", "v6.1", "--store", store, "--symbols", symbols, "--workload", "ltp", base]).status == 0)
+    var runs = 1
+    for attempt in 1...8 {
+      let file = try kernel.directory.write("k\(attempt).kmap", kmap(seed: attempt, objects: 20_000))
+      let process = Process()
+      process.executableURL = URL(fileURLWithPath: capdiff)
+      process.arguments = ["record", "--repo", kernel.path, "--rev", "v6.1", "--store", store, "--symbols", symbols, "--workload", "ltp", file]
+      process.standardError = FileHandle.nullDevice
+      try process.run()
+      usleep(UInt32(attempt * 60_000))
+      kill(process.processIdentifier, SIGKILL)
+      process.waitUntilExit()
+      let verify = try run(capdiff, ["store", "verify", "--repo", kernel.path, "--store", store])
+      #expect(verify.status == 0, "attempt \(attempt): \(verify.standardError)")
+      let list = try run(capdiff, ["store", "ls", "--repo", kernel.path, "--store", store, "--format", "json"])
+      let entries = try #require(JSONSerialization.jsonObject(with: Data(list.standardOutput.utf8)) as? [[String: Any]])
+      let now = try #require(entries.first?["runs"] as? Int)
+      // Either the kill came first (runs unchanged) or the whole new run landed.
+      #expect(now == runs || now == runs + 1, "attempt \(attempt)")
+      runs = now
+    }
+  }
+
+  @Test func exportAndImportBetweenStores() throws {
+    let kernel = try KernelRepository()
+    let symbols = try kernel.directory.write("System.map", map)
+    let store = "\(kernel.directory.path)/baselines"
+    let file = try kernel.directory.write("r.kmap", kmap(seed: 5))
+    #expect(try run(capdiff, ["record", "--repo", kernel.path, "--rev", "HEAD", "--store", store, "--symbols", symbols, "--workload", "boot", file]).status == 0)
+    let archive = "\(kernel.directory.path)/all.capstore"
+    #expect(try run(capdiff, ["store", "export", "--repo", kernel.path, "--store", store, archive]).status == 0)
+    #expect(try run(capdiff, ["store", "import", "--repo", kernel.path, "--store", "git-notes", archive]).status == 0)
+    let notes = try run(capdiff, ["store", "ls", "--repo", kernel.path, "--store", "git-notes", "--format", "json"])
+    let entries = try #require(JSONSerialization.jsonObject(with: Data(notes.standardOutput.utf8)) as? [[String: Any]])
+    #expect(entries.map { $0["commit"] as? String } == [kernel.second.hex])
+    // Importing the same runs again adds nothing.
+    #expect(try run(capdiff, ["store", "import", "--repo", kernel.path, "--store", "git-notes", archive]).status == 0)
+    let again = try run(capdiff, ["store", "ls", "--repo", kernel.path, "--store", "git-notes", "--format", "json"])
+    #expect((try JSONSerialization.jsonObject(with: Data(again.standardOutput.utf8)) as? [[String: Any]])?.first?["runs"] as? Int == 1)
+    // The git notes are git's own: git lists them.
+    let listed = try run("/usr/bin/git", ["-C", kernel.path, "notes", "--ref", "capdiff", "list"])
+    #expect(listed.standardOutput.hasSuffix(" \(kernel.second.hex)\n"))
+  }
+}

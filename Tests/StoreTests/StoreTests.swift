@@ -1,0 +1,171 @@
+import CapdiffTestSupport
+import Foundation
+import Git
+import Kmap
+import Snapshot
+import Testing
+
+@testable import Store
+
+func sampleSnapshot(commit: String, workload: String = "ltp", digest: String, reads: UInt64 = 1) -> Snapshot {
+  var input = KmapFileReport(file: "run.kmap", format: .current, compression: .none)
+  input.digest = digest
+  return Snapshot(
+    metadata: SnapshotMetadata(
+      workload: workload, toolVersion: "0.1.0", symbolSource: "System.map", symbolFile: "System.map",
+      hasFileInformation: false,
+      commit: CommitMetadata(oid: commit, describe: "v1", kernelVersion: "6.1.0", subject: "s")),
+    runs: [RunRecord(inputs: [input])],
+    subjects: [Subject(function: "tcp_sendmsg", file: nil, module: nil)],
+    sites: [ObjectSite(kind: .heap, name: "sk_alloc", file: nil, allocType: .kmemCache, slab: "TCP")],
+    edges: [Edge(subject: 0, site: 0, reads: reads, writes: 0, objects: 1, runs: 1, line: nil)])
+}
+
+/// A linear history of `count` commits, plus a side branch off commit 2.
+struct LinearHistory {
+  let directory: TemporaryDirectory
+  let repository: Repository
+  let commits: [OID]
+  let side: OID
+
+  init(count: Int = 6) throws {
+    directory = try TemporaryDirectory()
+    repository = try Repository.create(at: "\(directory.path)/linux")
+    var commits: [OID] = []
+    for index in 0..<count {
+      let files = ["Makefile": Array("VERSION = 6\nPATCHLEVEL = \(index)\nSUBLEVEL = 0\nEXTRAVERSION = -rc1\n".utf8)]
+      commits.append(
+        try repository.commit(
+          files: files, message: "Commit \(index)", parents: commits.last.map { [$0] } ?? [],
+          signature: Signature(name: "D", email: "d@example.org", time: 1_700_000_000 + Int64(index))))
+    }
+    self.commits = commits
+    side = try repository.commit(
+      files: ["Makefile": Array("VERSION = 6\n".utf8), "side.c": []], message: "Side", parents: [commits[2]],
+      signature: Signature(name: "D", email: "d@example.org", time: 1_800_000_000), updating: "refs/heads/side")
+  }
+}
+
+@Suite struct DirectoryStoreTests {
+  @Test func updatesMergeRunsAndListsThem() throws {
+    let directory = try TemporaryDirectory()
+    let store = DirectoryStore(path: "\(directory.path)/baselines")
+    let commit = String(repeating: "a", count: 40)
+    try store.update(commit: commit, workload: "ltp") { existing in
+      #expect(existing == nil)
+      return sampleSnapshot(commit: commit, digest: "sha256:1")
+    }
+    let merged = try store.update(commit: commit, workload: "ltp") { existing in
+      try #require(existing).adding(runsOf: sampleSnapshot(commit: commit, digest: "sha256:2", reads: 4))
+    }
+    #expect(merged.runs.count == 2)
+    #expect(merged.edges == [Edge(subject: 0, site: 0, reads: 5, writes: 0, objects: 2, runs: 2, line: nil)])
+    #expect(try store.snapshot(commit: commit, workload: "ltp") == merged)
+    let listed = try store.list()
+    #expect(listed.map(\.workload) == ["ltp"])
+    #expect(listed.first?.runs == 2)
+    #expect(listed.first?.describe == "v1")
+    #expect(try store.contains(commit: commit, workload: "ltp"))
+    #expect(try !store.contains(commit: commit, workload: "boot"))
+    #expect(try store.remove(commit: commit, workload: "ltp"))
+    #expect(try store.list().isEmpty)
+  }
+
+  @Test func damagedSnapshotIsNamedNeverHalfRead() throws {
+    let directory = try TemporaryDirectory()
+    let store = DirectoryStore(path: "\(directory.path)/baselines")
+    let commit = String(repeating: "b", count: 40)
+    try store.update(commit: commit, workload: "ltp") { _ in sampleSnapshot(commit: commit, digest: "sha256:1") }
+    let file = "\(directory.path)/baselines/\(commit)/ltp.capmap"
+    var bytes = try AtomicFile.read(file)
+    bytes[bytes.count - 2] ^= 0xFF
+    try directory.write("baselines/\(commit)/ltp.capmap", bytes)
+    #expect(throws: SnapshotError(.damaged, file: file, "snapshot is damaged: its checksum does not match its contents")) {
+      _ = try store.snapshot(commit: commit, workload: "ltp")
+    }
+  }
+
+  @Test(arguments: ["", "../etc", "a/b", "x\u{0}y", ".hidden"])
+  func workloadNamesThatCouldEscapeAreRefused(_ name: String) throws {
+    let directory = try TemporaryDirectory()
+    let store = DirectoryStore(path: directory.path)
+    #expect(throws: StoreError.self) { _ = try store.snapshot(commit: String(repeating: "c", count: 40), workload: name) }
+  }
+}
+
+@Suite struct NotesStoreTests {
+  @Test func snapshotsTravelAsNotesOfTheirCommits() throws {
+    let history = try LinearHistory()
+    let store = NotesStore(
+      repository: history.repository, signature: Signature(name: "capdiff", email: "c@localhost", time: 1))
+    let commit = history.commits[1].hex
+    try store.update(commit: commit, workload: "ltp") { _ in sampleSnapshot(commit: commit, digest: "sha256:1") }
+    try store.update(commit: commit, workload: "boot") { _ in sampleSnapshot(commit: commit, workload: "boot", digest: "sha256:9") }
+    try store.update(commit: commit, workload: "ltp") { try #require($0).adding(runsOf: sampleSnapshot(commit: commit, digest: "sha256:2")) }
+    #expect(try store.list().map { "\($0.workload) \($0.runs)" } == ["boot 1", "ltp 2"])
+    #expect(try store.snapshot(commit: commit, workload: "ltp")?.runs.count == 2)
+    #expect(try history.repository.notedCommits(NotesStore.reference) == [history.commits[1]])
+    #expect(try store.remove(commit: commit, workload: "boot"))
+    #expect(try store.list().map(\.workload) == ["ltp"])
+  }
+}
+
+@Suite struct BaselineTests {
+  func store(_ history: LinearHistory, snapshotsAt indexes: [Int]) throws -> DirectoryStore {
+    let store = DirectoryStore(path: "\(history.directory.path)/baselines-\(indexes.map(String.init).joined(separator: "-"))")
+    for index in indexes {
+      let commit = history.commits[index].hex
+      try store.update(commit: commit, workload: "ltp") { _ in sampleSnapshot(commit: commit, digest: "sha256:\(index)") }
+    }
+    return store
+  }
+
+  @Test func nearestFirstParentAncestorAndItsDistance() throws {
+    let history = try LinearHistory()
+    let store = try store(history, snapshotsAt: [1, 3])
+    let baseline = try BaselineFinder.find(
+      head: history.commits[5], workload: "ltp", upstream: nil, in: history.repository, store: store)
+    #expect(baseline == Baseline(commit: history.commits[3], distance: 2, route: .ancestor, mergeBase: nil))
+    // The head's own snapshot is not its baseline.
+    let own = try BaselineFinder.find(
+      head: history.commits[3], workload: "ltp", upstream: nil, in: history.repository, store: store)
+    #expect(own?.commit == history.commits[1])
+    #expect(try BaselineFinder.find(head: history.commits[0], workload: "ltp", upstream: nil, in: history.repository, store: store) == nil)
+    #expect(try BaselineFinder.find(head: history.commits[5], workload: "boot", upstream: nil, in: history.repository, store: store) == nil)
+  }
+
+  @Test func mergeBaseWithTheUpstream() throws {
+    let history = try LinearHistory()
+    let withBase = try store(history, snapshotsAt: [2, 4])
+    #expect(
+      try BaselineFinder.find(head: history.side, workload: "ltp", upstream: history.commits[5], in: history.repository, store: withBase)
+        == Baseline(commit: history.commits[2], distance: 0, route: .mergeBase, mergeBase: history.commits[2]))
+    let below = try store(history, snapshotsAt: [0])
+    #expect(
+      try BaselineFinder.find(head: history.side, workload: "ltp", upstream: history.commits[5], in: history.repository, store: below)
+        == Baseline(commit: history.commits[0], distance: 2, route: .ancestor, mergeBase: history.commits[2]))
+  }
+
+  @Test func kernelVersionFromTheMakefile() {
+    #expect(KernelVersion.parse(makefile: "# SPDX\nVERSION = 6\nPATCHLEVEL = 1\nSUBLEVEL = 170\nEXTRAVERSION =\nNAME = Curry Ramen\n") == "6.1.170")
+    #expect(KernelVersion.parse(makefile: "VERSION = 6\nPATCHLEVEL = 12\nSUBLEVEL = 0\nEXTRAVERSION = -rc3\n") == "6.12.0-rc3")
+    #expect(KernelVersion.parse(makefile: "all:\n\techo\n") == nil)
+  }
+}
+
+@Suite struct ArchiveTests {
+  @Test func roundTripsAndRefusesDamage() throws {
+    let archive = SnapshotArchive(entries: [
+      .init(commit: String(repeating: "d", count: 40), workload: "ltp", bytes: [1, 2, 3]),
+      .init(commit: String(repeating: "a", count: 40), workload: "boot", bytes: []),
+    ])
+    let bytes = archive.encode()
+    let decoded = try SnapshotArchive.decode(bytes, file: "a")
+    #expect(decoded.entries.map(\.workload) == ["boot", "ltp"])
+    var damaged = bytes
+    damaged[damaged.count - 1] ^= 1
+    #expect(throws: SnapshotError(.damaged, file: "a", "snapshot archive is damaged: its checksum does not match its contents")) {
+      _ = try SnapshotArchive.decode(damaged, file: "a")
+    }
+  }
+}
