@@ -49,3 +49,6 @@ if [ -s "$maintainers/MAINTAINERS" ]; then
   cat "$maintainers/paths.txt" "$maintainers/paths.txt" | head -100000 > "$work/paths-100k.txt" || true
   "$bin/capdiff-bench" maintainers --maintainers "$maintainers/MAINTAINERS" --paths "$work/paths-100k.txt"
 fi
+
+echo "== baseline lookup (a generated repository of 100,000 commits, the snapshot 10,000 commits back)"
+"$bin/capdiff-bench" baseline --out "$work" --commits 100000 --distance 10000

@@ -3,7 +3,9 @@
 #endif
 import Components
 import Foundation
+import Git
 import Snapshot
+import Store
 import Symbols
 
 /// capdiff-bench: the generator and drivers behind Benchmarks/run.sh.
@@ -12,6 +14,7 @@ import Symbols
 ///   capdiff-bench ingest --symbols FILE KMAP
 ///   capdiff-bench symbolize --vmlinux FILE --addresses FILE
 ///   capdiff-bench maintainers --maintainers FILE --paths FILE [--repeat N]
+///   capdiff-bench baseline --out DIR [--commits N] [--distance D]
 let arguments = Array(CommandLine.arguments.dropFirst())
 
 func option(_ name: String) -> String? {
@@ -115,8 +118,48 @@ do {
         format: "maintainers: %.2f s in all: tree and %d KB MAINTAINERS read in %.2f s, %d paths attributed in %.2f s (checksum %d)",
         parse + attribute, text.utf8.count / 1024, parse, paths.count, attribute, checksum))
 
+  case "baseline":
+    guard let out = option("--out") else { fail("usage: baseline --out DIR [--commits N] [--distance D]") }
+    let count = Int(option("--commits") ?? "100000") ?? 100_000
+    let distance = Int(option("--distance") ?? "10000") ?? 10_000
+    let path = "\(out)/linux-\(count)"
+    let repository: Repository
+    var head: OID
+    if FileManager.default.fileExists(atPath: path) {
+      repository = try Repository(opening: path)
+      head = try repository.resolve("HEAD")
+    } else {
+      repository = try Repository.create(at: path, bare: true)
+      var previous: OID?
+      let build = try await seconds {
+        for index in 0..<count {
+          previous = try repository.commit(
+            files: ["Makefile": Array("VERSION = 6\n".utf8)], message: "Commit \(index)",
+            parents: previous.map { [$0] } ?? [],
+            signature: Signature(name: "Dev", email: "dev@example.org", time: 1_600_000_000 + Int64(index)))
+        }
+      }
+      head = previous!
+      print(String(format: "built a repository of %d commits in %.1f s", count, build))
+    }
+    var target = head
+    try repository.walkFirstParents(from: head) { commit, steps in
+      target = commit
+      return steps < distance
+    }
+    let store = DirectoryStore(path: "\(out)/baselines-\(count)")
+    let snapshot = Snapshot(
+      metadata: SnapshotMetadata(workload: "ltp", toolVersion: "bench", symbolSource: "System.map", symbolFile: "-", hasFileInformation: false),
+      runs: [], subjects: [], sites: [], edges: [])
+    try store.update(commit: target.hex, workload: "ltp") { _ in snapshot }
+    var found: Baseline?
+    let time = try await seconds {
+      found = try BaselineFinder.find(head: head, workload: "ltp", upstream: nil, in: repository, store: store)
+    }
+    print(String(format: "baseline: found %@ %d commits from the head of %d in %.2f s", found?.commit.abbreviated() ?? "nothing", found?.distance ?? -1, count, time))
+
   default:
-    fail("usage: capdiff-bench generate|ingest|symbolize|maintainers …")
+    fail("usage: capdiff-bench generate|ingest|symbolize|maintainers|baseline …")
   }
 } catch {
   fail("\(error)")
