@@ -42,9 +42,10 @@ public struct Maintainers: Sendable {
     var sectionName: (name: String, line: Int)?
     var current: Int?
     var lineNumber = 0
-    for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+    // Split on bytes: splitting a String walks grapheme clusters, ten times slower.
+    for rawLine in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
       lineNumber += 1
-      let line = String(rawLine)
+      let line = String(Substring(rawLine))
       // get_maintainer.pl's /^([A-Z]):\s*(.*)/: a capital, a colon, the value after white space.
       let utf8 = line.utf8
       guard utf8.count >= 2, let letter = utf8.first, letter >= UInt8(ascii: "A"), letter <= UInt8(ascii: "Z"),
@@ -52,8 +53,8 @@ public struct Maintainers: Sendable {
       else {
         // Blank lines and comments are invisible; any other line names the
         // section its following typed lines belong to.
-        let trimmed = line.trimmingCharacters(in: .whitespaces)
-        if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
+        let firstVisible = line.utf8.first { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") && $0 != UInt8(ascii: "\r") }
+        if firstVisible == nil || firstVisible == UInt8(ascii: "#") { continue }
         sectionName = (line, lineNumber)
         current = nil
         if line.count >= 2, line.first!.isUppercase, line.dropFirst().first == " " || line.dropFirst().first == "\t" {
