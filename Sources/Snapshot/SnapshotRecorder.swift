@@ -137,13 +137,13 @@ struct SnapshotBuilder {
         index(of: Subject(function: unresolvedName(address), file: nil, module: nil))
       }
       pending.reserveCapacity(pending.count + aggregate.edges.count)
-      for (entry, key) in aggregate.edges.keys.enumerated() {
+      aggregate.edges.forEach { key, stats in
         let subjectID = UInt32(truncatingIfNeeded: key >> 32)
         let subject =
           subjectID & RunAggregator.unknownBit == 0
           ? functionSubject(Int(subjectID)) : unknownMap[Int(subjectID & ~RunAggregator.unknownBit)]
         let site = siteMap[Int(UInt32(truncatingIfNeeded: key))]
-        pending.append((edgeKey(subject: UInt32(subject), site: UInt32(site)), runIndex, aggregate.edges.stats[entry]))
+        pending.append((edgeKey(subject: UInt32(subject), site: UInt32(site)), runIndex, stats))
       }
     }
   }
