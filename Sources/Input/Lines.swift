@@ -11,7 +11,8 @@ public enum Lines {
     let count = bytes.count
     while start < count {
       var end = start
-      while end < count, bytes[end] != UInt8(ascii: "\n") { end += 1 }
+      // `end < count` guards each read: the span's own check is redundant here.
+      while end < count, bytes[unchecked: end] != UInt8(ascii: "\n") { end += 1 }
       let terminated = end < count
       var lineEnd = end
       if lineEnd > start, bytes[lineEnd - 1] == UInt8(ascii: "\r") { lineEnd -= 1 }

@@ -2,7 +2,9 @@
 ///
 /// Each `scan…` starts at `position`, stops at the next comma or at `end`, and
 /// leaves `position` on that delimiter; nil means the field is empty or holds
-/// something other than the expected digits.
+/// something other than the expected digits. `end` never exceeds the span's
+/// count and every read is guarded by `position < end`, so reads skip the
+/// span's own bounds check (this loop is most of ingest).
 struct FieldScanner: ~Copyable {
   var position: Int
   let end: Int
@@ -17,7 +19,7 @@ struct FieldScanner: ~Copyable {
   /// Steps over a comma; false when the line ended instead.
   @inline(__always)
   mutating func skipComma(_ bytes: Span<UInt8>) -> Bool {
-    guard position < end, bytes[position] == UInt8(ascii: ",") else { return false }
+    guard position < end, bytes[unchecked: position] == UInt8(ascii: ",") else { return false }
     position += 1
     return true
   }
@@ -25,15 +27,15 @@ struct FieldScanner: ~Copyable {
   /// A `%p` address: 1 to 16 hex digits, with or without `0x`.
   @inline(__always)
   mutating func scanHex(_ bytes: Span<UInt8>) -> UInt64? {
-    if position + 1 < end, bytes[position] == UInt8(ascii: "0"),
-      bytes[position + 1] | 0x20 == UInt8(ascii: "x")
+    if position + 1 < end, bytes[unchecked: position] == UInt8(ascii: "0"),
+      bytes[unchecked: position + 1] | 0x20 == UInt8(ascii: "x")
     {
       position += 2
     }
     let start = position
     var value: UInt64 = 0
     while position < end {
-      guard let digit = hexDigit(bytes[position]) else { break }
+      guard let digit = hexDigit(bytes[unchecked: position]) else { break }
       value = value &<< 4 | UInt64(digit)
       position += 1
     }
@@ -48,7 +50,7 @@ struct FieldScanner: ~Copyable {
     let start = position
     var value: UInt64 = 0
     while position < end {
-      let digit = bytes[position] &- UInt8(ascii: "0")
+      let digit = bytes[unchecked: position] &- UInt8(ascii: "0")
       guard digit < 10 else { break }
       let (times10, o1) = value.multipliedReportingOverflow(by: 10)
       let (sum, o2) = times10.addingReportingOverflow(UInt64(digit))
@@ -64,7 +66,7 @@ struct FieldScanner: ~Copyable {
   @inline(__always)
   mutating func scanSigned(_ bytes: Span<UInt8>) -> Int64? {
     var negative = false
-    if position < end, bytes[position] == UInt8(ascii: "-") {
+    if position < end, bytes[unchecked: position] == UInt8(ascii: "-") {
       negative = true
       position += 1
     }
@@ -76,13 +78,13 @@ struct FieldScanner: ~Copyable {
   @inline(__always)
   mutating func skipField(_ bytes: Span<UInt8>) -> Int {
     let start = position
-    while position < end, bytes[position] != UInt8(ascii: ",") { position += 1 }
+    while position < end, bytes[unchecked: position] != UInt8(ascii: ",") { position += 1 }
     return start
   }
 
   @inline(__always)
   private func isDelimiter(_ bytes: Span<UInt8>) -> Bool {
-    position == end || bytes[position] == UInt8(ascii: ",")
+    position == end || bytes[unchecked: position] == UInt8(ascii: ",")
   }
 }
 
