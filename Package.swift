@@ -44,7 +44,7 @@ let package = Package(
     .target(
       name: "Components", dependencies: ["Input", "Git"], swiftSettings: swiftSettings),
     .target(
-      name: "Policy", dependencies: ["Components", .product(name: "Yams", package: "Yams")],
+      name: "Policy", dependencies: ["Components", "Drift", .product(name: "Yams", package: "Yams")],
       swiftSettings: swiftSettings),
     .target(
       name: "Snapshot", dependencies: ["Input", "Kmap", "Symbols", "CZstd", "CZlib"],
@@ -54,9 +54,11 @@ let package = Package(
     .target(
       name: "Graph", dependencies: ["Snapshot", "Components"], swiftSettings: swiftSettings),
     .target(
+      name: "Drift", dependencies: ["Snapshot", "Components", "Graph"], swiftSettings: swiftSettings),
+    .target(
       name: "CapdiffCommands",
       dependencies: [
-        "Input", "Kmap", "Symbols", "Snapshot", "Git", "Components", "Policy", "Graph", "Store",
+        "Input", "Kmap", "Symbols", "Snapshot", "Git", "Components", "Policy", "Graph", "Store", "Drift",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: swiftSettings),
@@ -95,6 +97,9 @@ let package = Package(
       swiftSettings: swiftSettings),
     .testTarget(
       name: "StoreTests", dependencies: ["Store", "Snapshot", "Git", "CapdiffTestSupport"],
+      swiftSettings: swiftSettings),
+    .testTarget(
+      name: "DriftTests", dependencies: ["Drift", "Snapshot", "Components", "Kmap"],
       swiftSettings: swiftSettings),
     .testTarget(
       name: "GitTests", dependencies: ["Git", "CapdiffTestSupport"],

@@ -7,6 +7,7 @@ import Input
 /// it is a terminal.
 enum Terminal {
   static let errorIsTerminal = isatty(2) != 0
+  static let outputIsTerminal = isatty(1) != 0
 
   static func error(_ text: String) {
     write(text, to: 2)

@@ -16,7 +16,7 @@ public struct Maintainers: Sendable {
   /// Lines that could not be used (reported, then skipped).
   public private(set) var problems: [Diagnostic] = []
   /// Every `F:` pattern, with its section, line and how `Match` names it.
-  private var files: [(entry: Int, pattern: FilePattern, line: Int, label: String)] = []
+  var files: [(entry: Int, pattern: FilePattern, line: Int, label: String)] = []
   /// `F:` patterns by the literal directory their matches start with and the
   /// byte after it (0 when the literal part ends with the directory): a path
   /// tries only the patterns filed under its own directories and next bytes.

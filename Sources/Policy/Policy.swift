@@ -1,4 +1,5 @@
 public import Components
+public import Drift
 import Yams
 
 /// The policy file (`capdiff.yml`): the component scheme and its rules, and
@@ -8,6 +9,8 @@ public struct Policy: Sendable {
   public var scheme: ComponentScheme?
   public var componentRules: [ComponentRule] = []
   public var sharedAllocators: [String] = SharedAllocators.defaults
+  /// Gate, thresholds, sensitive sites, suppressions, allow and never rules.
+  public var drift = DriftRules()
 
   public init() {}
 
@@ -22,7 +25,9 @@ public struct Policy: Sendable {
       throw PolicyError(file: file, line: 0, column: 0, "is not valid YAML: \(error)")
     }
     guard let root else { return }  // an empty policy
-    let top = try PolicyNode(node: root, file: file, path: "").mapping(allowed: ["components"])
+    let top = try PolicyNode(node: root, file: file, path: "").mapping(
+      allowed: ["components", "gate", "thresholds", "sensitive", "suppressions", "mode", "allow", "never"])
+    try readDrift(top)
     if let components = top["components"] {
       let keys = try components.mapping(allowed: ["scheme", "rules", "shared-allocators", "extra-shared-allocators"])
       if let node = keys["scheme"] {
@@ -46,5 +51,100 @@ public struct Policy: Sendable {
       if let list = keys["shared-allocators"] { sharedAllocators = try list.strings() }
       if let extra = keys["extra-shared-allocators"] { sharedAllocators += try extra.strings() }
     }
+  }
+
+  private mutating func readDrift(_ top: [String: PolicyNode]) throws(PolicyError) {
+    if let gate = top["gate"] {
+      let keys = try gate.mapping(allowed: ["fail-on-kinds", "fail-on-severities"])
+      if let kinds = keys["fail-on-kinds"] {
+        drift.failKinds = []
+        for item in try kinds.sequence() {
+          let text = try item.string()
+          guard let kind = FindingKind(rawValue: text) else {
+            throw item.error("unknown finding kind '\(text)'; expected one of: \(FindingKind.allCases.map(\.rawValue).joined(separator: ", "))")
+          }
+          drift.failKinds.insert(kind)
+        }
+      }
+      if let severities = keys["fail-on-severities"] {
+        drift.failSeverities = []
+        for item in try severities.sequence() {
+          let text = try item.string()
+          guard let severity = Severity(rawValue: text) else {
+            throw item.error("unknown severity '\(text)'; expected one of: info, low, medium, high")
+          }
+          drift.failSeverities.insert(severity)
+        }
+      }
+    }
+    if let thresholds = top["thresholds"] {
+      let keys = try thresholds.mapping(allowed: ["growth-ratio", "growth-minimum", "min-runs"])
+      if let node = keys["growth-ratio"] {
+        guard let value = Double(try node.string()), value >= 0 else { throw node.error("'thresholds.growth-ratio' must be a number ≥ 0") }
+        drift.growthRatio = value
+      }
+      if let node = keys["growth-minimum"] {
+        guard let value = Int(try node.string()), value >= 1 else { throw node.error("'thresholds.growth-minimum' must be a whole number ≥ 1") }
+        drift.growthMinimum = value
+      }
+      if let node = keys["min-runs"] {
+        guard let value = Int(try node.string()), value >= 1 else { throw node.error("'thresholds.min-runs' must be a whole number ≥ 1") }
+        drift.minRuns = value
+      }
+    }
+    if let sensitive = top["sensitive"] {
+      let keys = try sensitive.mapping(allowed: ["slabs", "sites", "extra-slabs", "extra-sites"])
+      if let slabs = keys["slabs"] { drift.sensitiveSlabs = Set(try slabs.strings()) }
+      if let slabs = keys["extra-slabs"] { drift.sensitiveSlabs.formUnion(try slabs.strings()) }
+      if let sites = keys["sites"] { drift.sensitiveSites = try sites.strings().map(Glob.init) }
+      if let sites = keys["extra-sites"] { drift.sensitiveSites += try sites.strings().map(Glob.init) }
+    }
+    if let mode = top["mode"] {
+      switch try mode.string() {
+      case "baseline": drift.defaultDeny = false
+      case "default-deny": drift.defaultDeny = true
+      case let other: throw mode.error("'mode' must be 'baseline' or 'default-deny', found '\(other)'")
+      }
+    }
+    for item in try top["allow"]?.sequence() ?? [] { drift.allow.append(try accessRule(item, extra: []).rule) }
+    for item in try top["never"]?.sequence() ?? [] { drift.never.append(try accessRule(item, extra: []).rule) }
+    for item in try top["suppressions"]?.sequence() ?? [] {
+      let (rule, fields) = try accessRule(item, extra: ["reason", "owner", "expires", "kind"])
+      guard let reason = fields["reason"] else { throw item.error("'\(item.path)' needs a 'reason': say why this finding is accepted") }
+      var kind: FindingKind?
+      if let node = fields["kind"] {
+        let text = try node.string()
+        guard let parsed = FindingKind(rawValue: text) else { throw node.error("unknown finding kind '\(text)'") }
+        kind = parsed
+      }
+      var expires: String?
+      if let node = fields["expires"] {
+        let text = try node.string()
+        guard Self.isDate(text) else { throw node.error("'expires' must be a date YYYY-MM-DD, found '\(text)'") }
+        expires = text
+      }
+      drift.suppressions.append(
+        Suppression(rule: rule, kind: kind, reason: try reason.string(), owner: try fields["owner"]?.string(), expires: expires))
+    }
+  }
+
+  private func accessRule(_ node: PolicyNode, extra: [String]) throws(PolicyError) -> (rule: AccessRule, fields: [String: PolicyNode]) {
+    let fields = try node.mapping(allowed: ["subject", "object", "access"] + extra)
+    guard let subject = fields["subject"], let object = fields["object"] else {
+      throw node.error("'\(node.path)' needs a 'subject' and an 'object' (component names; * matches any run of characters)")
+    }
+    var access: Access?
+    if let node = fields["access"] {
+      let text = try node.string()
+      guard let parsed = Access(rawValue: text) else { throw node.error("'access' must be read, write or read-write, found '\(text)'") }
+      access = parsed
+    }
+    return (AccessRule(subject: Glob(try subject.string()), object: Glob(try object.string()), access: access, line: node.line), fields)
+  }
+
+  private static func isDate(_ text: String) -> Bool {
+    let parts = text.split(separator: "-")
+    return parts.count == 3 && parts[0].count == 4 && parts[1].count == 2 && parts[2].count == 2
+      && parts.allSatisfy { $0.allSatisfy(\.isNumber) }
   }
 }

@@ -1,0 +1,261 @@
+public import Components
+public import Snapshot
+import Graph
+
+/// How finely edges are grouped before base and head are compared.
+public enum Granularity: String, Sendable, CaseIterable {
+  case component, file, function
+}
+
+/// The inputs of one comparison.
+public struct DriftInput {
+  public var base: Snapshot
+  public var head: Snapshot
+  /// One scheme for both sides (by default the head commit's MAINTAINERS).
+  public var map: ComponentMap
+  /// The head tree, to turn build paths into tree paths.
+  public var tree: TreePaths?
+  /// Paths renamed from base to head: a base path is read as its head name.
+  public var renames: [String: String]
+  public var granularity: Granularity
+  public var rules: DriftRules
+  /// `YYYY-MM-DD`, for suppression expiry.
+  public var today: String
+
+  public init(
+    base: Snapshot, head: Snapshot, map: ComponentMap, tree: TreePaths?, renames: [String: String],
+    granularity: Granularity, rules: DriftRules, today: String
+  ) {
+    self.base = base
+    self.head = head
+    self.map = map
+    self.tree = tree
+    self.renames = renames
+    self.granularity = granularity
+    self.rules = rules
+    self.today = today
+  }
+}
+
+/// A suppression and what became of it.
+public struct SuppressionReport: Sendable, Codable, Equatable {
+  public enum Status: String, Sendable, Codable { case used, unused, expired }
+  public var subject: String
+  public var object: String
+  public var reason: String
+  public var owner: String?
+  public var expires: String?
+  public var status: Status
+  /// Findings it suppressed (expired ones: would have suppressed).
+  public var matched: Int
+}
+
+/// The result of comparing two snapshots.
+public struct DriftReport: Sendable {
+  public var findings: [Finding]
+  public var suppressions: [SuppressionReport]
+  /// Base cross-component edges seen in some base runs but not all.
+  public var baseDisagreement: (unstable: Int, of: Int)
+  public var gateFails: Bool { findings.contains { $0.failsGate } }
+}
+
+/// Compares the privilege graphs of base and head (DESIGN §6.1, §6.2).
+public enum DriftAnalysis {
+  /// One side's edges at the chosen granularity.
+  struct Group {
+    var subjectComponent: String
+    var ownerComponent: String
+    var reads: UInt64 = 0
+    var writes: UInt64 = 0
+    var functions: Set<String> = []
+    var sites: Set<String> = []
+    var sensitive = false
+    var runs = 0
+    var evidence: [Evidence] = []
+  }
+
+  struct Key: Hashable, Comparable {
+    var subject: String
+    var object: String
+    static func < (a: Key, b: Key) -> Bool { (a.subject, a.object) < (b.subject, b.object) }
+  }
+
+  public static func compare(_ input: DriftInput) -> DriftReport {
+    let base = groups(input.base, input: input, renames: input.renames)
+    let head = groups(input.head, input: input, renames: [:])
+    let baseFunctions = Set(input.base.subjects.map(\.function))
+    let headFunctions = Set(input.head.subjects.map(\.function))
+    let baseRuns = input.base.runs.count
+    let headRuns = input.head.runs.count
+    let rules = input.rules
+    var findings: [Finding] = []
+
+    func finding(
+      _ kind: FindingKind, _ key: Key, _ group: Group, severity: Severity, runs: Finding.Runs, message: String,
+      coverage: String? = nil
+    ) -> Finding {
+      let access = Access(reads: group.reads, writes: group.writes)
+      return Finding(
+        id: fingerprint([kind.rawValue, key.subject, key.object, access.rawValue, input.granularity.rawValue]),
+        kind: kind.rawValue, severity: group.sensitive && kind != .removedAccess ? severity.raised : severity,
+        subject: key.subject, object: key.object, access: access, suppressed: false, suppression: nil, runs: runs,
+        message: message + (group.sensitive && kind != .removedAccess ? " (sensitive object site)" : ""),
+        coverage: coverage, failsGate: false, evidence: group.evidence.sorted { ($0.function, $0.site) < ($1.function, $1.site) })
+    }
+
+    for key in head.keys.sorted() {
+      let group = head[key]!
+      guard group.runs >= rules.minRuns else { continue }
+      let access = Access(reads: group.reads, writes: group.writes)
+      let runs = Finding.Runs(seen: group.runs, of: headRuns)
+      if let never = rules.never.first(where: { $0.matches(subject: group.subjectComponent, object: group.ownerComponent, access: access) }) {
+        var forbidden = finding(
+          .newAccess, key, group, severity: .high, runs: runs,
+          message: "\(key.subject) \(verb(access)) objects owned by \(key.object), which a never rule (policy line \(never.line)) forbids")
+        forbidden.id = fingerprint(["never", key.subject, key.object, access.rawValue, input.granularity.rawValue])
+        forbidden.failsGate = true
+        findings.append(forbidden)
+        continue
+      }
+      guard isCross(group) else { continue }
+      if rules.defaultDeny {
+        if !rules.allow.contains(where: { $0.matches(subject: group.subjectComponent, object: group.ownerComponent, access: access) }) {
+          findings.append(
+            finding(
+              .newAccess, key, group, severity: access.writes ? .high : .medium, runs: runs,
+              message: "\(key.subject) \(verb(access)) objects owned by \(key.object), which no allow rule permits (default-deny)"))
+        }
+        continue
+      }
+      guard let old = base[key] else {
+        let newCode = group.functions.isDisjoint(with: baseFunctions)
+        findings.append(
+          finding(
+            .newAccess, key, group, severity: access.writes ? .high : .medium, runs: runs,
+            message: "\(key.subject) now \(verb(access)) objects owned by \(key.object)"
+              + (newCode ? "; its code is new to the trace (newly exercised)" : ""),
+            coverage: newCode ? "newly-exercised" : nil))
+        continue
+      }
+      if old.writes == 0, group.writes > 0 {
+        findings.append(
+          finding(
+            .escalation, key, group, severity: .high, runs: runs,
+            message: "\(key.subject) only read objects owned by \(key.object) in base, and writes them in head"))
+        continue
+      }
+      let grownFunctions = grew(old.functions.count, group.functions.count, rules)
+      let grownSites = grew(old.sites.count, group.sites.count, rules)
+      if grownFunctions || grownSites {
+        findings.append(
+          finding(
+            .growth, key, group, severity: .low, runs: runs,
+            message: "\(key.subject) → \(key.object) grew from \(old.functions.count) to \(group.functions.count) functions and from \(old.sites.count) to \(group.sites.count) object sites"))
+      }
+    }
+    if !rules.defaultDeny {
+      for key in base.keys.sorted() where head[key] == nil {
+        let group = base[key]!
+        guard isCross(group) else { continue }
+        let access = Access(reads: group.reads, writes: group.writes)
+        let reached = !group.functions.isDisjoint(with: headFunctions)
+        findings.append(
+          finding(
+            .removedAccess, key, group, severity: .info, runs: Finding.Runs(seen: 0, of: headRuns),
+            message: reached
+              ? "\(key.subject) no longer \(verb(access)) objects owned by \(key.object)"
+              : "\(key.subject) → \(key.object) was not exercised: the workload no longer reaches \(group.functions.sorted().prefix(3).joined(separator: ", "))",
+            coverage: reached ? nil : "not-exercised"))
+      }
+    }
+    var suppressionUse = [Int](repeating: 0, count: rules.suppressions.count)
+    for index in findings.indices {
+      let access = findings[index].access ?? .read
+      let subject = findings[index].subject ?? ""
+      let object = findings[index].object ?? ""
+      for (number, suppression) in rules.suppressions.enumerated()
+      where suppression.rule.matches(subject: subject, object: object, access: access)
+        && (suppression.kind.map { $0.rawValue == findings[index].kind } ?? true)
+      {
+        suppressionUse[number] += 1
+        if suppression.isExpired(today: input.today) { continue }
+        findings[index].suppressed = true
+        findings[index].suppression = AppliedSuppression(
+          reason: suppression.reason, owner: suppression.owner, expires: suppression.expires)
+        break
+      }
+      if !findings[index].suppressed, !findings[index].failsGate,
+        let kind = FindingKind(rawValue: findings[index].kind)
+      {
+        findings[index].failsGate =
+          rules.failKinds.contains(kind) && rules.failSeverities.contains(findings[index].severity)
+      }
+    }
+    let suppressions = rules.suppressions.enumerated().map { number, suppression in
+      SuppressionReport(
+        subject: suppression.rule.subject.text, object: suppression.rule.object.text, reason: suppression.reason,
+        owner: suppression.owner, expires: suppression.expires,
+        status: suppression.isExpired(today: input.today) ? .expired : (suppressionUse[number] > 0 ? .used : .unused),
+        matched: suppressionUse[number])
+    }
+    let crossBase = base.values.filter(isCross)
+    let unstable = crossBase.filter { $0.runs < baseRuns }.count
+    findings.sort { ($1.severity, $0.subject ?? "", $0.object ?? "", $0.kind) < ($0.severity, $1.subject ?? "", $1.object ?? "", $1.kind) }
+    return DriftReport(findings: findings, suppressions: suppressions, baseDisagreement: (unstable, crossBase.count))
+  }
+
+  private static func verb(_ access: Access) -> String {
+    switch access {
+    case .read: "reads"
+    case .write: "writes"
+    case .readWrite: "reads and writes"
+    }
+  }
+
+  private static func isCross(_ group: Group) -> Bool {
+    group.subjectComponent != group.ownerComponent && !PseudoComponent.isPseudo(group.ownerComponent)
+      && !PseudoComponent.isPseudo(group.subjectComponent)
+  }
+
+  private static func grew(_ old: Int, _ new: Int, _ rules: DriftRules) -> Bool {
+    new - old >= rules.growthMinimum && Double(new) > Double(old) * (1 + rules.growthRatio)
+  }
+
+  /// Groups a snapshot's edges by the granularity's (subject, object) key.
+  static func groups(_ snapshot: Snapshot, input: DriftInput, renames: [String: String]) -> [Key: Group] {
+    var renamed = snapshot
+    if !renames.isEmpty {
+      renamed.subjects = snapshot.subjects.map { var s = $0; s.file = s.file.map { renames[$0] ?? $0 }; return s }
+      renamed.sites = snapshot.sites.map { var s = $0; s.file = s.file.map { renames[$0] ?? $0 }; return s }
+    }
+    let attribution = SnapshotAttribution(renamed, map: input.map, tree: input.tree)
+    var result: [Key: Group] = [:]
+    for edge in renamed.edges {
+      let subject = renamed.subjects[edge.subject]
+      let site = renamed.sites[edge.site]
+      let subjectComponent = attribution.subjects[edge.subject]
+      let ownerComponent = attribution.owners[edge.site]
+      let key: Key
+      switch input.granularity {
+      case .component: key = Key(subject: subjectComponent, object: ownerComponent)
+      case .file: key = Key(subject: subject.file ?? subjectComponent, object: site.file ?? ownerComponent)
+      case .function: key = Key(subject: subject.function, object: site.label)
+      }
+      var group = result[key] ?? Group(subjectComponent: subjectComponent, ownerComponent: ownerComponent)
+      group.reads &+= edge.reads
+      group.writes &+= edge.writes
+      group.functions.insert(subject.function)
+      group.sites.insert(site.label)
+      group.runs = max(group.runs, edge.runs)
+      if input.rules.sensitiveSlabs.contains(site.slab ?? "") || input.rules.sensitiveSites.contains(where: { $0.matches(site.name) }) {
+        group.sensitive = true
+      }
+      group.evidence.append(
+        Evidence(
+          function: subject.function, file: subject.file, line: edge.line, site: site.name, siteFile: site.file,
+          allocType: site.allocType?.name, slab: site.slab, reads: edge.reads, writes: edge.writes))
+      result[key] = group
+    }
+    return result
+  }
+}

@@ -1,0 +1,81 @@
+import CapdiffTestSupport
+import Foundation
+import Git
+import Testing
+
+@Suite struct DiffCommandTests {
+  @Test func fromKmapsThroughRecordAndDiffToFindingsAndExitStatus() throws {
+    let kernel = try KernelRepository()
+    let elf = try KernelELF(
+      in: kernel.directory,
+      sources: [
+        "fs/ext4/inode.c": "int ext4_write(int x) {\n  return x + 1;\n}\n",
+        "net/core/sock.c": "long sk_alloc(long n) {\n  return n * 2;\n}\nlong sock_sendmsg(long n) {\n  return n + 3;\n}\nvoid start_kernel(void) { sk_alloc(1); }\n",
+      ])
+    let hex = { (value: UInt64) in String(value, radix: 16) }
+    let alloc = hex(try elf.address(of: "sk_alloc") + 4)
+    let send = hex(try elf.address(of: "sock_sendmsg") + 4)
+    let ext4 = hex(try elf.address(of: "ext4_write") + 4)
+    let baseKmap = try kernel.directory.write("base.kmap", "\(alloc),1,ffff888005c20000,2048,1,0,0,KMEM_CACHE,sshd,TCP,\n  \(send),1,3,1\n")
+    let headKmap = try kernel.directory.write(
+      "head.kmap", "\(alloc),1,ffff888005c20000,2048,1,0,0,KMEM_CACHE,sshd,TCP,\n  \(send),1,3,1\n  \(ext4),2,0,1\n")
+    let store = "\(kernel.directory.path)/baselines"
+    for (rev, kmap) in [("v6.1", baseKmap), ("HEAD", headKmap)] {
+      let result = try run(capdiff, ["record", "--repo", kernel.path, "--rev", rev, "--store", store, "--symbols", elf.path, "--workload", "ltp", kmap])
+      #expect(result.status == 0, "\(result.standardError)")
+    }
+    let out = "\(kernel.directory.path)/reports"
+    let diff = try run(capdiff, ["diff", "--repo", kernel.path, "--store", store, "--workload", "ltp", "--out", out, "--verbose", "v6.1", "HEAD"])
+    #expect(diff.status == 8, "\(diff.standardError)")
+    #expect(diff.standardOutput.contains("EXT4 FILE SYSTEM now writes objects owned by NETWORKING CORE"))
+    #expect(diff.standardOutput.contains("ext4_write (fs/ext4/inode.c:1) -> sk_alloc [TCP]: 0 R 2 W"))
+    #expect(diff.standardOutput.contains("subsystem renamed: 'NETWORKING [GENERAL]' -> 'NETWORKING CORE'"))
+    let data = try Data(contentsOf: URL(fileURLWithPath: "\(out)/findings.json"))
+    let document = try #require(JSONSerialization.jsonObject(with: data) as? [String: Any])
+    #expect(document["schemaVersion"] as? Int == 1)
+    #expect(document["verdict"] as? String == "fail")
+    #expect(document["scheme"] as? String == "maintainers")
+    let base = try #require(document["base"] as? [String: Any])
+    #expect(base["commit"] as? String == kernel.first.hex)
+    #expect(base["describe"] as? String == "v6.1")
+    let counts = try #require(document["counts"] as? [String: Int])
+    #expect(counts == ["new-access": 1, "escalation": 0, "removed-access": 0, "growth": 0, "krx": 0, "suppressed": 0])
+    let findings = try #require(document["findings"] as? [[String: Any]])
+    #expect(findings.count == 1)
+    let finding = findings[0]
+    #expect(finding["kind"] as? String == "new-access")
+    #expect(finding["severity"] as? String == "high")
+    #expect(finding["subject"] as? String == "EXT4 FILE SYSTEM")
+    #expect(finding["object"] as? String == "NETWORKING CORE")
+    #expect(finding["access"] as? String == "write")
+    #expect(finding["suppressed"] as? Bool == false)
+    #expect(finding["suppression"] is NSNull)
+    #expect(finding["runs"] as? [String: Int] == ["seen": 1, "of": 1])
+    let evidence = try #require((finding["evidence"] as? [[String: Any]])?.first)
+    #expect(evidence["function"] as? String == "ext4_write")
+    #expect(evidence["file"] as? String == "fs/ext4/inode.c")
+    #expect(evidence["line"] as? Int == 1)  // the opening line: the access is in the prologue
+    #expect(evidence["site"] as? String == "sk_alloc")
+    #expect(evidence["siteFile"] as? String == "net/core/sock.c")
+    #expect(evidence["slab"] as? String == "TCP")
+    #expect(evidence["writes"] as? Int == 2)
+    // The same finding, the same id, run after run.
+    let again = try run(capdiff, ["diff", "--repo", kernel.path, "--store", store, "--workload", "ltp", "--out", out, "v6.1", "HEAD"])
+    #expect(again.status == 8)
+    let second = try #require(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(out)/findings.json"))) as? [String: Any])
+    #expect(((second["findings"] as? [[String: Any]])?.first?["id"] as? String) == finding["id"] as? String)
+
+    // A suppression with a reason turns the gate to pass: exit 0 (nothing unsuppressed left).
+    let policy = try kernel.directory.write(
+      "capdiff.yml",
+      "suppressions:\n  - subject: \"EXT4*\"\n    object: \"NETWORKING*\"\n    reason: socket buffers borrowed by ext4 journalling\n    owner: fs-team\n    expires: 2999-01-01\n")
+    let suppressed = try run(capdiff, ["diff", "--repo", kernel.path, "--store", store, "--workload", "ltp", "--policy", policy, "v6.1", "HEAD"])
+    #expect(suppressed.status == 0, "\(suppressed.standardOutput)\(suppressed.standardError)")
+    #expect(suppressed.standardOutput.contains("(suppressed: socket buffers borrowed by ext4 journalling)"))
+    // A suppression without a reason is refused, naming file and line.
+    let noReason = try kernel.directory.write("bad.yml", "suppressions:\n  - subject: X\n    object: Y\n")
+    let refused = try run(capdiff, ["diff", "--repo", kernel.path, "--store", store, "--workload", "ltp", "--policy", noReason, "v6.1", "HEAD"])
+    #expect(refused.status == 1)
+    #expect(refused.standardError == "\(noReason):2:5: error: 'suppressions[0]' needs a 'reason': say why this finding is accepted\n")
+  }
+}
