@@ -10,8 +10,8 @@ import Symbols
 
 /// capdiff-bench: the generator and drivers behind Benchmarks/run.sh.
 ///
-///   capdiff-bench generate --out DIR --size-mb N [--seed S]
-///   capdiff-bench ingest --symbols FILE KMAP
+///   capdiff-bench generate --out DIR --size-mb N [--seed S] [--reuse]
+///   capdiff-bench ingest --symbols FILE [--workers N] KMAP
 ///   capdiff-bench symbolize --vmlinux FILE --addresses FILE
 ///   capdiff-bench maintainers --maintainers FILE --paths FILE [--repeat N]
 ///   capdiff-bench baseline --out DIR [--commits N] [--distance D]
@@ -45,21 +45,41 @@ func fail(_ message: String) -> Never {
 do {
   switch arguments.first {
   case "generate":
-    guard let out = option("--out"), let size = option("--size-mb").flatMap(Int.init) else {
-      fail("usage: generate --out DIR --size-mb N [--seed S]")
+    guard let out = option("--out"), let size = option("--size-mb").flatMap(Int.init), size > 0 else {
+      fail("usage: generate --out DIR --size-mb N [--seed S] [--reuse]")
+    }
+    guard let seed = UInt64(option("--seed") ?? "1") else { fail("--seed takes a decimal number") }
+    // What made the files: with --reuse, files made the same way are kept.
+    let stamp = "kmap generator \(KmapGenerator.version), seed \(seed), \(size) MB\n"
+    let stampPath = "\(out)/generator.txt"
+    if arguments.contains("--reuse"), (try? String(contentsOfFile: stampPath, encoding: .utf8)) == stamp,
+      FileManager.default.fileExists(atPath: "\(out)/kmap"), FileManager.default.fileExists(atPath: "\(out)/System.map")
+    {
+      print("reusing \(out)/kmap (\(stamp.dropLast()))")
+      exit(0)
     }
     try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-    var generator = KmapGenerator(random: SplitMix(state: UInt64(option("--seed") ?? "1") ?? 1))
+    try? FileManager.default.removeItem(atPath: stampPath)
+    var generator = KmapGenerator(random: SplitMix(state: seed))
     let symbols = try generator.writeSymbols(to: "\(out)/System.map")
+    var counts = (objects: 0, lines: 0)
     let time = try await seconds {
-      try generator.writeKmap(to: "\(out)/kmap", bytes: size << 20, functions: symbols.functions, data: symbols.data)
+      counts = try generator.writeKmap(
+        to: "\(out)/kmap", bytes: size << 20, functions: symbols.functions, data: symbols.data)
     }
-    print(String(format: "generated %@/kmap (%d MB) in %.1f s", out, size, time))
+    try stamp.write(toFile: stampPath, atomically: true, encoding: .utf8)
+    print(
+      String(
+        format: "generated %@/kmap (%d MB, %d objects, %d lines) in %.1f s", out, size, counts.objects, counts.lines,
+        time))
 
   case "ingest":
-    guard let symbolsPath = option("--symbols"), let kmap = arguments.last else { fail("usage: ingest --symbols FILE KMAP") }
+    guard let symbolsPath = option("--symbols"), let kmap = arguments.last else {
+      fail("usage: ingest --symbols FILE [--workers N] KMAP")
+    }
     let symbols = try LoadedSymbols(path: symbolsPath)
-    let workers = Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+    // As `capdiff record` does: one worker per core unless told otherwise.
+    let workers = option("--workers").flatMap(Int.init) ?? Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
     let start = DispatchTime.now().uptimeNanoseconds
     let snapshot = try await SnapshotRecorder.record(
       runs: [.kmap(kmap)], symbols: symbols,
@@ -99,7 +119,9 @@ do {
       fail("usage: maintainers --maintainers FILE --paths FILE [--repeat N]")
     }
     let text = try String(contentsOfFile: file, encoding: .utf8)
-    var paths = try String(contentsOfFile: pathFile, encoding: .utf8).split(separator: "\n").map(String.init)
+    var paths = try String(contentsOfFile: pathFile, encoding: .utf8).utf8.split(separator: UInt8(ascii: "\n")).map {
+      String(Substring($0))
+    }
     let repeatCount = Int(option("--repeat") ?? "1") ?? 1
     let treePaths = paths
     paths = Array(repeating: paths, count: repeatCount).flatMap { $0 }
