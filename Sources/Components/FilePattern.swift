@@ -28,7 +28,32 @@ final class FilePattern: Sendable {
     case literal(UInt8)
     case any
     case star
-    case set(Set<UInt8>, negated: Bool)
+    case set(ByteSet, negated: Bool)
+  }
+
+  /// A set of bytes as a 256-bit map: membership without hashing.
+  struct ByteSet: Sendable {
+    private var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+
+    mutating func insert(_ byte: UInt8) {
+      let bit = UInt64(1) << UInt64(byte & 63)
+      switch byte >> 6 {
+      case 0: words.0 |= bit
+      case 1: words.1 |= bit
+      case 2: words.2 |= bit
+      default: words.3 |= bit
+      }
+    }
+
+    func contains(_ byte: UInt8) -> Bool {
+      let bit = UInt64(1) << UInt64(byte & 63)
+      switch byte >> 6 {
+      case 0: return words.0 & bit != 0
+      case 1: return words.1 & bit != 0
+      case 2: return words.2 & bit != 0
+      default: return words.3 & bit != 0
+      }
+    }
   }
 
   /// nil when the pattern cannot be compiled (reported by the caller).
@@ -97,7 +122,7 @@ final class FilePattern: Sendable {
           negated = true
           j += 1
         }
-        var members = Set<UInt8>()
+        var members = ByteSet()
         var first = true
         while j < bytes.count, bytes[j] != UInt8(ascii: "]") || first {
           first = false

@@ -33,7 +33,7 @@ public struct Maintainers: Sendable {
   private var names: [(entry: Int, regex: NamePattern, line: Int, label: String)] = []
   /// `N:` regexes by the first two bytes of the literal every match holds;
   /// those without such a literal are tried on every path.
-  private var namesByBigram: [UInt16: [Int]] = [:]
+  private var namesByBigram = [[Int]](repeating: [], count: 1 << 16)
   private var namesAlwaysTried: [Int] = []
 
   /// Parses MAINTAINERS text. `isDirectory` answers whether a path is a
@@ -97,7 +97,7 @@ public struct Maintainers: Sendable {
         }
         names.append((current!, regex, lineNumber, "N: \(regex.text)"))
         if let literal = regex.required {
-          namesByBigram[UInt16(literal[0]) << 8 | UInt16(literal[1]), default: []].append(names.count - 1)
+          namesByBigram[Int(literal[0]) << 8 | Int(literal[1])].append(names.count - 1)
         } else {
           namesAlwaysTried.append(names.count - 1)
         }
@@ -168,7 +168,8 @@ public struct Maintainers: Sendable {
     var tried = namesAlwaysTried
     if bytes.count >= 2 {
       for i in 0..<(bytes.count - 1) {
-        if let found = namesByBigram[UInt16(bytes[i]) << 8 | UInt16(bytes[i + 1])] { tried += found }
+        let found = namesByBigram[Int(bytes[i]) << 8 | Int(bytes[i + 1])]
+        if !found.isEmpty { tried += found }
       }
     }
     tried.sort()
