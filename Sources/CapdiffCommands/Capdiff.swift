@@ -35,24 +35,16 @@ public struct Capdiff: AsyncParsableCommand {
         try command.run()
       }
       Glibc.exit(0)
-    } catch let error as InputError {
-      Terminal.error(error.description)
-      Glibc.exit(1)
-    } catch let error as SnapshotError {
-      Terminal.error(error.description)
-      Glibc.exit(1)
-    } catch let error as GitError {
-      Terminal.error(error.description)
-      Glibc.exit(1)
-    } catch let error as StoreError {
-      Terminal.error(error.description)
-      Glibc.exit(1)
-    } catch let error as PolicyError {
-      Terminal.error(error.description)
-      Glibc.exit(1)
     } catch let error as ExitCode {
       Glibc.exit(error.rawValue)
     } catch {
+      // The libraries' own errors already read `file:line: error: …`.
+      if error is InputError || error is SnapshotError || error is GitError || error is StoreError
+        || error is PolicyError
+      {
+        Terminal.error("\(error)")
+        Glibc.exit(1)
+      }
       let code = exitCode(for: error)
       if code == .success {
         // --help and --version.

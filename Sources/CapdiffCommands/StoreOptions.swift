@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Git
+import Input
 import Snapshot
 import Store
 
@@ -27,6 +28,9 @@ enum SnapshotLocator {
     var isDirectory: ObjCBool = false
     if FileManager.default.fileExists(atPath: argument, isDirectory: &isDirectory), !isDirectory.boolValue {
       return try SnapshotFile.read(argument)
+    }
+    if argument.hasSuffix(".capmap") || argument.hasPrefix("/") || argument.hasPrefix("./") {
+      throw InputError(.io, file: argument, "no such snapshot file (and a path is not a revision)")
     }
     let repo = try Repository(opening: repository)
     let commit = try repo.resolve(argument)
