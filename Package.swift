@@ -90,7 +90,7 @@ let package = Package(
       name: "ComponentsTests", dependencies: ["Components", "Input", "CapdiffTestSupport"],
       swiftSettings: swiftSettings),
     .testTarget(
-      name: "PolicyTests", dependencies: ["Policy", "Components"],
+      name: "PolicyTests", dependencies: ["Policy", "Components", "Drift"],
       swiftSettings: swiftSettings),
     .testTarget(
       name: "GraphTests", dependencies: ["Graph", "Snapshot", "Components", "Kmap"],

@@ -1,4 +1,5 @@
 import Components
+import Drift
 import Testing
 
 @testable import Policy
@@ -31,8 +32,57 @@ import Testing
     #expect(policy.sharedAllocators == SharedAllocators.defaults)
   }
 
+  @Test func driftSections() throws {
+    let policy = try Policy(
+      yaml: """
+        gate:
+          fail-on-kinds: [new-access, escalation]
+          fail-on-severities: [high]
+        thresholds:
+          growth-ratio: 0.25
+          growth-minimum: 3
+          min-runs: 2
+        sensitive:
+          extra-slabs: [my_cache]
+        mode: default-deny
+        allow:
+          - {subject: "NET*", object: "NET*"}
+        never:
+          - {subject: "*", object: "CREDENTIALS", access: write}
+        suppressions:
+          - subject: "EXT4*"
+            object: "NETWORKING*"
+            kind: new-access
+            reason: journal buffers
+            owner: fs-team
+            expires: 2027-03-31
+        """, file: "p.yml")
+    let drift = policy.drift
+    #expect(drift.failKinds == [.newAccess, .escalation])
+    #expect(drift.failSeverities == [.high])
+    #expect(drift.growthRatio == 0.25)
+    #expect(drift.growthMinimum == 3)
+    #expect(drift.minRuns == 2)
+    #expect(drift.sensitiveSlabs.contains("my_cache") && drift.sensitiveSlabs.contains("cred_jar"))
+    #expect(drift.defaultDeny)
+    #expect(drift.allow == [AccessRule(subject: Glob("NET*"), object: Glob("NET*"), access: nil, line: 12)])
+    #expect(drift.never == [AccessRule(subject: Glob("*"), object: Glob("CREDENTIALS"), access: .write, line: 14)])
+    #expect(
+      drift.suppressions == [
+        Suppression(
+          rule: AccessRule(subject: Glob("EXT4*"), object: Glob("NETWORKING*"), access: nil, line: 16), kind: .newAccess,
+          reason: "journal buffers", owner: "fs-team", expires: "2027-03-31")
+      ])
+    #expect(throws: PolicyError(file: "p.yml", line: 1, column: 7, "'mode' must be 'baseline' or 'default-deny', found 'strict'")) {
+      try Policy(yaml: "mode: strict\n", file: "p.yml")
+    }
+    #expect(throws: PolicyError(file: "p.yml", line: 2, column: 49, "'expires' must be a date YYYY-MM-DD, found '31.03.2027'")) {
+      try Policy(yaml: "suppressions:\n  - {subject: A, object: B, reason: r, expires: 31.03.2027}\n", file: "p.yml")
+    }
+  }
+
   @Test func errorsNameFileLineAndKey() {
-    #expect(throws: PolicyError(file: "p.yml", line: 1, column: 1, "unknown key 'component' at the top level; expected one of: components")) {
+    #expect(throws: PolicyError(file: "p.yml", line: 1, column: 1, "unknown key 'component' at the top level; expected one of: components, gate, thresholds, sensitive, suppressions, mode, allow, never")) {
       try Policy(yaml: "component:\n  scheme: maintainers\n", file: "p.yml")
     }
     #expect(throws: PolicyError(file: "p.yml", line: 2, column: 11, "'components.scheme' must be 'maintainers' or 'dirs:N' (N ≥ 1), found 'dirs:0'")) {
