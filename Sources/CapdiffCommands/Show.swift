@@ -178,7 +178,7 @@ enum SummaryText {
     if !s.pseudoSites.isEmpty {
       out += "\nPseudo-sites (no owner)\n"
       for p in s.pseudoSites {
-        out += "  \(p.site.padded(28)) \(p.edges) edges, \(p.reads) reads, \(p.writes) writes\n"
+        out += "  \(p.site.padded(28)) \(plural(p.edges, "edge")), \(p.reads) reads, \(p.writes) writes\n"
       }
     }
     out += "\nTop subjects (by accesses)\n"
@@ -186,14 +186,16 @@ enum SummaryText {
       var name = subject.function
       if let module = subject.module { name += " [\(module)]" }
       let file = subject.file ?? "file unknown"
-      out += "  \(name.padded(36)) \(file.padded(34)) \(subject.reads) R \(subject.writes) W, \(subject.sites) sites\n"
+      out += "  \(name.padded(36)) \(file.padded(34)) \(subject.reads) R \(subject.writes) W, \(plural(subject.sites, "site"))\n"
     }
     out += "\nTop object sites (by accesses)\n"
     for site in s.topSites {
-      out += "  \(site.site.padded(50)) \(site.reads) R \(site.writes) W, \(site.subjects) subjects\n"
+      out += "  \(site.site.padded(50)) \(site.reads) R \(site.writes) W, \(plural(site.subjects, "subject"))\n"
     }
     return out
   }
+
+  static func plural(_ count: Int, _ noun: String) -> String { "\(count) \(noun)\(count == 1 ? "" : "s")" }
 
   static func percent(_ share: Double) -> String {
     String(format: "%.1f%%", share * 100)
