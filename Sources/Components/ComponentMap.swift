@@ -67,11 +67,7 @@ public struct ComponentMap: Sendable {
     }
     switch scheme {
     case .directories(let depth):
-      let parts = path.split(separator: "/").dropLast()
-      guard !parts.isEmpty else {
-        return Attribution(path: path, component: "(top level)", pattern: "dirs:\(depth)")
-      }
-      return Attribution(path: path, component: parts.prefix(depth).joined(separator: "/"), pattern: "dirs:\(depth)")
+      return Attribution(path: path, component: Self.directory(of: path, depth: depth), pattern: "dirs:\(depth)")
     case .maintainers:
       let matches = maintainers?.subsystems(of: path) ?? []
       guard let first = matches.first else {
@@ -81,5 +77,23 @@ public struct ComponentMap: Sendable {
         path: path, component: first.subsystem, secondary: matches.dropFirst().map(\.subsystem),
         pattern: first.pattern, line: first.line)
     }
+  }
+
+  /// The first `depth` directories of `path` (`fs/ext4` for
+  /// `fs/ext4/inode.c` at depth 2); runs of slashes count as one. Scans bytes:
+  /// a snapshot has tens of thousands of paths to attribute.
+  static func directory(of path: String, depth: Int) -> String {
+    let bytes = path.utf8
+    var segmentStart: String.Index?
+    var parts: [Substring] = []
+    for index in bytes.indices {
+      if bytes[index] == UInt8(ascii: "/") {
+        if let start = segmentStart, parts.count < depth { parts.append(path[start..<index]) }
+        segmentStart = nil
+      } else if segmentStart == nil {
+        segmentStart = index
+      }
+    }
+    return parts.isEmpty ? "(top level)" : parts.joined(separator: "/")
   }
 }

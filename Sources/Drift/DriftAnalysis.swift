@@ -61,38 +61,20 @@ public struct DriftReport: Sendable {
 
 /// Compares the privilege graphs of base and head (DESIGN §6.1, §6.2).
 public enum DriftAnalysis {
-  /// One side's edges at the chosen granularity.
-  struct Group {
-    var subjectComponent: String
-    var ownerComponent: String
-    var reads: UInt64 = 0
-    var writes: UInt64 = 0
-    var functions: Set<String> = []
-    var sites: Set<String> = []
-    var sensitive = false
-    var runs = 0
-    var evidence: [Evidence] = []
-  }
-
-  struct Key: Hashable, Comparable {
-    var subject: String
-    var object: String
-    static func < (a: Key, b: Key) -> Bool { (a.subject, a.object) < (b.subject, b.object) }
-  }
-
   public static func compare(_ input: DriftInput) -> DriftReport {
-    let base = groups(input.base, input: input, renames: input.renames)
-    let head = groups(input.head, input: input, renames: [:])
-    let baseFunctions = Set(input.base.subjects.map(\.function))
-    let headFunctions = Set(input.head.subjects.map(\.function))
+    let baseFunctions = Set(input.base.subjects.lazy.map(\.function))
+    let headFunctions = Set(input.head.subjects.lazy.map(\.function))
+    let names = Names()
+    let base = Side(input.base, input: input, renames: input.renames, otherFunctions: headFunctions, names: names)
+    let head = Side(input.head, input: input, renames: [:], otherFunctions: baseFunctions, names: names)
     let baseRuns = input.base.runs.count
     let headRuns = input.head.runs.count
     let rules = input.rules
     var findings: [Finding] = []
 
     func finding(
-      _ kind: FindingKind, _ key: Key, _ group: Group, severity: Severity, runs: Finding.Runs, message: String,
-      coverage: String? = nil
+      _ kind: FindingKind, _ key: Key, _ group: Group, in side: Side, severity: Severity, runs: Finding.Runs,
+      message: String, coverage: String? = nil
     ) -> Finding {
       let access = Access(reads: group.reads, writes: group.writes)
       return Finding(
@@ -100,17 +82,18 @@ public enum DriftAnalysis {
         kind: kind.rawValue, severity: group.sensitive && kind != .removedAccess ? severity.raised : severity,
         subject: key.subject, object: key.object, access: access, suppressed: false, suppression: nil, runs: runs,
         message: message + (group.sensitive && kind != .removedAccess ? " (sensitive object site)" : ""),
-        coverage: coverage, failsGate: false, evidence: group.evidence.sorted { ($0.function, $0.site) < ($1.function, $1.site) })
+        coverage: coverage, failsGate: false, evidence: side.evidence(group))
     }
 
-    for key in head.keys.sorted() {
-      let group = head[key]!
+    for (packed, index) in head.slots {
+      let group = head.group(index)
+      let key = group.key
       guard group.runs >= rules.minRuns else { continue }
       let access = Access(reads: group.reads, writes: group.writes)
       let runs = Finding.Runs(seen: group.runs, of: headRuns)
       if let never = rules.never.first(where: { $0.matches(subject: group.subjectComponent, object: group.ownerComponent, access: access) }) {
         var forbidden = finding(
-          .newAccess, key, group, severity: .high, runs: runs,
+          .newAccess, key, group, in: head, severity: .high, runs: runs,
           message: "\(key.subject) \(verb(access)) objects owned by \(key.object), which a never rule (policy line \(never.line)) forbids")
         forbidden.id = fingerprint(["never", key.subject, key.object, access.rawValue, input.granularity.rawValue])
         forbidden.failsGate = true
@@ -122,16 +105,16 @@ public enum DriftAnalysis {
         if !rules.allow.contains(where: { $0.matches(subject: group.subjectComponent, object: group.ownerComponent, access: access) }) {
           findings.append(
             finding(
-              .newAccess, key, group, severity: access.writes ? .high : .medium, runs: runs,
+              .newAccess, key, group, in: head, severity: access.writes ? .high : .medium, runs: runs,
               message: "\(key.subject) \(verb(access)) objects owned by \(key.object), which no allow rule permits (default-deny)"))
         }
         continue
       }
-      guard let old = base[key] else {
-        let newCode = group.functions.isDisjoint(with: baseFunctions)
+      guard let old = base.group(packed) else {
+        let newCode = head.isNewToOtherSide(group)
         findings.append(
           finding(
-            .newAccess, key, group, severity: access.writes ? .high : .medium, runs: runs,
+            .newAccess, key, group, in: head, severity: access.writes ? .high : .medium, runs: runs,
             message: "\(key.subject) now \(verb(access)) objects owned by \(key.object)"
               + (newCode ? "; its code is new to the trace (newly exercised)" : ""),
             coverage: newCode ? "newly-exercised" : nil))
@@ -140,31 +123,32 @@ public enum DriftAnalysis {
       if old.writes == 0, group.writes > 0 {
         findings.append(
           finding(
-            .escalation, key, group, severity: .high, runs: runs,
+            .escalation, key, group, in: head, severity: .high, runs: runs,
             message: "\(key.subject) only read objects owned by \(key.object) in base, and writes them in head"))
         continue
       }
-      let grownFunctions = grew(old.functions.count, group.functions.count, rules)
-      let grownSites = grew(old.sites.count, group.sites.count, rules)
-      if grownFunctions || grownSites {
+      let (oldFunctions, oldSites) = (old.functions, old.sites)
+      let (newFunctions, newSites) = (group.functions, group.sites)
+      if grew(oldFunctions, newFunctions, rules) || grew(oldSites, newSites, rules) {
         findings.append(
           finding(
-            .growth, key, group, severity: .low, runs: runs,
-            message: "\(key.subject) → \(key.object) grew from \(old.functions.count) to \(group.functions.count) functions and from \(old.sites.count) to \(group.sites.count) object sites"))
+            .growth, key, group, in: head, severity: .low, runs: runs,
+            message: "\(key.subject) → \(key.object) grew from \(oldFunctions) to \(newFunctions) functions and from \(oldSites) to \(newSites) object sites"))
       }
     }
     if !rules.defaultDeny {
-      for key in base.keys.sorted() where head[key] == nil {
-        let group = base[key]!
+      for (packed, index) in base.slots where head.slots[packed] == nil {
+        let group = base.group(index)
+        let key = group.key
         guard isCross(group) else { continue }
         let access = Access(reads: group.reads, writes: group.writes)
-        let reached = !group.functions.isDisjoint(with: headFunctions)
+        let reached = !base.isNewToOtherSide(group)
         findings.append(
           finding(
-            .removedAccess, key, group, severity: .info, runs: Finding.Runs(seen: 0, of: headRuns),
+            .removedAccess, key, group, in: base, severity: .info, runs: Finding.Runs(seen: 0, of: headRuns),
             message: reached
               ? "\(key.subject) no longer \(verb(access)) objects owned by \(key.object)"
-              : "\(key.subject) → \(key.object) was not exercised: the workload no longer reaches \(group.functions.sorted().prefix(3).joined(separator: ", "))",
+              : "\(key.subject) → \(key.object) was not exercised: the workload no longer reaches \(base.functionNames(group).sorted().prefix(3).joined(separator: ", "))",
             coverage: reached ? nil : "not-exercised"))
       }
     }
@@ -198,7 +182,7 @@ public enum DriftAnalysis {
         status: suppression.isExpired(today: input.today) ? .expired : (suppressionUse[number] > 0 ? .used : .unused),
         matched: suppressionUse[number])
     }
-    let crossBase = base.values.filter(isCross)
+    let crossBase = base.slots.values.map(base.group).filter(isCross)
     let unstable = crossBase.filter { $0.runs < baseRuns }.count
     findings.sort { ($1.severity, $0.subject ?? "", $0.object ?? "", $0.kind) < ($0.severity, $1.subject ?? "", $1.object ?? "", $1.kind) }
     return DriftReport(findings: findings, suppressions: suppressions, baseDisagreement: (unstable, crossBase.count))
@@ -219,43 +203,5 @@ public enum DriftAnalysis {
 
   private static func grew(_ old: Int, _ new: Int, _ rules: DriftRules) -> Bool {
     new - old >= rules.growthMinimum && Double(new) > Double(old) * (1 + rules.growthRatio)
-  }
-
-  /// Groups a snapshot's edges by the granularity's (subject, object) key.
-  static func groups(_ snapshot: Snapshot, input: DriftInput, renames: [String: String]) -> [Key: Group] {
-    var renamed = snapshot
-    if !renames.isEmpty {
-      renamed.subjects = snapshot.subjects.map { var s = $0; s.file = s.file.map { renames[$0] ?? $0 }; return s }
-      renamed.sites = snapshot.sites.map { var s = $0; s.file = s.file.map { renames[$0] ?? $0 }; return s }
-    }
-    let attribution = SnapshotAttribution(renamed, map: input.map, tree: input.tree)
-    var result: [Key: Group] = [:]
-    for edge in renamed.edges {
-      let subject = renamed.subjects[edge.subject]
-      let site = renamed.sites[edge.site]
-      let subjectComponent = attribution.subjects[edge.subject]
-      let ownerComponent = attribution.owners[edge.site]
-      let key: Key
-      switch input.granularity {
-      case .component: key = Key(subject: subjectComponent, object: ownerComponent)
-      case .file: key = Key(subject: subject.file ?? subjectComponent, object: site.file ?? ownerComponent)
-      case .function: key = Key(subject: subject.function, object: site.label)
-      }
-      var group = result[key] ?? Group(subjectComponent: subjectComponent, ownerComponent: ownerComponent)
-      group.reads &+= edge.reads
-      group.writes &+= edge.writes
-      group.functions.insert(subject.function)
-      group.sites.insert(site.label)
-      group.runs = max(group.runs, edge.runs)
-      if input.rules.sensitiveSlabs.contains(site.slab ?? "") || input.rules.sensitiveSites.contains(where: { $0.matches(site.name) }) {
-        group.sensitive = true
-      }
-      group.evidence.append(
-        Evidence(
-          function: subject.function, file: subject.file, line: edge.line, site: site.name, siteFile: site.file,
-          allocType: site.allocType?.name, slab: site.slab, reads: edge.reads, writes: edge.writes))
-      result[key] = group
-    }
-    return result
   }
 }
