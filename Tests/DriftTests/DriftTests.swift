@@ -29,10 +29,11 @@ struct Edges {
 
 func compare(
   _ base: Snapshot, _ head: Snapshot, rules: DriftRules = DriftRules(), renames: [String: String] = [:],
-  map: ComponentMap = ComponentMap(scheme: .directories(depth: 2), maintainers: nil), today: String = "2026-06-01"
+  map: ComponentMap = ComponentMap(scheme: .directories(depth: 2), maintainers: nil), today: String = "2026-06-01",
+  granularity: Granularity = .component
 ) -> DriftReport {
   DriftAnalysis.compare(
-    DriftInput(base: base, head: head, map: map, tree: nil, renames: renames, granularity: .component, rules: rules, today: today))
+    DriftInput(base: base, head: head, map: map, tree: nil, renames: renames, granularity: granularity, rules: rules, today: today))
 }
 
 func summary(_ report: DriftReport) -> [String] {
@@ -84,6 +85,30 @@ func summary(_ report: DriftReport) -> [String] {
     #expect(summary(compare(base.snapshot(), head.snapshot())).isEmpty)  // 1 -> 2 functions: under the minimum of 2 more
     head.add("tcp_ack", "net/ipv4/tcp_input.c", "sk_alloc", "net/core/sock.c")
     #expect(summary(compare(base.snapshot(), head.snapshot())) == ["growth low net/ipv4 -> net/core read-write"])
+  }
+
+  @Test func fileAndFunctionGranularity() {
+    // A second ext4 function reaches net/core: no news between components,
+    // a new file pair and a new function pair; same-component pairs never count.
+    var head = base
+    head.add("ext4_sync_file", "fs/ext4/fsync.c", "sk_alloc", "net/core/sock.c", reads: 3)
+    head.add("ext4_sync_file", "fs/ext4/fsync.c", "ext4_alloc_inode", "fs/ext4/super.c", writes: 1)
+    #expect(summary(compare(base.snapshot(), head.snapshot())).isEmpty)
+    let files = compare(base.snapshot(), head.snapshot(), granularity: .file)
+    #expect(summary(files) == ["new-access medium fs/ext4/fsync.c -> net/core/sock.c read newly-exercised FAIL"])
+    let functions = compare(base.snapshot(), head.snapshot(), granularity: .function)
+    #expect(summary(functions) == ["new-access medium ext4_sync_file -> sk_alloc [KMEM_CACHE] read newly-exercised FAIL"])
+    #expect(functions.findings[0].evidence.map { "\($0.function) \($0.site) r\($0.reads)" } == ["ext4_sync_file sk_alloc r3"])
+    #expect(files.findings[0].id != functions.findings[0].id)
+
+    // At function granularity, a known function's new site is new; its code is not.
+    head.add("ext4_write", "fs/ext4/inode.c", "tcp_sk_alloc", "net/core/sock.c", reads: 1)
+    #expect(
+      summary(compare(base.snapshot(), head.snapshot(), granularity: .function)) == [
+        "new-access medium ext4_sync_file -> sk_alloc [KMEM_CACHE] read newly-exercised FAIL",
+        "new-access medium ext4_write -> tcp_sk_alloc [KMEM_CACHE] read FAIL",
+      ])
+    #expect(summary(compare(base.snapshot(), head.snapshot(), granularity: .file)).count == 1)
   }
 
   @Test func sensitiveSitesRaiseSeverity() {
