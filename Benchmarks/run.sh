@@ -90,3 +90,6 @@ fi
 
 echo "== baseline lookup (a generated repository of 100,000 commits, the snapshot 10,000 commits back)"
 "$bin/capdiff-bench" baseline --out "$work" --commits 100000 --distance 10000
+
+echo "== diff (two snapshots of 1,000,000 edges, head differing in about 1% of them; component granularity, dirs:1)"
+for _ in $(seq "$runs"); do "$bin/capdiff-bench" diff --out "$work/diff" --edges 1000000; done
