@@ -17,7 +17,8 @@ enum ELFSymbolReader {
     return n == 4 && magic == [0x7F, 0x45, 0x4C, 0x46]
   }
 
-  static func read(path: String) throws -> SymbolTable {
+  /// Opens `path` with libelf for the length of `body`.
+  static func withELF<T>(path: String, _ body: (OpaquePointer) throws -> T) throws -> T {
     elf_version(UInt32(EV_CURRENT))
     let fd = open(path, O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else {
@@ -28,6 +29,14 @@ enum ELFSymbolReader {
       throw InputError(.unsupportedFormat, file: path, "libelf cannot read it: \(elfMessage())")
     }
     defer { elf_end(elf) }
+    return try body(elf)
+  }
+
+  static func read(path: String) throws -> SymbolTable {
+    try withELF(path: path) { elf in try read(elf, path: path) }
+  }
+
+  private static func read(_ elf: OpaquePointer, path: String) throws -> SymbolTable {
 
     // Which sections hold code, to tell functions from data among untyped symbols.
     var executable = Set<Int>()
@@ -81,7 +90,7 @@ enum ELFSymbolReader {
     return SymbolTable(kind: .vmlinux, functions: functions, data: data)
   }
 
-  private static func elfMessage() -> String {
+  static func elfMessage() -> String {
     elf_errmsg(-1).map { String(cString: $0) } ?? "unknown libelf error"
   }
 }

@@ -8,12 +8,12 @@ enum SymbolMapParser {
   static let textTypes: Set<UInt8> = Set("TtWw".utf8)
   static let dataTypes: Set<UInt8> = Set("DdBbRrGgSsVv".utf8)
 
-  private static func text(_ bytes: Span<UInt8>, _ start: Int, _ end: Int) -> String {
+  static func text(_ bytes: Span<UInt8>, _ start: Int, _ end: Int) -> String {
     bytes.extracting(start..<end).withUnsafeBufferPointer { String(decoding: $0, as: UTF8.self) }
   }
 
   /// Hex digits, with or without `0x`; nil for anything else or more than 16 digits.
-  private static func hexValue(_ bytes: Span<UInt8>, _ start: Int, _ end: Int) -> UInt64? {
+  static func hexValue(_ bytes: Span<UInt8>, _ start: Int, _ end: Int) -> UInt64? {
     var i = start
     if end - i > 2, bytes[i] == UInt8(ascii: "0"), bytes[i + 1] | 0x20 == UInt8(ascii: "x") { i += 2 }
     guard end > i, end - i <= 16 else { return nil }
@@ -33,30 +33,94 @@ enum SymbolMapParser {
   }
 
   static func parse(path: String) throws -> SymbolTable {
-    let reader = ChunkReader(file: try InputFile(path: path))
-    let name = reader.file.name
-    struct Entry {
-      var address: UInt64
-      var name: String
-      var module: String?
-      var isText: Bool
-      var rank: Int
+    let map = try SymbolMapFile(path: path)
+    // A symbol ends where the next code or data symbol starts (absolute
+    // and other symbols mark no extent).
+    let kept = map.entries.filter { textTypes.contains($0.type) || dataTypes.contains($0.type) }
+    let starts = kept.map(\.address).sorted()
+    func nextStart(after address: UInt64) -> UInt64 {
+      var low = 0
+      var high = starts.count
+      while low < high {
+        let mid = (low + high) >> 1
+        if starts[mid] <= address { low = mid + 1 } else { high = mid }
+      }
+      return low < starts.count ? starts[low] : address &+ 1
     }
+    var functions: [RankedSymbol] = []
+    var data: [RankedSymbol] = []
+    for entry in kept {
+      let isText = textTypes.contains(entry.type)
+      // Global before weak before local, as the name a reader expects.
+      let type = entry.type
+      let rank = type < UInt8(ascii: "a") ? (type == UInt8(ascii: "W") || type == UInt8(ascii: "V") ? 1 : 0) : 2
+      let symbol = Symbol(
+        name: entry.name, start: entry.address, end: nextStart(after: entry.address), module: entry.module)
+      if isText {
+        functions.append(RankedSymbol(symbol, rank: rank))
+      } else {
+        data.append(RankedSymbol(symbol, rank: rank))
+      }
+    }
+    guard !functions.isEmpty || !data.isEmpty else {
+      throw InputError(
+        .unsupportedFormat, file: map.name,
+        "holds no function or data symbols: expected System.map or /proc/kallsyms lines 'ADDRESS TYPE NAME'")
+    }
+    return SymbolTable(kind: map.kind, functions: functions, data: data)
+  }
+}
+
+/// Every line of a `System.map` or `/proc/kallsyms`, in file order, with its
+/// nm type letter: what layout checks compare between boots and builds.
+public struct SymbolMapFile: Sendable {
+  public struct Entry: Sendable, Equatable {
+    public var address: UInt64
+    /// nm's type letter as a byte: `T`/`t` code, `D`/`d`/`B`/`b`/`R`/`r` data, …
+    public var type: UInt8
+    public var name: String
+    /// kallsyms' `[module]`, nil for the kernel image.
+    public var module: String?
+  }
+
+  /// The file as named in messages.
+  public let name: String
+  public let kind: SymbolSourceKind
+  public let entries: [Entry]
+
+  /// Reads and checks the file: a kptr_restrict'ed kallsyms (all addresses
+  /// 0) and Debian's one-line placeholder System.map are refused.
+  public init(path: String) throws {
+    let reader = ChunkReader(file: try InputFile(path: path))
+    try self.init(name: reader.file.name, namedKallsyms: path.contains("kallsyms")) { try reader.next()?.bytes }
+  }
+
+  /// Reads a symbol map kept in memory (as a snapshot keeps layout samples).
+  public init(bytes: [UInt8], name: String) throws {
+    var pending: [UInt8]? = bytes
+    try self.init(name: name, namedKallsyms: name.contains("kallsyms")) {
+      defer { pending = nil }
+      return pending
+    }
+  }
+
+  /// Parses whole lines handed out by `nextChunk` until it returns nil.
+  private init(name: String, namedKallsyms: Bool, nextChunk: () throws -> [UInt8]?) throws {
     var entries: [Entry] = []
     var lineOffset = 0
     var nonZero = false
     var sawModule = false
     var firstLine: String?
     var lines = 0
-    while let chunk = try reader.next() {
-      let bytes = chunk.bytes.span
+    while let chunk = try nextChunk() {
+      let bytes = chunk.span
       var lineNumber = lineOffset
       var failure: InputError?
       Lines.forEach(in: bytes) { start, end, _ in
         lineNumber += 1
         guard end > start else { return true }
         lines += 1
-        if firstLine == nil { firstLine = text(bytes, start, end) }
+        if firstLine == nil { firstLine = SymbolMapParser.text(bytes, start, end) }
         // ADDRESS, TYPE and NAME, separated by spaces or tabs; then `[module]`.
         var fields: [(Int, Int)] = []
         var i = start
@@ -66,27 +130,23 @@ enum SymbolMapParser {
           while i < end, bytes[i] != UInt8(ascii: " "), bytes[i] != UInt8(ascii: "\t") { i += 1 }
           if i > fieldStart { fields.append((fieldStart, i)) }
         }
-        guard fields.count >= 3, fields[1].1 - fields[1].0 == 1, let address = hexValue(bytes, fields[0].0, fields[0].1)
+        guard fields.count >= 3, fields[1].1 - fields[1].0 == 1, let address = SymbolMapParser.hexValue(bytes, fields[0].0, fields[0].1)
         else {
           failure = InputError(
             .malformedLine, file: name, line: lineNumber, column: 1,
-            "expected a symbol line 'ADDRESS TYPE NAME' (System.map or /proc/kallsyms), found '\(text(bytes, start, end).prefix(60))'"
+            "expected a symbol line 'ADDRESS TYPE NAME' (System.map or /proc/kallsyms), found '\(SymbolMapParser.text(bytes, start, end).prefix(60))'"
           )
           return false
         }
         let type = bytes[fields[1].0]
-        let isText = textTypes.contains(type)
-        guard isText || dataTypes.contains(type) else { return true }
         var module: String? = nil
         if fields.count == 4, bytes[fields[3].0] == UInt8(ascii: "["), bytes[fields[3].1 - 1] == UInt8(ascii: "]") {
-          module = text(bytes, fields[3].0 + 1, fields[3].1 - 1)
+          module = SymbolMapParser.text(bytes, fields[3].0 + 1, fields[3].1 - 1)
           sawModule = true
         }
         if address != 0 { nonZero = true }
-        // Global before weak before local, as the name a reader expects.
-        let rank = type < UInt8(ascii: "a") ? (type == UInt8(ascii: "W") || type == UInt8(ascii: "V") ? 1 : 0) : 2
         entries.append(
-          Entry(address: address, name: text(bytes, fields[2].0, fields[2].1), module: module, isText: isText, rank: rank))
+          Entry(address: address, type: type, name: SymbolMapParser.text(bytes, fields[2].0, fields[2].1), module: module))
         return true
       }
       if let failure { throw failure }
@@ -100,8 +160,7 @@ enum SymbolMapParser {
     }
     guard !entries.isEmpty else {
       throw InputError(
-        .unsupportedFormat, file: name,
-        "holds no function or data symbols: expected System.map or /proc/kallsyms lines 'ADDRESS TYPE NAME'")
+        .unsupportedFormat, file: name, "holds no symbols: expected System.map or /proc/kallsyms lines 'ADDRESS TYPE NAME'")
     }
     guard nonZero else {
       throw InputError(
@@ -109,30 +168,8 @@ enum SymbolMapParser {
         "shows every address as 0: kptr_restrict hid them from the user who copied it; read /proc/kallsyms as root with 'sysctl kernel.kptr_restrict=0', or give the kernel's System.map or vmlinux"
       )
     }
-    // A symbol ends where the next symbol of any kind starts.
-    let starts = entries.map(\.address).sorted()
-    func nextStart(after address: UInt64) -> UInt64 {
-      var low = 0
-      var high = starts.count
-      while low < high {
-        let mid = (low + high) >> 1
-        if starts[mid] <= address { low = mid + 1 } else { high = mid }
-      }
-      return low < starts.count ? starts[low] : address &+ 1
-    }
-    var functions: [RankedSymbol] = []
-    var data: [RankedSymbol] = []
-    for entry in entries {
-      let symbol = Symbol(
-        name: entry.name, start: entry.address, end: nextStart(after: entry.address), module: entry.module)
-      if entry.isText {
-        functions.append(RankedSymbol(symbol, rank: entry.rank))
-      } else {
-        data.append(RankedSymbol(symbol, rank: entry.rank))
-      }
-    }
-    let kind: SymbolSourceKind =
-      sawModule || path.contains("kallsyms") ? .kallsyms : .systemMap
-    return SymbolTable(kind: kind, functions: functions, data: data)
+    self.name = name
+    self.entries = entries
+    kind = sawModule || namedKallsyms ? .kallsyms : .systemMap
   }
 }
