@@ -78,6 +78,18 @@ public final class InputFile {
     if ownsDescriptor { close(descriptor) }
   }
 
+  /// The whole decompressed content, for small files (configurations,
+  /// command lines, page-table dumps, symbol maps kept as evidence).
+  public func readAll() throws -> [UInt8] {
+    var result: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 1 << 20)
+    while true {
+      let n = try buffer.withUnsafeMutableBytes { try read(into: $0) }
+      if n == 0 { return result }
+      result.append(contentsOf: buffer[0..<n])
+    }
+  }
+
   /// Reads decompressed bytes into `buffer`; returns how many, 0 at the end.
   public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
     guard buffer.count > 0 else { return 0 }

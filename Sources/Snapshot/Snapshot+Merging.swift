@@ -31,7 +31,16 @@ extension Snapshot {
     metadata.hasFileInformation = self.metadata.hasFileInformation && other.metadata.hasFileInformation
     return Snapshot(
       metadata: metadata, runs: runs + other.runs, subjects: subjects, sites: sites,
-      edges: merged.keys.sorted().map { merged[$0]! })
+      edges: merged.keys.sorted().map { merged[$0]! }, evidence: evidence(mergedWith: other.evidence))
+  }
+
+  /// Layout samples accumulate (each run may bring its boot's kallsyms);
+  /// any other kind of evidence the new run brings replaces the old.
+  private func evidence(mergedWith newer: [EvidenceFile]) -> [EvidenceFile] {
+    let replaced = Set(newer.map(\.kind)).subtracting([.layout])
+    var result = evidence.filter { !replaced.contains($0.kind) }
+    for file in newer where !(file.kind == .layout && result.contains(file)) { result.append(file) }
+    return result
   }
 
   /// The digests of every input recorded, for refusing the same kmap twice.

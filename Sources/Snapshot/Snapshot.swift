@@ -11,16 +11,49 @@ public struct Snapshot: Sendable, Equatable {
   public var subjects: [Subject]
   public var sites: [ObjectSite]
   public var edges: [Edge]
+  /// kR^X evidence recorded with the snapshot (DESIGN §4.4), in the order given.
+  public var evidence: [EvidenceFile]
 
   public init(
     metadata: SnapshotMetadata, runs: [RunRecord], subjects: [Subject], sites: [ObjectSite],
-    edges: [Edge]
+    edges: [Edge], evidence: [EvidenceFile] = []
   ) {
     self.metadata = metadata
     self.runs = runs
     self.subjects = subjects
     self.sites = sites
     self.edges = edges
+    self.evidence = evidence
+  }
+}
+
+/// A file of kR^X evidence as recorded: its text, decompressed, kept whole so
+/// that later checks read exactly what the kernel printed.
+public struct EvidenceFile: Sendable, Equatable {
+  public enum Kind: String, Sendable, CaseIterable {
+    /// A `/proc/kallsyms` of one boot or a `System.map` of one build.
+    case layout
+    /// The kernel `.config`.
+    case config
+    /// `/proc/cmdline`.
+    case cmdline
+    /// `/sys/kernel/debug/page_tables/kernel`.
+    case ptdump
+    /// The boot log, for its W+X verdict.
+    case dmesg
+    /// vmlinux's section headers, as `ELFSections` writes them.
+    case sections
+  }
+
+  public var kind: Kind
+  /// The file as named when recording.
+  public var name: String
+  public var bytes: [UInt8]
+
+  public init(kind: Kind, name: String, bytes: [UInt8]) {
+    self.kind = kind
+    self.name = name
+    self.bytes = bytes
   }
 }
 

@@ -11,8 +11,9 @@ import Input
 /// records as varints referring to it. No timestamps or map orders reach the
 /// bytes, so equal snapshots are equal files.
 public enum SnapshotCodec {
-  /// The version this capdiff writes and the newest it reads.
-  public static let formatVersion: UInt32 = 1
+  /// The version this capdiff writes and the newest it reads. Version 2
+  /// added kR^X evidence after the edges; version 1 files read as having none.
+  public static let formatVersion: UInt32 = 2
   static let magic: [UInt8] = Array("CAPMAP\u{0}\n".utf8)
 
   public static func encode(_ snapshot: Snapshot) -> [UInt8] {
@@ -29,6 +30,7 @@ public enum SnapshotCodec {
     }
     for subject in snapshot.subjects { [subject.function, subject.file, subject.module].forEach(collect) }
     for site in snapshot.sites { [site.name, site.file, site.slab].forEach(collect) }
+    for file in snapshot.evidence { [file.kind.rawValue, file.name].forEach(collect) }
     let table = strings.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
     var index: [String: Int] = [:]
     for (i, text) in table.enumerated() { index[text] = i }
@@ -103,6 +105,13 @@ public enum SnapshotCodec {
       w.varint(edge.runs)
       w.varint(edge.line ?? 0)
     }
+    w.varint(snapshot.evidence.count)
+    for file in snapshot.evidence {
+      string(file.kind.rawValue)
+      string(file.name)
+      w.varint(file.bytes.count)
+      w.bytes(ZstdFrame.compress(file.bytes))
+    }
 
     var header = BinaryWriter()
     header.bytes = magic
@@ -136,13 +145,13 @@ public enum SnapshotCodec {
       throw SnapshotError(.damaged, file: file, "snapshot is damaged: its checksum does not match its contents")
     }
     do {
-      return try decodePayload(&r)
+      return try decodePayload(&r, version: version)
     } catch {
       throw damaged
     }
   }
 
-  private static func decodePayload(_ r: inout BinaryReader) throws -> Snapshot {
+  private static func decodePayload(_ r: inout BinaryReader, version: UInt32) throws -> Snapshot {
     let count = try r.int(below: r.bytes.count)
     var table: [String] = []
     table.reserveCapacity(count)
@@ -220,7 +229,17 @@ public enum SnapshotCodec {
           subject: subject, site: site, reads: reads, writes: writes, objects: objects, runs: runsSeen,
           line: line == 0 ? nil : line))
     }
+    var evidence: [EvidenceFile] = []
+    if version >= 2 {
+      for _ in 0..<(try r.int(below: r.bytes.count)) {
+        guard let kind = EvidenceFile.Kind(rawValue: try string()) else { throw BinaryReader.Truncated() }
+        let name = try string()
+        let size = try r.int(below: 1 << 34)
+        guard let bytes = ZstdFrame.decompress(try r.byteArray(), size: size) else { throw BinaryReader.Truncated() }
+        evidence.append(EvidenceFile(kind: kind, name: name, bytes: bytes))
+      }
+    }
     guard r.atEnd else { throw BinaryReader.Truncated() }
-    return Snapshot(metadata: metadata, runs: runs, subjects: subjects, sites: sites, edges: edges)
+    return Snapshot(metadata: metadata, runs: runs, subjects: subjects, sites: sites, edges: edges, evidence: evidence)
   }
 }

@@ -186,11 +186,11 @@ func rows(_ snapshot: Snapshot) -> [String] {
       _ = try SnapshotCodec.decode(Array(bytes.dropLast(5)), file: "s")
     }
     var newer = bytes
-    newer[8] = 2
+    newer[8] = 3
     #expect(
       throws: SnapshotError(
         .newerFormat, file: "s",
-        "snapshot format version 2 is newer than this capdiff reads (version 1); upgrade capdiff to read it")
+        "snapshot format version 3 is newer than this capdiff reads (version 2); upgrade capdiff to read it")
     ) {
       _ = try SnapshotCodec.decode(newer, file: "s")
     }
