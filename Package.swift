@@ -44,7 +44,7 @@ let package = Package(
     .target(
       name: "Components", dependencies: ["Input", "Git"], swiftSettings: swiftSettings),
     .target(
-      name: "Policy", dependencies: ["Components", "Drift", .product(name: "Yams", package: "Yams")],
+      name: "Policy", dependencies: ["Components", "Drift", "KRX", .product(name: "Yams", package: "Yams")],
       swiftSettings: swiftSettings),
     .target(
       name: "Snapshot", dependencies: ["Input", "Kmap", "Symbols", "CZstd", "CZlib"],
@@ -56,9 +56,11 @@ let package = Package(
     .target(
       name: "Drift", dependencies: ["Snapshot", "Components", "Graph"], swiftSettings: swiftSettings),
     .target(
+      name: "KRX", dependencies: ["Input", "Symbols", "Components", "Drift"], swiftSettings: swiftSettings),
+    .target(
       name: "CapdiffCommands",
       dependencies: [
-        "Input", "Kmap", "Symbols", "Snapshot", "Git", "Components", "Policy", "Graph", "Store", "Drift",
+        "Input", "Kmap", "Symbols", "Snapshot", "Git", "Components", "Policy", "Graph", "Store", "Drift", "KRX",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: swiftSettings),
@@ -90,13 +92,16 @@ let package = Package(
       name: "ComponentsTests", dependencies: ["Components", "Input", "CapdiffTestSupport"],
       swiftSettings: swiftSettings),
     .testTarget(
-      name: "PolicyTests", dependencies: ["Policy", "Components", "Drift"],
+      name: "PolicyTests", dependencies: ["Policy", "Components", "Drift", "KRX"],
       swiftSettings: swiftSettings),
     .testTarget(
       name: "GraphTests", dependencies: ["Graph", "Snapshot", "Components", "Kmap"],
       swiftSettings: swiftSettings),
     .testTarget(
       name: "StoreTests", dependencies: ["Store", "Snapshot", "Git", "CapdiffTestSupport"],
+      swiftSettings: swiftSettings),
+    .testTarget(
+      name: "KRXTests", dependencies: ["KRX", "Drift", "Input", "Snapshot", "Symbols"],
       swiftSettings: swiftSettings),
     .testTarget(
       name: "DriftTests", dependencies: ["Drift", "Snapshot", "Components", "Kmap"],

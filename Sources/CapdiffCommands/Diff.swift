@@ -4,6 +4,7 @@ import Drift
 import Foundation
 import Git
 import Graph
+import KRX
 import Policy
 import Snapshot
 import Store
@@ -107,20 +108,21 @@ extension Capdiff {
         DriftInput(
           base: baseSnapshot, head: headSnapshot, map: map, tree: headTree?.paths, renames: renames,
           granularity: granularity.granularity, rules: rules, today: formatter.string(from: Date())))
+      // kR^X checks run when either side recorded evidence; otherwise every
+      // check would only say it was skipped.
+      var krx: KRXReport?
+      if !baseSnapshot.evidence.isEmpty || !headSnapshot.evidence.isEmpty {
+        krx = KRXAnalysis.compare(
+          base: try KRXEvidence(files: baseSnapshot.evidence), head: try KRXEvidence(files: headSnapshot.evidence),
+          rules: settings.krx)
+      }
       let document = FindingsDocument(
         toolVersion: Capdiff.version, base: side(baseSnapshot), head: side(headSnapshot), scheme: chosen.description,
-        granularity: granularity.granularity.rawValue, report: report, maintainersChanges: maintainersChanges)
-      if let out {
-        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        try AtomicFile.write(Array(try encoder.encode(document)) + [UInt8(ascii: "\n")], to: "\(out)/findings.json")
-      }
-      Terminal.output(DriftText.render(document, verbose: verbose, findingsPath: out.map { "\($0)/findings.json" }))
-      let failing = report.findings.contains { $0.failsGate }
-      let other = report.findings.contains { !$0.failsGate && !$0.suppressed }
-      let status = (failing ? 8 : 0) | (other ? 4 : 0)
-      if status != 0 { throw ExitCode(Int32(status)) }
+        granularity: granularity.granularity.rawValue, report: report, krxFindings: krx?.findings ?? [],
+        krx: krx?.outcomes ?? [], maintainersChanges: maintainersChanges)
+      try FindingsOutput.write(document, to: out)
+      Terminal.output(FindingsText.render(document, command: "diff", verbose: verbose, findingsPath: out.map { "\($0)/findings.json" }))
+      if document.exitStatus != 0 { throw ExitCode(document.exitStatus) }
     }
 
     private func side(_ snapshot: Snapshot) -> FindingsDocument.Side {
@@ -131,53 +133,3 @@ extension Capdiff {
   }
 }
 
-/// The terminal summary of a diff: grouped by subject component, most severe first.
-enum DriftText {
-  static func render(_ document: FindingsDocument, verbose: Bool, findingsPath: String?) -> String {
-    let colour = Terminal.outputIsTerminal
-    func paint(_ text: String, _ severity: Severity) -> String {
-      guard colour else { return text }
-      let code = severity == .high ? "31" : (severity == .medium ? "33" : (severity == .low ? "36" : "2"))
-      return "\u{1B}[\(code)m\(text)\u{1B}[0m"
-    }
-    let base = document.base.describe ?? document.base.commit ?? "base"
-    let head = document.head.describe ?? document.head.commit ?? "head"
-    var out = "capdiff diff \(base) -> \(head) (\(document.head.workload); \(document.scheme), \(document.granularity)): \(document.verdict.uppercased())\n"
-    let counts = document.counts
-    out += "  new-access \(counts["new-access"] ?? 0), escalation \(counts["escalation"] ?? 0), removed-access \(counts["removed-access"] ?? 0), growth \(counts["growth"] ?? 0), suppressed \(counts["suppressed"] ?? 0)\n"
-    out += "  runs: base \(document.base.runs), head \(document.head.runs); base runs disagree on \(document.baseDisagreement["unstableEdges"] ?? 0) of \(document.baseDisagreement["crossComponentEdges"] ?? 0) cross-component edges\n"
-    let bySubject = Dictionary(grouping: document.findings) { $0.subject ?? "" }
-    let order = bySubject.keys.sorted {
-      let a = bySubject[$0]!.map(\.severity).max()!
-      let b = bySubject[$1]!.map(\.severity).max()!
-      return a != b ? a > b : $0 < $1
-    }
-    for subject in order {
-      out += "\n\(subject)\n"
-      for finding in bySubject[subject]! {
-        var line = "  \(paint(finding.severity.rawValue.padded(6), finding.severity)) \(finding.kind.padded(14)) \(finding.message)"
-        line += " [seen in \(finding.runs.seen) of \(finding.runs.of) runs]"
-        if finding.failsGate { line += " FAILS GATE" }
-        if let suppression = finding.suppression { line += " (suppressed: \(suppression.reason))" }
-        out += line + "\n"
-        if verbose {
-          for e in finding.evidence {
-            let place = [e.file, e.line.map(String.init)].compactMap { $0 }.joined(separator: ":")
-            out += "      \(e.function)\(place.isEmpty ? "" : " (\(place))") -> \(e.site)\(e.slab.map { " [\($0)]" } ?? ""): \(e.reads) R \(e.writes) W\n"
-          }
-        }
-      }
-    }
-    for suppression in document.suppressions where suppression.status != .used {
-      out += "\nsuppression \(suppression.subject) -> \(suppression.object) (\(suppression.reason)) is \(suppression.status.rawValue)"
-      if suppression.status == .expired { out += " since \(suppression.expires ?? "?"): it no longer suppresses (\(suppression.matched) finding\(suppression.matched == 1 ? "" : "s") would match)" }
-      out += "\n"
-    }
-    if !document.maintainersChanges.isEmpty {
-      out += "\nMAINTAINERS changes (information, not findings):\n"
-      out += document.maintainersChanges.map { "  \($0)\n" }.joined()
-    }
-    if let findingsPath { out += "\nfindings: \(findingsPath)\n" }
-    return out
-  }
-}

@@ -36,6 +36,7 @@ extension Capdiff {
 
     @OptionGroup(title: "Kernel repository") var repository: RepositoryOptions
     @OptionGroup(title: "Store") var store: StoreOptions
+    @OptionGroup(title: "kR^X evidence") var evidence: EvidenceOptions
 
     @Flag(help: "Replace the stored snapshot of this commit and workload instead of adding runs to it.")
     var replace = false
@@ -73,6 +74,9 @@ extension Capdiff {
         throw ValidationError("Standard input (-) can be read once only.")
       }
       if out != nil, replace { throw ValidationError("--replace applies to the store; --out always writes a new file.") }
+      if out != nil, evidence.configPath != nil {
+        throw ValidationError("--config-path reads the tree at --rev, which only a store recording has; give --config instead.")
+      }
     }
 
     func run() async throws {
@@ -81,7 +85,15 @@ extension Capdiff {
       let options = RecordOptions(
         workload: workload, toolVersion: Capdiff.version, format: kmapFormat, lenient: lenient,
         workers: jobs ?? Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+      let repo = out == nil ? try repository.open() : nil
+      let commit = try repo?.resolve(repository.rev)
+      // Parsed before the kmaps are read, so bad evidence fails fast.
+      let evidenceFiles = try EvidenceFiles.read(
+        layouts: evidence.layouts, config: evidence.config, cmdline: evidence.cmdline, ptdump: evidence.ptdump,
+        dmesg: evidence.dmesg, vmlinux: loaded.table.kind == .vmlinux ? symbols : nil,
+        configAtCommit: evidence.configPath.flatMap { path in repo.flatMap { r in commit.map { (path, r, $0) } } })
       var snapshot = try await SnapshotRecorder.record(runs: runs, symbols: loaded, options: options)
+      snapshot.evidence = evidenceFiles
       for input in snapshot.runs.flatMap(\.inputs) {
         if let cut = input.cutLine { Terminal.diagnostic(cut) }
         if input.skippedLines > 0 {
@@ -97,8 +109,7 @@ extension Capdiff {
         )
         return
       }
-      let repo = try repository.open()
-      let commit = try repo.resolve(repository.rev)
+      guard let repo, let commit else { return }
       let info = try repo.commit(commit)
       let makefile = try repo.file("Makefile", at: commit).map { String(decoding: $0, as: UTF8.self) }
       snapshot.metadata.commit = CommitMetadata(

@@ -77,10 +77,64 @@ public struct Finding: Sendable, Codable, Equatable {
   /// Whether this finding fails the gate.
   public var failsGate: Bool
   public var evidence: [Evidence]
+  /// kR^X findings (`krx-*` kinds): the check, what it measured on each side
+  /// and the threshold it applied.
+  public var check: String? = nil
+  public var baseValue: String? = nil
+  public var headValue: String? = nil
+  public var threshold: String? = nil
+
+  public var isKRX: Bool { kind.hasPrefix("krx-") }
+
+  /// A kR^X regression: no subject, object, access or runs; its id is a
+  /// fingerprint of the check and the item it is about.
+  public static func krx(
+    check: String, item: String?, severity: Severity, failsGate: Bool, baseValue: String, headValue: String,
+    threshold: String?, message: String
+  ) -> Finding {
+    Finding(
+      id: fingerprint([check] + (item.map { [$0] } ?? [])), kind: check, severity: severity, subject: nil, object: nil,
+      access: nil, suppressed: false, suppression: nil, runs: Runs(seen: 0, of: 0), message: message, coverage: nil,
+      failsGate: failsGate, evidence: [], check: check, baseValue: baseValue, headValue: headValue, threshold: threshold)
+  }
+}
+
+/// What one check concluded, regression or not: reports list the checks that
+/// held and those skipped (with why) beside the findings.
+public struct CheckOutcome: Sendable, Encodable, Equatable {
+  public enum Status: String, Sendable, Codable { case held, regressed, skipped }
+  /// `krx-config`, `krx-wx`, …
+  public var check: String
+  /// What the check looked at within its family: `CONFIG_RANDOMIZE_BASE`, `nokaslr`; nil for a whole check.
+  public var item: String?
+  public var status: Status
+  public var baseValue: String?
+  public var headValue: String?
+  public var threshold: String?
+  /// The verdict in words; for a skip, why.
+  public var message: String
+  /// The evidence the check used (`3 kallsyms samples (boots)`).
+  public var basis: String?
+  /// Whether this outcome fails the gate (a regression, or a skip the policy fails).
+  public var failsGate = false
+
+  public init(
+    check: String, item: String? = nil, status: Status, baseValue: String? = nil, headValue: String? = nil,
+    threshold: String? = nil, message: String, basis: String? = nil
+  ) {
+    self.check = check
+    self.item = item
+    self.status = status
+    self.baseValue = baseValue
+    self.headValue = headValue
+    self.threshold = threshold
+    self.message = message
+    self.basis = basis
+  }
 }
 
 /// FNV-1a, 64 bits, as 16 hex digits.
-func fingerprint(_ parts: [String]) -> String {
+public func fingerprint(_ parts: [String]) -> String {
   var hash: UInt64 = 0xcbf2_9ce4_8422_2325
   for byte in parts.joined(separator: "\u{1F}").utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
   let digits = String(hash, radix: 16)

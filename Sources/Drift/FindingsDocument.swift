@@ -8,10 +8,11 @@ public struct FindingsDocument: Sendable, Encodable {
   public struct Side: Sendable, Encodable {
     public var commit: String?
     public var describe: String?
-    public var workload: String
+    /// Null, with runs 0, for kR^X evidence given without a snapshot.
+    public var workload: String?
     public var runs: Int
 
-    public init(commit: String?, describe: String?, workload: String, runs: Int) {
+    public init(commit: String?, describe: String?, workload: String?, runs: Int) {
       self.commit = commit
       self.describe = describe
       self.workload = workload
@@ -33,8 +34,9 @@ public struct FindingsDocument: Sendable, Encodable {
   public var tool: Tool
   public var base: Side
   public var head: Side
-  public var scheme: String
-  public var granularity: String
+  /// Null for a kR^X-only comparison (`capdiff krx`).
+  public var scheme: String?
+  public var granularity: String?
   public var verdict: String
   public var counts: [String: Int]
   public var findings: [Finding]
@@ -44,34 +46,86 @@ public struct FindingsDocument: Sendable, Encodable {
   public var baseDisagreement: [String: Int]
   /// MAINTAINERS changes between the two commits: information, not findings.
   public var maintainersChanges: [String]
+  /// Every kR^X check and what it concluded: held, regressed or skipped (and why).
+  public var krx: [CheckOutcome]
 
+  /// `findings` holds the drift report's findings, when there was a drift
+  /// comparison, and any kR^X findings.
   public init(
-    toolVersion: String, base: Side, head: Side, scheme: String, granularity: String, report: DriftReport,
-    maintainersChanges: [String]
+    toolVersion: String, base: Side, head: Side, scheme: String?, granularity: String?, report: DriftReport?,
+    krxFindings: [Finding] = [], krx: [CheckOutcome] = [], maintainersChanges: [String] = []
   ) {
     tool = Tool(version: toolVersion)
     self.base = base
     self.head = head
     self.scheme = scheme
     self.granularity = granularity
-    verdict = report.gateFails ? "fail" : "pass"
+    let findings = Self.ordered((report?.findings ?? []) + krxFindings)
+    verdict = findings.contains(where: \.failsGate) ? "fail" : "pass"
     var counts = Dictionary(uniqueKeysWithValues: FindingKind.allCases.map { ($0.rawValue, 0) })
     counts["krx"] = 0
     counts["suppressed"] = 0
-    for finding in report.findings {
-      if finding.suppressed { counts["suppressed", default: 0] += 1 } else { counts[finding.kind, default: 0] += 1 }
+    for finding in findings {
+      if finding.suppressed {
+        counts["suppressed", default: 0] += 1
+      } else {
+        counts[finding.isKRX ? "krx" : finding.kind, default: 0] += 1
+      }
     }
     self.counts = counts
-    findings = report.findings
-    suppressions = report.suppressions
-    baseDisagreement = ["unstableEdges": report.baseDisagreement.unstable, "crossComponentEdges": report.baseDisagreement.of]
+    self.findings = findings
+    self.krx = krx
+    suppressions = report?.suppressions ?? []
+    baseDisagreement = [
+      "unstableEdges": report?.baseDisagreement.unstable ?? 0, "crossComponentEdges": report?.baseDisagreement.of ?? 0,
+    ]
     self.maintainersChanges = maintainersChanges
+  }
+}
+
+extension FindingsDocument {
+  enum CodingKeys: String, CodingKey {
+    case schemaVersion, tool, base, head, scheme, granularity, verdict, counts, findings, suppressions
+    case baseDisagreement, maintainersChanges, krx
+  }
+
+  /// Every key always there; absent values as `null`.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(schemaVersion, forKey: .schemaVersion)
+    try c.encode(tool, forKey: .tool)
+    try c.encode(base, forKey: .base)
+    try c.encode(head, forKey: .head)
+    try c.encode(scheme, forKey: .scheme)
+    try c.encode(granularity, forKey: .granularity)
+    try c.encode(verdict, forKey: .verdict)
+    try c.encode(counts, forKey: .counts)
+    try c.encode(findings, forKey: .findings)
+    try c.encode(suppressions, forKey: .suppressions)
+    try c.encode(baseDisagreement, forKey: .baseDisagreement)
+    try c.encode(maintainersChanges, forKey: .maintainersChanges)
+    try c.encode(krx, forKey: .krx)
+  }
+
+  /// Most severe first; then drift findings by subject and object, kR^X by check.
+  static func ordered(_ findings: [Finding]) -> [Finding] {
+    findings.sorted {
+      ($1.severity, $0.isKRX ? 1 : 0, $0.subject ?? "", $0.object ?? "", $0.kind, $0.id)
+        < ($0.severity, $1.isKRX ? 1 : 0, $1.subject ?? "", $1.object ?? "", $1.kind, $1.id)
+    }
+  }
+
+  /// The exit status of DESIGN §8.6, a bitmask: 8 when the gate fails, 4
+  /// for findings that do not fail it, 0 for nothing to report.
+  public var exitStatus: Int32 {
+    (findings.contains(where: \.failsGate) ? 8 : 0) | (findings.contains { !$0.failsGate && !$0.suppressed } ? 4 : 0)
   }
 }
 
 extension Finding {
   enum CodingKeys: String, CodingKey {
     case id, kind, severity, subject, object, access, suppressed, suppression, runs, message, coverage, failsGate, evidence
+    case check, baseValue, headValue, threshold
   }
 
   /// Absent values are written as `null`, so every key is always there.
@@ -85,11 +139,21 @@ extension Finding {
     try c.encode(access, forKey: .access)
     try c.encode(suppressed, forKey: .suppressed)
     try c.encode(suppression, forKey: .suppression)
-    try c.encode(runs, forKey: .runs)
+    if isKRX {
+      try c.encodeNil(forKey: .runs)
+    } else {
+      try c.encode(runs, forKey: .runs)
+    }
     try c.encode(message, forKey: .message)
     try c.encode(coverage, forKey: .coverage)
     try c.encode(failsGate, forKey: .failsGate)
     try c.encode(evidence, forKey: .evidence)
+    if isKRX {
+      try c.encode(check, forKey: .check)
+      try c.encode(baseValue, forKey: .baseValue)
+      try c.encode(headValue, forKey: .headValue)
+      try c.encode(threshold, forKey: .threshold)
+    }
   }
 }
 
@@ -109,5 +173,24 @@ extension Evidence {
     try c.encode(slab, forKey: .slab)
     try c.encode(reads, forKey: .reads)
     try c.encode(writes, forKey: .writes)
+  }
+}
+
+extension CheckOutcome {
+  enum CodingKeys: String, CodingKey {
+    case check, item, status, baseValue, headValue, threshold, message, basis, failsGate
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(check, forKey: .check)
+    try c.encode(item, forKey: .item)
+    try c.encode(status, forKey: .status)
+    try c.encode(baseValue, forKey: .baseValue)
+    try c.encode(headValue, forKey: .headValue)
+    try c.encode(threshold, forKey: .threshold)
+    try c.encode(message, forKey: .message)
+    try c.encode(basis, forKey: .basis)
+    try c.encode(failsGate, forKey: .failsGate)
   }
 }

@@ -1,5 +1,6 @@
 public import Components
 public import Drift
+public import KRX
 import Yams
 
 /// The policy file (`capdiff.yml`): the component scheme and its rules, and
@@ -11,6 +12,8 @@ public struct Policy: Sendable {
   public var sharedAllocators: [String] = SharedAllocators.defaults
   /// Gate, thresholds, sensitive sites, suppressions, allow and never rules.
   public var drift = DriftRules()
+  /// kR^X thresholds, sensitive symbols and how regressions and skips gate.
+  public var krx = KRXRules()
 
   public init() {}
 
@@ -26,8 +29,9 @@ public struct Policy: Sendable {
     }
     guard let root else { return }  // an empty policy
     let top = try PolicyNode(node: root, file: file, path: "").mapping(
-      allowed: ["components", "gate", "thresholds", "sensitive", "suppressions", "mode", "allow", "never"])
+      allowed: ["components", "gate", "thresholds", "sensitive", "suppressions", "mode", "allow", "never", "krx"])
     try readDrift(top)
+    if let section = top["krx"] { try readKRX(section) }
     if let components = top["components"] {
       let keys = try components.mapping(allowed: ["scheme", "rules", "shared-allocators", "extra-shared-allocators"])
       if let node = keys["scheme"] {
@@ -51,6 +55,37 @@ public struct Policy: Sendable {
       if let list = keys["shared-allocators"] { sharedAllocators = try list.strings() }
       if let extra = keys["extra-shared-allocators"] { sharedAllocators += try extra.strings() }
     }
+  }
+
+  private mutating func readKRX(_ section: PolicyNode) throws(PolicyError) {
+    let keys = try section.mapping(
+      allowed: ["fail-on-regression", "fail-on-skipped", "thresholds", "sensitive-symbols", "extra-sensitive-symbols"])
+    func flag(_ key: String) throws(PolicyError) -> Bool? {
+      guard let node = keys[key] else { return nil }
+      switch try node.string() {
+      case "true": return true
+      case "false": return false
+      case let other: throw node.error("'krx.\(key)' must be true or false, found '\(other)'")
+      }
+    }
+    if let value = try flag("fail-on-regression") { krx.failOnRegression = value }
+    if let value = try flag("fail-on-skipped") { krx.failOnSkipped = value }
+    if let thresholds = keys["thresholds"] {
+      let fields = try thresholds.mapping(allowed: ["slide-bits-drop", "shuffle-drop", "rigid-block-growth", "text-coverage-drop"])
+      func number(_ key: String, _ upper: Double) throws(PolicyError) -> Double? {
+        guard let node = fields[key] else { return nil }
+        guard let value = Double(try node.string()), value >= 0, value <= upper else {
+          throw node.error("'krx.thresholds.\(key)' must be a number from 0 to \(upper == 1 ? "1 (a share: 0.02 is 2 points)" : "64")")
+        }
+        return value
+      }
+      if let value = try number("slide-bits-drop", 64) { krx.slideBitsDrop = value }
+      if let value = try number("shuffle-drop", 1) { krx.shuffleDrop = value }
+      if let value = try number("rigid-block-growth", 1) { krx.rigidBlockGrowth = value }
+      if let value = try number("text-coverage-drop", 1) { krx.textCoverageDrop = value }
+    }
+    if let list = keys["sensitive-symbols"] { krx.sensitiveSymbols = try list.strings().map(Glob.init) }
+    if let list = keys["extra-sensitive-symbols"] { krx.sensitiveSymbols += try list.strings().map(Glob.init) }
   }
 
   private mutating func readDrift(_ top: [String: PolicyNode]) throws(PolicyError) {

@@ -31,11 +31,13 @@ struct KernelRepository {
     var files: [String: [UInt8]] = [
       "MAINTAINERS": Array(Self.maintainers.utf8), "Makefile": Array("VERSION = 6\nPATCHLEVEL = 1\n".utf8),
       "fs/ext4/inode.c": [], "net/core/sock.c": [], "kernel/fork.c": [],
+      "arch/x86/configs/x86_64_defconfig": Array("CONFIG_RANDOMIZE_BASE=y\nCONFIG_VMAP_STACK=y\n".utf8),
     ]
     let signature = Signature(name: "Dev", email: "dev@example.org", time: 1_700_000_000)
     first = try repository.commit(files: files, message: "v6.1", parents: [], signature: signature)
     try repository.tag("v6.1", at: first)
     files["MAINTAINERS"] = Array(Self.maintainers.replacingOccurrences(of: "NETWORKING [GENERAL]", with: "NETWORKING CORE").utf8)
+    files["arch/x86/configs/x86_64_defconfig"] = Array("# CONFIG_RANDOMIZE_BASE is not set\nCONFIG_VMAP_STACK=y\n".utf8)
     second = try repository.commit(files: files, message: "Rename the networking entry", parents: [first], signature: signature)
   }
 }

@@ -78,4 +78,36 @@ import Testing
     #expect(refused.status == 1)
     #expect(refused.standardError == "\(noReason):2:5: error: 'suppressions[0]' needs a 'reason': say why this finding is accepted\n")
   }
+
+  @Test func krxEvidenceRecordedWithTheSnapshotsGatesTheDiff() throws {
+    let kernel = try KernelRepository()
+    let elf = try KernelELF(in: kernel.directory, sources: ["net/core/sock.c": "long sk_alloc(long n) {\n  return n * 2;\n}\n"])
+    let alloc = String(try elf.address(of: "sk_alloc") + 4, radix: 16)
+    let kmap = try kernel.directory.write("run.kmap", "\(alloc),1,ffff888005c20000,2048,1,0,0,KMEM_CACHE,sshd,TCP,\n  \(alloc),1,3,1\n")
+    let store = "\(kernel.directory.path)/baselines"
+    for rev in ["v6.1", "HEAD"] {
+      let result = try run(
+        capdiff,
+        [
+          "record", "--repo", kernel.path, "--rev", rev, "--store", store, "--symbols", elf.path, "--workload", "boot",
+          "--config-path", "arch/x86/configs/x86_64_defconfig", kmap,
+        ])
+      #expect(result.status == 0, "\(result.standardError)")
+    }
+    let out = "\(kernel.directory.path)/reports"
+    let diff = try run(capdiff, ["diff", "--repo", kernel.path, "--store", store, "--workload", "boot", "--out", out, "v6.1", "HEAD"])
+    #expect(diff.status == 8, "\(diff.standardOutput)\(diff.standardError)")
+    #expect(diff.standardOutput.contains("krx-config               REGRESSED CONFIG_RANDOMIZE_BASE held in base and no longer holds in head FAILS GATE"))
+    // The vmlinux's section headers came with the symbols: the text-coverage check ran.
+    #expect(diff.standardOutput.contains("krx-text-coverage        held      the separately randomisable share of code held"))
+    let document = try #require(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(out)/findings.json"))) as? [String: Any])
+    #expect((document["counts"] as? [String: Int])?["krx"] == 1)
+    #expect((document["counts"] as? [String: Int])?["new-access"] == 0)
+    // A path that is not in the tree is named.
+    let missing = try run(
+      capdiff,
+      ["record", "--repo", kernel.path, "--rev", "v6.1", "--store", store, "--symbols", elf.path, "--workload", "x", "--config-path", "nope/.config", kmap])
+    #expect(missing.status == 1)
+    #expect(missing.standardError.contains("nope/.config: error: is not in the tree at"))
+  }
 }

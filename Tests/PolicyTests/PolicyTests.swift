@@ -1,5 +1,6 @@
 import Components
 import Drift
+import KRX
 import Testing
 
 @testable import Policy
@@ -81,8 +82,31 @@ import Testing
     }
   }
 
+  @Test func krxSection() throws {
+    let policy = try Policy(
+      yaml: """
+        krx:
+          fail-on-skipped: true
+          thresholds:
+            shuffle-drop: 0.05
+            slide-bits-drop: 1
+          extra-sensitive-symbols: ["__sys_setuid*"]
+        """, file: "capdiff.yml")
+    #expect(policy.krx.failOnSkipped && policy.krx.failOnRegression)
+    #expect(policy.krx.shuffleDrop == 0.05)
+    #expect(policy.krx.slideBitsDrop == 1)
+    #expect(policy.krx.rigidBlockGrowth == 0.05)
+    #expect(policy.krx.sensitiveSymbols.last == Glob("__sys_setuid*"))
+    #expect(
+      throws: PolicyError(
+        file: "p.yml", line: 3, column: 19, "'krx.thresholds.shuffle-drop' must be a number from 0 to 1 (a share: 0.02 is 2 points)")
+    ) {
+      _ = try Policy(yaml: "krx:\n  thresholds:\n    shuffle-drop: 2\n", file: "p.yml")
+    }
+  }
+
   @Test func errorsNameFileLineAndKey() {
-    #expect(throws: PolicyError(file: "p.yml", line: 1, column: 1, "unknown key 'component' at the top level; expected one of: components, gate, thresholds, sensitive, suppressions, mode, allow, never")) {
+    #expect(throws: PolicyError(file: "p.yml", line: 1, column: 1, "unknown key 'component' at the top level; expected one of: components, gate, thresholds, sensitive, suppressions, mode, allow, never, krx")) {
       try Policy(yaml: "component:\n  scheme: maintainers\n", file: "p.yml")
     }
     #expect(throws: PolicyError(file: "p.yml", line: 2, column: 11, "'components.scheme' must be 'maintainers' or 'dirs:N' (N ≥ 1), found 'dirs:0'")) {

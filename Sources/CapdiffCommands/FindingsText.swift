@@ -1,0 +1,84 @@
+import Drift
+
+/// The terminal summary of a findings document (diff or krx): verdict and
+/// counts, drift findings grouped by subject component, most severe first,
+/// then the kR^X checks.
+enum FindingsText {
+  static func render(_ document: FindingsDocument, command: String, verbose: Bool, findingsPath: String?) -> String {
+    let colour = Terminal.outputIsTerminal
+    func paint(_ text: String, _ severity: Severity) -> String {
+      guard colour else { return text }
+      let code = severity == .high ? "31" : (severity == .medium ? "33" : (severity == .low ? "36" : "2"))
+      return "\u{1B}[\(code)m\(text)\u{1B}[0m"
+    }
+    let base = document.base.describe ?? document.base.commit ?? "base"
+    let head = document.head.describe ?? document.head.commit ?? "head"
+    let counts = document.counts
+    var out = "capdiff \(command) \(base) -> \(head)"
+    if let scheme = document.scheme {
+      out += " (\(document.head.workload ?? "?"); \(scheme), \(document.granularity ?? "component"))"
+    }
+    out += ": \(document.verdict.uppercased())\n"
+    if document.scheme != nil {
+      out += "  new-access \(counts["new-access"] ?? 0), escalation \(counts["escalation"] ?? 0), removed-access \(counts["removed-access"] ?? 0), growth \(counts["growth"] ?? 0), krx \(counts["krx"] ?? 0), suppressed \(counts["suppressed"] ?? 0)\n"
+      out += "  runs: base \(document.base.runs), head \(document.head.runs); base runs disagree on \(document.baseDisagreement["unstableEdges"] ?? 0) of \(document.baseDisagreement["crossComponentEdges"] ?? 0) cross-component edges\n"
+    } else {
+      out += "  krx regressions \(counts["krx"] ?? 0)\n"
+    }
+    let drift = document.findings.filter { !$0.isKRX }
+    let bySubject = Dictionary(grouping: drift) { $0.subject ?? "" }
+    let order = bySubject.keys.sorted {
+      let a = bySubject[$0]!.map(\.severity).max()!
+      let b = bySubject[$1]!.map(\.severity).max()!
+      return a != b ? a > b : $0 < $1
+    }
+    for subject in order {
+      out += "\n\(subject)\n"
+      for finding in bySubject[subject]! {
+        var line = "  \(paint(finding.severity.rawValue.padded(6), finding.severity)) \(finding.kind.padded(14)) \(finding.message)"
+        line += " [seen in \(finding.runs.seen) of \(finding.runs.of) runs]"
+        if finding.failsGate { line += " FAILS GATE" }
+        if let suppression = finding.suppression { line += " (suppressed: \(suppression.reason))" }
+        out += line + "\n"
+        if verbose {
+          for e in finding.evidence {
+            let place = [e.file, e.line.map(String.init)].compactMap { $0 }.joined(separator: ":")
+            out += "      \(e.function)\(place.isEmpty ? "" : " (\(place))") -> \(e.site)\(e.slab.map { " [\($0)]" } ?? ""): \(e.reads) R \(e.writes) W\n"
+          }
+        }
+      }
+    }
+    if !document.krx.isEmpty {
+      out += "\nkR^X checks\n"
+      // Held items of a family are many (one per Kconfig option): shown on --verbose only.
+      for outcome in document.krx where verbose || outcome.status != .held || outcome.item == nil {
+        let status: String
+        switch outcome.status {
+        case .regressed: status = paint("REGRESSED", .high)
+        case .skipped: status = paint("skipped", .info)
+        case .held: status = "held"
+        }
+        out += "  \(outcome.check.padded(24)) \(status.padded(colour ? 18 : 9)) \(outcome.message)"
+        if outcome.failsGate { out += " FAILS GATE" }
+        out += "\n"
+        if outcome.status != .skipped, verbose || outcome.status == .regressed {
+          if let value = outcome.baseValue { out += "      base: \(value)\n" }
+          if let value = outcome.headValue { out += "      head: \(value)\n" }
+        }
+      }
+      let held = document.krx.filter { $0.status == .held && $0.item != nil }.count
+      if !verbose, held > 0 { out += "  (\(held) more items held; --verbose lists them)\n" }
+    }
+    for suppression in document.suppressions where suppression.status != .used {
+      out += "\nsuppression \(suppression.subject) -> \(suppression.object) (\(suppression.reason)) is \(suppression.status.rawValue)"
+      if suppression.status == .expired { out += " since \(suppression.expires ?? "?"): it no longer suppresses (\(suppression.matched) finding\(suppression.matched == 1 ? "" : "s") would match)" }
+      out += "\n"
+    }
+    if !document.maintainersChanges.isEmpty {
+      out += "\nMAINTAINERS changes (information, not findings):\n"
+      out += document.maintainersChanges.map { "  \($0)\n" }.joined()
+    }
+    if let findingsPath { out += "\nfindings: \(findingsPath)\n" }
+    return out
+  }
+}

@@ -1,0 +1,90 @@
+import Drift
+import Foundation
+
+/// krx-base-slide: how far `_text` sits from its link address in each boot,
+/// and how many places KASLR could have put it.
+enum BaseSlideCheck {
+  static let name = "krx-base-slide"
+  /// x86-64's `__START_KERNEL_map`, and the 1 GiB the image is randomised in
+  /// (KERNEL_IMAGE_SIZE with RANDOMIZE_BASE).
+  static let startKernelMap: UInt64 = 0xffff_ffff_8000_0000
+  static let window: UInt64 = 1 << 30
+
+  struct Side {
+    var offsets: [Int64]
+    var moved: Bool
+    var aligned: Bool
+    var align: UInt64
+    var slots: UInt64
+    var bits: Double
+    var notes: [String]
+
+    var summary: String {
+      let distinct = Set(offsets).count
+      return "\(moved ? "moves" : "never moves") (\(distinct) distinct offset\(distinct == 1 ? "" : "s") in \(offsets.count) boots"
+        + "\(aligned ? "" : ", some not multiples of PHYSICAL_ALIGN \(Format.hex(align))")); "
+        + String(format: "%.2f bits (%llu slots of %@)", bits, slots, Format.bytes(align))
+    }
+  }
+
+  static func measure(_ evidence: KRXEvidence) -> Result<Side, Skip> {
+    let boots = evidence.layouts.filter { $0.kind == .kallsyms }
+    guard boots.count >= 2 else {
+      return .failure("needs kallsyms of two or more boots, has \(boots.count)")
+    }
+    let texts = boots.compactMap { $0.address(of: "_text") }
+    guard texts.count == boots.count else { return .failure("a kallsyms sample lacks _text") }
+    guard texts.allSatisfy({ $0 >= startKernelMap }) else {
+      return .failure("_text lies below x86-64's kernel map (0xffffffff80000000): slots are computed for x86-64 only")
+    }
+    var notes: [String] = []
+    let config = evidence.config
+    let align = config?.number("PHYSICAL_ALIGN") ?? 0x20_0000
+    if config?.number("PHYSICAL_ALIGN") == nil { notes.append("PHYSICAL_ALIGN taken as 0x200000 (no configuration)") }
+    // The link address: a System.map's _text, else __START_KERNEL_map plus
+    // PHYSICAL_START rounded up to PHYSICAL_ALIGN, as the linker places it.
+    let link: UInt64
+    if let map = evidence.layouts.first(where: { $0.kind == .systemMap })?.address(of: "_text") {
+      link = map
+    } else {
+      let start = config?.number("PHYSICAL_START") ?? 0x100_0000
+      link = startKernelMap + (start + align - 1) / align * align
+    }
+    let offsets = texts.map { Int64(bitPattern: $0 &- link) }
+    let sizes = boots.compactMap { sample in sample.address(of: "_end").map { $0 &- sample.address(of: "_text")! } }
+    let image = sizes.max() ?? 0
+    if sizes.isEmpty { notes.append("image size unknown (no _end): slots counted for an empty image") }
+    let minimum = link - startKernelMap
+    // arch/x86/boot/compressed/kaslr.c: 1 + (KERNEL_IMAGE_SIZE - minimum - image_size) / align.
+    let slots = window > minimum + image ? 1 + (window - minimum - image) / align : 1
+    return .success(
+      Side(
+        offsets: offsets, moved: Set(offsets).count > 1,
+        aligned: offsets.allSatisfy { UInt64(bitPattern: $0) % align == 0 }, align: align, slots: slots,
+        bits: log2(Double(slots)), notes: notes))
+  }
+
+  static func run(base: KRXEvidence, head: KRXEvidence, rules: KRXRules) -> [CheckOutcome] {
+    switch (measure(base), measure(head)) {
+    case (.failure(let why), _):
+      return [CheckOutcome(check: name, status: .skipped, message: "skipped: base \(why)", basis: base.layouts.basis)]
+    case (_, .failure(let why)):
+      return [CheckOutcome(check: name, status: .skipped, message: "skipped: head \(why)", basis: head.layouts.basis)]
+    case (.success(let old), .success(let new)):
+      var problems: [String] = []
+      if old.moved, !new.moved { problems.append("head's _text never moves across its boots while base's did") }
+      if new.bits < old.bits - rules.slideBitsDrop {
+        problems.append(String(format: "head's slide entropy fell from %.2f to %.2f bits", old.bits, new.bits))
+      }
+      let notes = Set(old.notes + new.notes).sorted()
+      return [
+        CheckOutcome(
+          check: name, status: problems.isEmpty ? .held : .regressed, baseValue: old.summary, headValue: new.summary,
+          threshold: String(format: "head moves if base did; bits drop at most %.2f", rules.slideBitsDrop),
+          message: (problems.isEmpty ? "the base slide held" : problems.joined(separator: "; "))
+            + (notes.isEmpty ? "" : " (\(notes.joined(separator: "; ")))"),
+          basis: "base \(base.layouts.basis); head \(head.layouts.basis)")
+      ]
+    }
+  }
+}

@@ -1,0 +1,72 @@
+import Drift
+import Symbols
+
+/// krx-code-data-boundary: data inside the code range and code outside it;
+/// on a kR^X build (`__krx_edata` present, code above it and execute-only),
+/// anything on the wrong side of `__krx_edata`.
+enum CodeDataBoundaryCheck {
+  static let name = "krx-code-data-boundary"
+  /// Tables of code addresses that kR^X keeps with the data, below `__krx_edata`.
+  static let tables = ["__start___ex_table", "__stop___ex_table", "__start___jump_table", "__stop___jump_table"]
+
+  struct Side {
+    var counts: [(String, Int)]
+    var examples: [String]
+    var total: Int { counts.reduce(0) { $0 + $1.1 } }
+    var summary: String {
+      "\(total) misplaced (" + counts.map { "\($0.0) \($0.1)" }.joined(separator: ", ") + ")"
+        + (examples.isEmpty ? "" : "; e.g. \(Format.names(examples, limit: 5))")
+    }
+  }
+
+  static func measure(_ evidence: KRXEvidence) -> Result<Side, Skip> {
+    // A System.map lists every symbol; a kallsyms lists data only with KALLSYMS_ALL.
+    guard let sample = evidence.layouts.first(where: { $0.kind == .systemMap }) ?? evidence.layouts.first else {
+      return .failure("has no symbol table (record with --layout)")
+    }
+    guard let range = sample.textRange else { return .failure("has no _text and _etext in \(sample.name)") }
+    // `_etext` and the end markers of the last text sections sit at the end.
+    let text = range.lowerBound...range.upperBound
+    let initStart = sample.address(of: "__init_begin") ?? sample.address(of: "_sinittext")
+    let initEnd = sample.address(of: "__init_end") ?? sample.address(of: "_einittext")
+    let initRange = initStart.flatMap { start in initEnd.map { start..<max(start, $0) } }
+    var counts: [(String, Int)] = [("data in text", 0), ("code outside text and init", 0)]
+    var examples: [String] = []
+    func note(_ slot: Int, _ name: String) {
+      counts[slot].1 += 1
+      if examples.count < 5, !examples.contains(name) { examples.append(name) }
+    }
+    for symbol in sample.symbols {
+      if LayoutSample.isData(symbol.type), range.contains(symbol.address) { note(0, symbol.name) }
+      if LayoutSample.isText(symbol.type), !text.contains(symbol.address), initRange?.contains(symbol.address) != true {
+        note(1, symbol.name)
+      }
+    }
+    if let edata = sample.address(of: "__krx_edata") {
+      let end = sample.address(of: "_end") ?? UInt64.max
+      counts += [("code below __krx_edata", 0), ("data above __krx_edata", 0), ("tables above __krx_edata", 0)]
+      for symbol in sample.symbols where symbol.name != "__krx_edata" {
+        if LayoutSample.isText(symbol.type), symbol.address < edata { note(2, symbol.name) }
+        if LayoutSample.isData(symbol.type), symbol.address >= edata, symbol.address < end { note(3, symbol.name) }
+      }
+      for table in tables { if let address = sample.address(of: table), address > edata { note(4, table) } }
+    }
+    return .success(Side(counts: counts, examples: examples))
+  }
+
+  static func run(base: KRXEvidence, head: KRXEvidence) -> [CheckOutcome] {
+    switch (measure(base), measure(head)) {
+    case (.failure(let why), _): return [CheckOutcome(check: name, status: .skipped, message: "skipped: base \(why)")]
+    case (_, .failure(let why)): return [CheckOutcome(check: name, status: .skipped, message: "skipped: head \(why)")]
+    case (.success(let old), .success(let new)):
+      let regressed = new.total > old.total
+      return [
+        CheckOutcome(
+          check: name, status: regressed ? .regressed : .held, baseValue: old.summary, headValue: new.summary,
+          threshold: "no more misplaced symbols than base",
+          message: regressed ? "misplaced symbols grew from \(old.total) to \(new.total)" : "the code/data boundary held",
+          basis: "symbol tables (\(base.layouts.first { $0.kind == .systemMap } != nil ? "System.map" : "kallsyms"))")
+      ]
+    }
+  }
+}

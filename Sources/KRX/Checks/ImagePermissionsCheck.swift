@@ -1,0 +1,68 @@
+import Drift
+
+/// krx-image-permissions: within the high kernel mapping, executable bytes
+/// outside `[_text, _etext)` and writable bytes inside it. The text range
+/// comes from the first kallsyms sample, which must be of the dump's boot.
+enum ImagePermissionsCheck {
+  static let name = "krx-image-permissions"
+  static let section = "High Kernel Mapping"
+  /// Page rounding the kernel may leave at the text edges: a 2 MiB page
+  /// outside, a 4 KiB page inside.
+  static let largePage: UInt64 = 2 << 20
+  static let smallPage: UInt64 = 4096
+
+  struct Side {
+    var executableOutside: UInt64
+    var writableInside: UInt64
+    var summary: String {
+      "\(Format.bytes(executableOutside)) executable outside the text, \(Format.bytes(writableInside)) writable inside it"
+    }
+  }
+
+  static func measure(_ evidence: KRXEvidence) -> Result<Side, Skip> {
+    guard let dump = evidence.pageTables else { return .failure("has no page-table dump (record with --ptdump)") }
+    guard let boot = evidence.layouts.first(where: { $0.kind == .kallsyms }), let text = boot.textRange else {
+      return .failure("has no kallsyms sample with _text and _etext for the dump's boot")
+    }
+    let image = dump.mappings.filter { $0.section == section && $0.present }
+    guard image.contains(where: { $0.start <= text.lowerBound && text.lowerBound < $0.end }) else {
+      return .failure(
+        "has _text at \(Format.hex(text.lowerBound)) in its first kallsyms sample (\(boot.name)), outside the dump's \(section): give the kallsyms of the dump's boot first")
+    }
+    let outer = (text.lowerBound / largePage * largePage)..<((text.upperBound + largePage - 1) / largePage * largePage)
+    let inner = ((text.lowerBound + smallPage - 1) / smallPage * smallPage)..<(text.upperBound / smallPage * smallPage)
+    func overlap(_ a: Range<UInt64>, _ b: Range<UInt64>) -> UInt64 {
+      let (low, high) = (max(a.lowerBound, b.lowerBound), min(a.upperBound, b.upperBound))
+      return high > low ? high - low : 0
+    }
+    var side = Side(executableOutside: 0, writableInside: 0)
+    for mapping in image {
+      let range = mapping.start..<mapping.end
+      if mapping.executable { side.executableOutside += mapping.size - overlap(range, outer) }
+      if mapping.writable { side.writableInside += overlap(range, inner) }
+    }
+    return .success(side)
+  }
+
+  static func run(base: KRXEvidence, head: KRXEvidence) -> [CheckOutcome] {
+    switch (measure(base), measure(head)) {
+    case (.failure(let why), _): return [CheckOutcome(check: name, status: .skipped, message: "skipped: base \(why)")]
+    case (_, .failure(let why)): return [CheckOutcome(check: name, status: .skipped, message: "skipped: head \(why)")]
+    case (.success(let old), .success(let new)):
+      var problems: [String] = []
+      if new.executableOutside > old.executableOutside {
+        problems.append("executable bytes outside the text grew from \(Format.bytes(old.executableOutside)) to \(Format.bytes(new.executableOutside))")
+      }
+      if new.writableInside > old.writableInside {
+        problems.append("writable bytes inside the text grew from \(Format.bytes(old.writableInside)) to \(Format.bytes(new.writableInside))")
+      }
+      return [
+        CheckOutcome(
+          check: name, status: problems.isEmpty ? .held : .regressed, baseValue: old.summary, headValue: new.summary,
+          threshold: "no growth beyond page rounding (2 MiB outside, 4 KiB inside)",
+          message: problems.isEmpty ? "the image's permissions held" : problems.joined(separator: "; "),
+          basis: "page-table dump and the first kallsyms sample")
+      ]
+    }
+  }
+}

@@ -1,0 +1,45 @@
+public import Drift
+
+/// The kR^X checks of one comparison.
+public struct KRXReport: Sendable {
+  /// Every check's conclusion: held, regressed or skipped.
+  public var outcomes: [CheckOutcome]
+  /// The regressions (and, when the policy says so, the skips) as findings.
+  public var findings: [Finding]
+}
+
+/// Compares base and head kR^X evidence (DESIGN §6.3).
+public enum KRXAnalysis {
+  public static func compare(base: KRXEvidence, head: KRXEvidence, rules: KRXRules = KRXRules()) -> KRXReport {
+    var outcomes =
+      ConfigCheck.run(base: base.config, head: head.config)
+      + CommandLineCheck.run(base: base.commandLine, head: head.commandLine)
+      + BaseSlideCheck.run(base: base, head: head, rules: rules)
+      + FunctionShuffleCheck.run(base: base, head: head, rules: rules)
+      + RigidBlockCheck.run(base: base, head: head, rules: rules)
+      + TextCoverageCheck.run(base: base.sections, head: head.sections, rules: rules)
+      + WXCheck.run(base: base, head: head)
+      + ImagePermissionsCheck.run(base: base, head: head)
+      + CodeDataBoundaryCheck.run(base: base, head: head)
+    for index in outcomes.indices {
+      outcomes[index].failsGate =
+        outcomes[index].status == .regressed ? rules.failOnRegression : outcomes[index].status == .skipped && rules.failOnSkipped
+    }
+    let findings = outcomes.compactMap { outcome -> Finding? in
+      switch outcome.status {
+      case .held: return nil
+      case .regressed:
+        return Finding.krx(
+          check: outcome.check, item: outcome.item, severity: .high, failsGate: rules.failOnRegression,
+          baseValue: outcome.baseValue ?? "", headValue: outcome.headValue ?? "", threshold: outcome.threshold,
+          message: outcome.message)
+      case .skipped:
+        guard rules.failOnSkipped else { return nil }
+        return Finding.krx(
+          check: outcome.check, item: "skipped", severity: .medium, failsGate: true, baseValue: outcome.baseValue ?? "",
+          headValue: outcome.headValue ?? "", threshold: nil, message: outcome.message + " (the policy fails skipped checks)")
+      }
+    }
+    return KRXReport(outcomes: outcomes, findings: findings)
+  }
+}

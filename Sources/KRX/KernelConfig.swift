@@ -1,0 +1,88 @@
+public import Input
+
+/// A kernel `.config`: `CONFIG_NAME=value` lines and `# CONFIG_NAME is not
+/// set` comments, names kept without the `CONFIG_` prefix.
+public struct KernelConfig: Sendable, Equatable {
+  public enum Value: Sendable, Equatable, CustomStringConvertible {
+    /// `# CONFIG_X is not set`.
+    case notSet
+    /// `y`, `m`, a number or a quoted string, as written.
+    case set(String)
+
+    public var description: String {
+      switch self {
+      case .notSet: "is not set"
+      case .set(let text): text
+      }
+    }
+  }
+
+  /// The file as named in messages.
+  public let name: String
+  public let values: [String: Value]
+
+  public init(name: String, values: [String: Value]) {
+    self.name = name
+    self.values = values
+  }
+
+  /// Parses the text of a `.config`; `name` names it in errors.
+  public init(bytes: [UInt8], name: String) throws(InputError) {
+    var values: [String: Value] = [:]
+    let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+    for (index, raw) in lines.enumerated() {
+      let line = raw.hasSuffix("\r") ? raw.dropLast() : raw
+      let trimmed = line.drop { $0 == " " || $0 == "\t" }
+      if trimmed.isEmpty { continue }
+      if trimmed.hasPrefix("#") {
+        // Only the "is not set" comment carries a value; others are prose.
+        let words = trimmed.dropFirst().split(separator: " ")
+        if words.count == 4, words[0].hasPrefix("CONFIG_"), words[1...] == ["is", "not", "set"] {
+          values[String(words[0].dropFirst(7))] = .notSet
+        }
+        continue
+      }
+      guard trimmed.hasPrefix("CONFIG_"), let equals = trimmed.firstIndex(of: "="),
+        trimmed.index(trimmed.startIndex, offsetBy: 7) < equals,
+        trimmed[..<equals].allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" })
+      else {
+        throw InputError(
+          .malformedLine, file: name, line: index + 1, column: 1,
+          "expected a kernel configuration line 'CONFIG_NAME=value' or '# CONFIG_NAME is not set', found '\(line.prefix(60))'")
+      }
+      values[String(trimmed[trimmed.index(trimmed.startIndex, offsetBy: 7)..<equals])] = .set(
+        String(trimmed[trimmed.index(after: equals)...]))
+    }
+    guard !values.isEmpty else {
+      throw InputError(.unsupportedFormat, file: name, "holds no CONFIG_ lines: expected a kernel .config")
+    }
+    self.name = name
+    self.values = values
+  }
+
+  public subscript(option: String) -> Value? { values[option] }
+
+  /// Whether `option` is `y`.
+  public func isEnabled(_ option: String) -> Bool { values[option] == .set("y") }
+
+  /// Whether `option` is off: absent, `is not set`, `n` or zero.
+  public func isOff(_ option: String) -> Bool {
+    switch values[option] {
+    case nil, .notSet: true
+    case .set(let text): text == "n" || Self.parse(number: text) == 0
+    }
+  }
+
+  /// A numeric option's value (decimal or `0x` hex).
+  public func number(_ option: String) -> UInt64? {
+    guard case .set(let text) = values[option] else { return nil }
+    return Self.parse(number: text)
+  }
+
+  private static func parse(number text: String) -> UInt64? {
+    text.hasPrefix("0x") || text.hasPrefix("0X") ? UInt64(text.dropFirst(2), radix: 16) : UInt64(text)
+  }
+
+  /// The value as a report shows it: `y`, `is not set`, or `absent`.
+  public func display(_ option: String) -> String { values[option]?.description ?? "absent" }
+}

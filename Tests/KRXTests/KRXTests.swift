@@ -1,0 +1,325 @@
+import Drift
+import Input
+import Snapshot
+import Symbols
+import Testing
+
+@testable import KRX
+
+/// A kallsyms text: `_text` at `text`, functions at their offsets (in that
+/// order), `_etext` after the last, `_end` 8 MiB later, and data symbols.
+func kallsyms(text: UInt64, functions: [(String, UInt64)], data: [(String, UInt64)] = [], extra: [String] = []) -> [UInt8] {
+  var lines = ["\(hex(text)) T _text", "\(hex(text)) T startup_64"]
+  for (name, offset) in functions { lines.append("\(hex(text + offset)) t \(name)") }
+  let end = text + (functions.map(\.1).max() ?? 0) + 0x100
+  lines.append("\(hex(end)) T _etext")
+  for (name, offset) in data { lines.append("\(hex(text + offset)) d \(name)") }
+  lines.append("\(hex(text + 0x80_0000)) B _end")
+  return Array((lines + extra).joined(separator: "\n").utf8) + [10]
+}
+
+func hex(_ value: UInt64) -> String { String(value, radix: 16) }
+
+func sample(_ bytes: [UInt8], _ name: String = "kallsyms") throws -> LayoutSample {
+  LayoutSample(try SymbolMapFile(bytes: bytes, name: name))
+}
+
+func config(_ text: String) throws -> KernelConfig { try KernelConfig(bytes: Array(text.utf8), name: ".config") }
+
+func outcome(_ report: KRXReport, _ check: String, item: String? = nil) -> CheckOutcome? {
+  report.outcomes.first { $0.check == check && (item == nil || $0.item == item) }
+}
+
+let functionNames = (0..<20).map { "fn_\($0)" } + ["commit_creds", "prepare_kernel_cred"]
+
+/// Function layouts: `shuffled` functions trade places in each seed (the
+/// first keeps their order, the second reverses it, the third takes slot
+/// i·3 + 2 mod n), so no two of them keep their distance; the rest stay.
+func layout(seed: Int, shuffled: Set<String>) -> [(String, UInt64)] {
+  var offsets: [(String, UInt64)] = []
+  let moving = functionNames.filter(shuffled.contains)
+  let n = moving.count
+  let permuted = moving.indices.map { i in moving[[i, n - 1 - i, (i * 3 + 2) % max(n, 1)][seed]] }
+  var next = permuted.makeIterator()
+  for (index, name) in functionNames.enumerated() {
+    let placed = shuffled.contains(name) ? next.next()! : name
+    offsets.append((placed, 0x100 + UInt64(index) * 0x100))
+  }
+  return offsets
+}
+
+@Suite struct KRXTests {
+  @Test func configOptionSwitchedOffKasanOnAndAlignRaised() throws {
+    let base = try config(
+      """
+      CONFIG_RANDOMIZE_BASE=y
+      # CONFIG_KASAN is not set
+      CONFIG_PHYSICAL_ALIGN=0x200000
+      # CONFIG_MODULES is not set
+      CONFIG_DEBUG_WX=y
+      """)
+    let head = try config(
+      """
+      # CONFIG_RANDOMIZE_BASE is not set
+      CONFIG_KASAN=y
+      CONFIG_PHYSICAL_ALIGN=0x1000000
+      # CONFIG_MODULES is not set
+      CONFIG_DEBUG_WX=y
+      """)
+    let report = KRXAnalysis.compare(base: KRXEvidence(config: base), head: KRXEvidence(config: head))
+    let regressed = report.outcomes.filter { $0.status == .regressed }.map { $0.item ?? "" }
+    #expect(regressed == ["CONFIG_RANDOMIZE_BASE", "CONFIG_KASAN", "CONFIG_PHYSICAL_ALIGN"])
+    #expect(outcome(report, "krx-config", item: "CONFIG_RANDOMIZE_BASE")?.baseValue == "RANDOMIZE_BASE=y")
+    #expect(outcome(report, "krx-config", item: "CONFIG_RANDOMIZE_BASE")?.headValue == "RANDOMIZE_BASE=is not set")
+    // Modules off satisfies the module-permissions rule on both sides.
+    #expect(outcome(report, "krx-config", item: "CONFIG_STRICT_MODULE_RWX or CONFIG_DEBUG_SET_MODULE_RONX or CONFIG_MODULES off")?.status == .held)
+    #expect(report.findings.map(\.kind) == ["krx-config", "krx-config", "krx-config"])
+    #expect(report.findings.allSatisfy { $0.failsGate && $0.severity == .high && $0.subject == nil })
+    #expect(report.findings[0].message == "CONFIG_RANDOMIZE_BASE held in base and no longer holds in head")
+    // Stable ids: the same regression, the same id.
+    let again = KRXAnalysis.compare(base: KRXEvidence(config: base), head: KRXEvidence(config: head))
+    #expect(again.findings.map(\.id) == report.findings.map(\.id))
+  }
+
+  @Test func absentOptionsAreJudgedAsKernelHardeningCheckerJudgesThem() throws {
+    // An expected "is not set" is met by absence; an expected y is not.
+    let base = try config("CONFIG_RANDOMIZE_BASE=y\n")
+    let head = try config("CONFIG_VMAP_STACK=y\n")
+    let report = KRXAnalysis.compare(base: KRXEvidence(config: base), head: KRXEvidence(config: head))
+    #expect(report.outcomes.filter { $0.status == .regressed }.map { $0.item ?? "" } == ["CONFIG_RANDOMIZE_BASE"])
+    #expect(outcome(report, "krx-config", item: "CONFIG_KASAN")?.status == .held)
+  }
+
+  @Test func nokaslrAdded() throws {
+    let base = try KernelCommandLine(bytes: Array("BOOT_IMAGE=/vmlinuz root=/dev/sda1 ro quiet\n".utf8), name: "base")
+    let head = try KernelCommandLine(bytes: Array("BOOT_IMAGE=/vmlinuz root=/dev/sda1 ro nokaslr no-hash-pointers quiet\n".utf8), name: "head")
+    let report = KRXAnalysis.compare(base: KRXEvidence(commandLine: base), head: KRXEvidence(commandLine: head))
+    #expect(report.outcomes.filter { $0.status == .regressed }.map { $0.item ?? "" } == ["nokaslr", "no_hash_pointers"])
+    #expect(report.findings.first?.message == "head's command line adds 'nokaslr', which base did not have")
+  }
+
+  @Test func textThatNeverMoves() throws {
+    let functions = layout(seed: 0, shuffled: [])
+    let base = try (0..<3).map { try sample(kallsyms(text: 0xffff_ffff_8100_0000 + UInt64($0 * 7) * 0x20_0000, functions: functions)) }
+    let head = try (0..<3).map { _ in try sample(kallsyms(text: 0xffff_ffff_8100_0000, functions: functions)) }
+    let report = KRXAnalysis.compare(base: KRXEvidence(layouts: base), head: KRXEvidence(layouts: head))
+    let slide = try #require(outcome(report, "krx-base-slide"))
+    #expect(slide.status == .regressed)
+    // 1 GiB less 16 MiB of minimum and 8 MiB of image, in 2 MiB steps: 501 slots.
+    #expect(
+      slide.baseValue
+        == "moves (3 distinct offsets in 3 boots); 8.97 bits (501 slots of 2 MiB)")
+    #expect(slide.headValue == "never moves (1 distinct offset in 3 boots); 8.97 bits (501 slots of 2 MiB)")
+    #expect(slide.message.hasPrefix("head's _text never moves across its boots while base's did"))
+  }
+
+  @Test func functionsThatStopMoving() throws {
+    let everything = Set(functionNames)
+    let base = try (0..<3).map { try sample(kallsyms(text: 0xffff_ffff_8100_0000, functions: layout(seed: $0, shuffled: everything))) }
+    // fn_0 and fn_1 stay put in head.
+    let head = try (0..<3).map {
+      try sample(kallsyms(text: 0xffff_ffff_8100_0000, functions: layout(seed: $0, shuffled: everything.subtracting(["fn_0", "fn_1"]))))
+    }
+    let report = KRXAnalysis.compare(base: KRXEvidence(layouts: base), head: KRXEvidence(layouts: head))
+    let shuffle = try #require(outcome(report, "krx-function-shuffle"))
+    #expect(shuffle.status == .regressed)
+    // _text and startup_64 never move: 22 of 24 functions in base, 20 in head.
+    #expect(shuffle.baseValue == "91.7% of 24 functions move")
+    #expect(shuffle.headValue == "83.3% of 24 functions move")
+    #expect(
+      shuffle.message
+        == "the moving share fell from 91.7% to 83.3%; 2 functions moved in base and stay fixed in head: fn_0, fn_1")
+  }
+
+  @Test func rigidBlockSwallowsCommitCreds() throws {
+    let everything = Set(functionNames)
+    let base = try (0..<3).map { try sample(kallsyms(text: 0xffff_ffff_8100_0000, functions: layout(seed: $0, shuffled: everything))) }
+    // Half the functions, commit_creds among them, stop shuffling.
+    let fixed: Set<String> = ["commit_creds", "fn_0", "fn_1", "fn_2", "fn_3", "fn_4", "fn_5", "fn_6", "fn_7", "fn_8", "fn_9"]
+    let head = try (0..<3).map {
+      try sample(kallsyms(text: 0xffff_ffff_8100_0000, functions: layout(seed: $0, shuffled: everything.subtracting(fixed))))
+    }
+    let report = KRXAnalysis.compare(base: KRXEvidence(layouts: base), head: KRXEvidence(layouts: head))
+    let block = try #require(outcome(report, "krx-rigid-block"))
+    #expect(block.status == .regressed)
+    // The 11, and _text with startup_64 (its alias, counted once): 12 of 23 blocks of 256 bytes.
+    #expect(block.headValue == "largest rigid block 52.2% of text (13 functions, 3 KiB); holds commit_creds")
+    #expect(block.message.hasSuffix("sensitive symbols joined it: commit_creds"))
+  }
+
+  @Test func layoutChecksSkipWithOneSample() throws {
+    let one = [try sample(kallsyms(text: 0xffff_ffff_8100_0000, functions: layout(seed: 0, shuffled: [])))]
+    let report = KRXAnalysis.compare(base: KRXEvidence(layouts: one), head: KRXEvidence(layouts: one))
+    #expect(outcome(report, "krx-base-slide")?.message == "skipped: base needs kallsyms of two or more boots, has 1")
+    #expect(outcome(report, "krx-function-shuffle")?.message == "skipped: base needs two or more layout samples, has 1")
+    #expect(
+      outcome(report, "krx-rigid-block")?.message
+        == "skipped: base needs three or more layout samples to tell a rigid block from chance, has 1")
+    #expect(outcome(report, "krx-config")?.status == .skipped)
+    #expect(report.findings.isEmpty)
+    var rules = KRXRules()
+    rules.failOnSkipped = true
+    #expect(KRXAnalysis.compare(base: KRXEvidence(layouts: one), head: KRXEvidence(layouts: one), rules: rules).findings.count == 8)
+  }
+
+  @Test func textCoverageDrops() throws {
+    func sections(_ separate: UInt64) -> ELFSections {
+      ELFSections(sections: [
+        .init(name: ".text", address: 0xffff_ffff_8100_0000, size: 0x10_0000 - separate, executable: true, writable: false, allocated: true),
+        .init(name: ".text.fn_a", address: 0xffff_ffff_8110_0000, size: separate, executable: true, writable: false, allocated: true),
+        .init(name: ".data", address: 0xffff_ffff_8200_0000, size: 0x1000, executable: false, writable: true, allocated: true),
+      ])
+    }
+    let round = try ELFSections(table: sections(0x8_0000).table, name: "table")
+    #expect(round == sections(0x8_0000))
+    let report = KRXAnalysis.compare(base: KRXEvidence(sections: sections(0x8_0000)), head: KRXEvidence(sections: sections(0x7_0000)))
+    let coverage = try #require(outcome(report, "krx-text-coverage"))
+    #expect(coverage.status == .regressed)
+    #expect(coverage.baseValue == "50.0% of 1 MiB of code in .text.* sections")
+    #expect(coverage.headValue == "43.8% of 1 MiB of code in .text.* sections")
+  }
+
+  static let dumpHeader = """
+    ---[ User Space ]---
+    0x0000000000000000-0xffff800000000000   16777088T                               pgd
+    ---[ Kernel Space ]---
+    0xffff800000000000-0xffff888000000000        8704G                               pgd
+    ---[ Low Kernel Mapping ]---
+    0xffff888000000000-0xffff888000001000           4K     RW                     NX pte
+    """
+
+  static func dump(extra: String = "", textEnd: String = "0xffffffff81e00000") -> [UInt8] {
+    Array(
+      """
+      \(dumpHeader)
+      \(extra)
+      ---[ High Kernel Mapping ]---
+      0xffffffff80000000-0xffffffff81000000          16M                               pmd
+      0xffffffff81000000-\(textEnd)          14M     ro         PSE     GLB x  pmd
+      0xffffffff81e00000-0xffffffff82000000           2M     ro         PSE     GLB NX pmd
+      0xffffffff82000000-0xffffffff82200000           2M     RW         PSE     GLB NX pmd
+      ... 3 entries skipped ...
+
+      """.utf8)
+  }
+
+  @Test func writableExecutablePageAppears() throws {
+    let base = try PageTableDump(bytes: Self.dump(), name: "base")
+    let head = try PageTableDump(
+      bytes: Self.dump(extra: "0xffff888000001000-0xffff888000003000           8K     RW                     x  pte"), name: "head")
+    #expect(head.mappings.count == 8)
+    let report = KRXAnalysis.compare(base: KRXEvidence(pageTables: base), head: KRXEvidence(pageTables: head))
+    let wx = try #require(outcome(report, "krx-wx"))
+    #expect(wx.status == .regressed)
+    #expect(wx.headValue == "2 W+X pages (Low Kernel Mapping: 2) per the page-table dump")
+    #expect(wx.message.hasPrefix("head has 2 writable and executable kernel pages, base 0; the page-table dump shows lowest-level flags only"))
+    // The boot log, when given, is authoritative.
+    let log = try WXBootLog(bytes: Array("[    1.234567] x86/mm: Checked W+X mappings: passed, no W+X pages found.\n".utf8), name: "dmesg")
+    let withLog = KRXAnalysis.compare(base: KRXEvidence(pageTables: base), head: KRXEvidence(pageTables: head, bootLog: log))
+    #expect(outcome(withLog, "krx-wx")?.status == .held)
+    #expect(try WXBootLog(bytes: Array("x86/mm: Checked W+X mappings: FAILED, 3 W+X pages found.\n".utf8), name: "d").pages == 3)
+  }
+
+  @Test func executableBytesBeyondTheText() throws {
+    let text = try sample(kallsyms(text: 0xffff_ffff_8100_0000, functions: [("fn", 0xd0_0000)]))
+    let base = KRXEvidence(layouts: [text], pageTables: try PageTableDump(bytes: Self.dump(), name: "base"))
+    // Head's dump leaves the 2 MiB after the text executable.
+    let headDump = Array(
+      String(decoding: Self.dump(), as: UTF8.self).replacingOccurrences(
+        of: "0xffffffff81e00000-0xffffffff82000000           2M     ro         PSE     GLB NX pmd",
+        with: "0xffffffff81e00000-0xffffffff82000000           2M     ro         PSE     GLB x  pmd"
+      ).utf8)
+    let head = KRXEvidence(layouts: [text], pageTables: try PageTableDump(bytes: headDump, name: "head"))
+    let report = KRXAnalysis.compare(base: base, head: head)
+    let permissions = try #require(outcome(report, "krx-image-permissions"))
+    #expect(permissions.baseValue == "0 B executable outside the text, 0 B writable inside it")
+    #expect(permissions.headValue == "2 MiB executable outside the text, 0 B writable inside it")
+    #expect(permissions.status == .regressed)
+    // A kallsyms of another boot is refused by name.
+    let other = try sample(kallsyms(text: 0xffff_ffff_9000_0000, functions: [("fn", 0x1000)]), "other-boot.kallsyms")
+    let mismatch = KRXAnalysis.compare(base: KRXEvidence(layouts: [other], pageTables: base.pageTables), head: head)
+    #expect(
+      outcome(mismatch, "krx-image-permissions")?.message
+        == "skipped: base has _text at 0xffffffff90000000 in its first kallsyms sample (other-boot.kallsyms), outside the dump's High Kernel Mapping: give the kallsyms of the dump's boot first")
+  }
+
+  @Test func dataInsideTheTextAndTheKRXBoundary() throws {
+    let functions = layout(seed: 0, shuffled: [])
+    let base = try sample(kallsyms(text: 0xffff_ffff_8100_0000, functions: functions, data: [("init_task", 0x90_0000)]))
+    let head = try sample(kallsyms(text: 0xffff_ffff_8100_0000, functions: functions, data: [("init_task", 0x90_0000), ("sneaky_table", 0x1050)]))
+    let report = KRXAnalysis.compare(base: KRXEvidence(layouts: [base]), head: KRXEvidence(layouts: [head]))
+    let boundary = try #require(outcome(report, "krx-code-data-boundary"))
+    #expect(boundary.status == .regressed)
+    #expect(boundary.headValue == "1 misplaced (data in text 1, code outside text and init 0); e.g. sneaky_table")
+
+    // kR^X: data, tables and __krx_edata below _text, code above; in head
+    // one function slipped below the boundary.
+    let krxLines = ["ffffffff80fff000 D __krx_edata", "ffffffff80ff0000 d __start___ex_table", "ffffffff80ff8000 d init_task"]
+    let krxBase = try sample(kallsyms(text: 0xffff_ffff_8100_0000, functions: functions, extra: krxLines))
+    let krxHead = try sample(
+      kallsyms(text: 0xffff_ffff_8100_0000, functions: functions, extra: krxLines + ["ffffffff80ffe000 t slipped_fn"]))
+    let krxReport = KRXAnalysis.compare(base: KRXEvidence(layouts: [krxBase]), head: KRXEvidence(layouts: [krxHead]))
+    let krxBoundary = try #require(outcome(krxReport, "krx-code-data-boundary"))
+    #expect(
+      krxBoundary.baseValue
+        == "0 misplaced (data in text 0, code outside text and init 0, code below __krx_edata 0, data above __krx_edata 0, tables above __krx_edata 0)")
+    #expect(
+      krxBoundary.headValue
+        == "2 misplaced (data in text 0, code outside text and init 1, code below __krx_edata 1, data above __krx_edata 0, tables above __krx_edata 0); e.g. slipped_fn")
+    #expect(krxBoundary.status == .regressed)
+  }
+
+  @Test func malformedEvidenceIsNamed() throws {
+    #expect(
+      throws: InputError(
+        .malformedLine, file: "ptdump", line: 2, column: 1,
+        "expected a page-table line '0xSTART-0xEND  SIZE  [USR] RW|ro [PWT PCD PSE GLB] x|NX LEVEL', found '0xffffffff81000000-0xffffffff81e00000 14M ro x'")
+    ) {
+      _ = try PageTableDump(bytes: Array("---[ High Kernel Mapping ]---\n0xffffffff81000000-0xffffffff81e00000 14M ro x\n".utf8), name: "ptdump")
+    }
+    #expect(
+      throws: InputError(
+        .malformedLine, file: "ptdump", line: 1, column: 1,
+        "the size 4M does not match the range 0xffffffff81000000-0xffffffff81200000, found '0xffffffff81000000-0xffffffff81200000  4M  ro  x  pmd'")
+    ) {
+      _ = try PageTableDump(bytes: Array("0xffffffff81000000-0xffffffff81200000  4M  ro  x  pmd\n".utf8), name: "ptdump")
+    }
+    #expect(
+      throws: InputError(
+        .refusedInput, file: "kallsyms",
+        "shows every address as 0: kptr_restrict hid them from the user who copied it; read /proc/kallsyms as root with 'sysctl kernel.kptr_restrict=0', or give the kernel's System.map or vmlinux")
+    ) {
+      _ = try SymbolMapFile(bytes: Array("0000000000000000 T _text\n0000000000000000 T startup_64\n".utf8), name: "kallsyms")
+    }
+    #expect(
+      throws: InputError(
+        .malformedLine, file: ".config", line: 2, column: 1,
+        "expected a kernel configuration line 'CONFIG_NAME=value' or '# CONFIG_NAME is not set', found 'RANDOMIZE_BASE=y'")
+    ) {
+      _ = try config("CONFIG_X=y\nRANDOMIZE_BASE=y\n")
+    }
+  }
+
+  @Test func evidenceFilesRoundTripThroughASnapshot() throws {
+    let files = [
+      EvidenceFile(kind: .layout, name: "boot1", bytes: kallsyms(text: 0xffff_ffff_8100_0000, functions: [("fn", 0x1000)])),
+      EvidenceFile(kind: .config, name: ".config", bytes: Array("CONFIG_RANDOMIZE_BASE=y\n".utf8)),
+    ]
+    let snapshot = Snapshot(
+      metadata: SnapshotMetadata(workload: "w", toolVersion: "t", symbolSource: "System.map", symbolFile: "s", hasFileInformation: false),
+      runs: [], subjects: [], sites: [], edges: [], evidence: files)
+    let decoded = try SnapshotCodec.decode(SnapshotCodec.encode(snapshot), file: "s")
+    #expect(decoded.evidence == files)
+    // A second run's boot adds a sample; its configuration replaces the first.
+    var second = snapshot
+    second.evidence = [
+      EvidenceFile(kind: .layout, name: "boot2", bytes: kallsyms(text: 0xffff_ffff_8120_0000, functions: [("fn", 0x1000)])),
+      EvidenceFile(kind: .config, name: ".config", bytes: Array("CONFIG_RANDOMIZE_BASE=m\n".utf8)),
+    ]
+    let merged = snapshot.adding(runsOf: second)
+    #expect(merged.evidence.map(\.name) == ["boot1", "boot2", ".config"])
+    let evidence = try KRXEvidence(files: merged.evidence)
+    #expect(evidence.layouts.count == 2)
+    #expect(evidence.config?["RANDOMIZE_BASE"] == .set("m"))
+  }
+}
