@@ -93,3 +93,6 @@ echo "== baseline lookup (a generated repository of 100,000 commits, the snapsho
 
 echo "== diff (two snapshots of 1,000,000 edges, head differing in about 1% of them; component granularity, dirs:1)"
 for _ in $(seq "$runs"); do "$bin/capdiff-bench" diff --out "$work/diff" --edges 1000000; done
+
+echo "== kR^X checks (three kallsyms samples of 200,000 symbols per side: FG-KASLR base, plain KASLR head)"
+for _ in $(seq "$runs"); do "$bin/capdiff-bench" krx --out "$work/krx" --symbols 200000 --samples 3; done

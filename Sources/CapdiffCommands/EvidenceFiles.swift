@@ -6,12 +6,12 @@ import Snapshot
 import Symbols
 
 /// Reads kR^X evidence files as given on the command line into the form a
-/// snapshot keeps, and parses them once so bad input is refused at once.
+/// snapshot keeps, and parses them, so bad input is refused at once.
 enum EvidenceFiles {
   static func read(
     layouts: [String], config: String?, cmdline: String?, ptdump: String?, dmesg: String?, vmlinux: String?,
     configAtCommit: (path: String, repository: Repository, commit: OID)? = nil
-  ) throws -> [EvidenceFile] {
+  ) throws -> (files: [EvidenceFile], evidence: KRXEvidence) {
     func file(_ kind: EvidenceFile.Kind, _ path: String) throws -> EvidenceFile {
       let input = try InputFile(path: path)
       return EvidenceFile(kind: kind, name: input.name, bytes: try input.readAll())
@@ -31,8 +31,7 @@ enum EvidenceFiles {
       let sections = try ELFSections(path: vmlinux)
       files.append(EvidenceFile(kind: .sections, name: "\(vmlinux) (section headers)", bytes: sections.table))
     }
-    _ = try KRXEvidence(files: files)
-    return files
+    return (files, try KRXEvidence(files: files))
   }
 }
 

@@ -50,24 +50,35 @@ enum FindingsText {
     }
     if !document.krx.isEmpty {
       out += "\nkR^X checks\n"
-      // Held items of a family are many (one per Kconfig option): shown on --verbose only.
-      for outcome in document.krx where verbose || outcome.status != .held || outcome.item == nil {
+      func line(_ outcome: CheckOutcome) -> String {
         let status: String
         switch outcome.status {
         case .regressed: status = paint("REGRESSED", .high)
         case .skipped: status = paint("skipped", .info)
         case .held: status = "held"
         }
-        out += "  \(outcome.check.padded(24)) \(status.padded(colour ? 18 : 9)) \(outcome.message)"
-        if outcome.failsGate { out += " FAILS GATE" }
-        out += "\n"
+        var text = "  \(outcome.check.padded(24)) \(status.padded(colour ? 18 : 9)) \(outcome.message)"
+        if outcome.failsGate { text += " FAILS GATE" }
+        text += "\n"
         if outcome.status != .skipped, verbose || outcome.status == .regressed {
-          if let value = outcome.baseValue { out += "      base: \(value)\n" }
-          if let value = outcome.headValue { out += "      head: \(value)\n" }
+          if let value = outcome.baseValue { text += "      base: \(value)\n" }
+          if let value = outcome.headValue { text += "      head: \(value)\n" }
+        }
+        return text
+      }
+      // A family of items (one per Kconfig option) that all held is one line
+      // unless --verbose asks for each.
+      var families: [String] = []
+      for outcome in document.krx where !families.contains(outcome.check) { families.append(outcome.check) }
+      for family in families {
+        let outcomes = document.krx.filter { $0.check == family }
+        let quiet = !verbose && outcomes.count > 1 && outcomes.allSatisfy { $0.status == .held }
+        if quiet {
+          out += "  \(family.padded(24)) \("held".padded(9)) all \(outcomes.count) items held (--verbose lists them)\n"
+        } else {
+          for outcome in outcomes where verbose || outcomes.count == 1 || outcome.status != .held { out += line(outcome) }
         }
       }
-      let held = document.krx.filter { $0.status == .held && $0.item != nil }.count
-      if !verbose, held > 0 { out += "  (\(held) more items held; --verbose lists them)\n" }
     }
     for suppression in document.suppressions where suppression.status != .used {
       out += "\nsuppression \(suppression.subject) -> \(suppression.object) (\(suppression.reason)) is \(suppression.status.rawValue)"

@@ -48,14 +48,12 @@ extension Capdiff {
 
     func run() throws {
       let rules = try policy.map(PolicyLoader.load)?.krx ?? KRXRules()
-      let base = try KRXEvidence(
-        files: EvidenceFiles.read(
+      let base = try EvidenceFiles.read(
           layouts: baseLayout, config: baseConfig, cmdline: baseCmdline, ptdump: basePtdump, dmesg: baseDmesg,
-          vmlinux: baseVmlinux))
-      let head = try KRXEvidence(
-        files: EvidenceFiles.read(
+          vmlinux: baseVmlinux).evidence
+      let head = try EvidenceFiles.read(
           layouts: headLayout, config: headConfig, cmdline: headCmdline, ptdump: headPtdump, dmesg: headDmesg,
-          vmlinux: headVmlinux))
+          vmlinux: headVmlinux).evidence
       let report = KRXAnalysis.compare(base: base, head: head, rules: rules)
       let side = FindingsDocument.Side(commit: nil, describe: nil, workload: nil, runs: 0)
       let document = FindingsDocument(

@@ -91,7 +91,8 @@ extension Capdiff {
       let evidenceFiles = try EvidenceFiles.read(
         layouts: evidence.layouts, config: evidence.config, cmdline: evidence.cmdline, ptdump: evidence.ptdump,
         dmesg: evidence.dmesg, vmlinux: loaded.table.kind == .vmlinux ? symbols : nil,
-        configAtCommit: evidence.configPath.flatMap { path in repo.flatMap { r in commit.map { (path, r, $0) } } })
+        configAtCommit: evidence.configPath.flatMap { path in repo.flatMap { r in commit.map { (path, r, $0) } } }
+      ).files
       var snapshot = try await SnapshotRecorder.record(runs: runs, symbols: loaded, options: options)
       snapshot.evidence = evidenceFiles
       for input in snapshot.runs.flatMap(\.inputs) {

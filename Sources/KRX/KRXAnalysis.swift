@@ -1,3 +1,4 @@
+import Dispatch
 public import Drift
 
 /// The kR^X checks of one comparison.
@@ -11,12 +12,22 @@ public struct KRXReport: Sendable {
 /// Compares base and head kR^X evidence (DESIGN §6.3).
 public enum KRXAnalysis {
   public static func compare(base: KRXEvidence, head: KRXEvidence, rules: KRXRules = KRXRules()) -> KRXReport {
+    // Both layout checks follow the same functions: found once per side,
+    // the two sides side by side.
+    var pair: [FunctionLayout?] = [nil, nil]
+    pair.withUnsafeMutableBufferPointer { buffer in
+      nonisolated(unsafe) let results = buffer
+      DispatchQueue.concurrentPerform(iterations: 2) { side in
+        results[side] = FunctionLayout(side == 0 ? base.layouts : head.layouts)
+      }
+    }
+    let layouts = (pair[0], pair[1])
     var outcomes =
       ConfigCheck.run(base: base.config, head: head.config)
       + CommandLineCheck.run(base: base.commandLine, head: head.commandLine)
       + BaseSlideCheck.run(base: base, head: head, rules: rules)
-      + FunctionShuffleCheck.run(base: base, head: head, rules: rules)
-      + RigidBlockCheck.run(base: base, head: head, rules: rules)
+      + FunctionShuffleCheck.run(base: base, head: head, layouts: layouts, rules: rules)
+      + RigidBlockCheck.run(base: base, head: head, layouts: layouts, rules: rules)
       + TextCoverageCheck.run(base: base.sections, head: head.sections, rules: rules)
       + WXCheck.run(base: base, head: head)
       + ImagePermissionsCheck.run(base: base, head: head)

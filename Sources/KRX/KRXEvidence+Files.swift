@@ -1,5 +1,6 @@
 public import Input
 public import Snapshot
+import Dispatch
 import Symbols
 
 extension KRXEvidence {
@@ -7,9 +8,20 @@ extension KRXEvidence {
   /// samples, which are all kept. Errors name the file and line.
   public init(files: [EvidenceFile]) throws {
     self.init()
+    // Layout samples are the bulk (a kallsyms has 150,000 lines and more):
+    // parsed side by side; the first bad one, in file order, is reported.
+    let samples = files.filter { $0.kind == .layout }
+    var parsed = [Result<LayoutSample, any Error>?](repeating: nil, count: samples.count)
+    parsed.withUnsafeMutableBufferPointer { buffer in
+      nonisolated(unsafe) let results = buffer
+      DispatchQueue.concurrentPerform(iterations: samples.count) { index in
+        results[index] = Result { LayoutSample(try SymbolMapFile(bytes: samples[index].bytes, name: samples[index].name)) }
+      }
+    }
+    layouts = try parsed.map { try $0!.get() }
     for file in files {
       switch file.kind {
-      case .layout: layouts.append(LayoutSample(try SymbolMapFile(bytes: file.bytes, name: file.name)))
+      case .layout: continue
       case .config: config = try KernelConfig(bytes: file.bytes, name: file.name)
       case .cmdline: commandLine = try KernelCommandLine(bytes: file.bytes, name: file.name)
       case .ptdump: pageTables = try PageTableDump(bytes: file.bytes, name: file.name)

@@ -8,41 +8,47 @@ public struct LayoutSample: Sendable {
   public let kind: SymbolSourceKind
   /// The image's symbols in file order.
   public let symbols: [SymbolMapFile.Entry]
-  /// Names that occur exactly once, with their address: a static function
-  /// defined in several files has no one place to compare across samples.
-  private let unique: [String: UInt64]
+  /// The index in `symbols` of each name; `repeated` holds the names seen
+  /// more than once, which have no one place to compare across samples (a
+  /// static function defined in several files).
+  private let positions: [String: Int]
+  private let repeated: Set<String>
+  /// `[_text, _etext)`, when both markers are there.
+  public let textRange: Range<UInt64>?
 
   public init(_ map: SymbolMapFile) {
     name = map.name
     kind = map.kind
     symbols = map.entries.filter { $0.module == nil }
-    var counts: [String: Int] = [:]
-    var addresses: [String: UInt64] = [:]
-    for symbol in symbols {
-      counts[symbol.name, default: 0] += 1
-      addresses[symbol.name] = symbol.address
+    var positions: [String: Int] = [:]
+    positions.reserveCapacity(symbols.count)
+    var repeated = Set<String>()
+    for (index, symbol) in symbols.enumerated() where positions.updateValue(index, forKey: symbol.name) != nil {
+      repeated.insert(symbol.name)
     }
-    unique = addresses.filter { counts[$0.key] == 1 }
+    self.positions = positions
+    self.repeated = repeated
+    let symbols = self.symbols
+    let unique = { (name: String) in repeated.contains(name) ? nil : positions[name].map { symbols[$0].address } }
+    if let start = unique("_text"), let end = unique("_etext"), start < end {
+      textRange = start..<end
+    } else {
+      textRange = nil
+    }
   }
 
   /// The address of a symbol whose name occurs once.
-  public func address(of name: String) -> UInt64? { unique[name] }
-
-  /// `[_text, _etext)`, when both markers are there.
-  public var textRange: Range<UInt64>? {
-    guard let start = address(of: "_text"), let end = address(of: "_etext"), start < end else { return nil }
-    return start..<end
+  public func address(of name: String) -> UInt64? {
+    guard !repeated.contains(name), let index = positions[name] else { return nil }
+    return symbols[index].address
   }
 
-  /// Code symbols (`t`/`T`) with unique names inside `[_text, _etext)`: the
-  /// functions that layout checks follow from sample to sample.
-  public var functions: [String: UInt64] {
-    guard let text = textRange else { return [:] }
-    var result: [String: UInt64] = [:]
-    for symbol in symbols where LayoutSample.isText(symbol.type) && text.contains(symbol.address) {
-      if let address = unique[symbol.name] { result[symbol.name] = address }
-    }
-    return result
+  /// The address of a code symbol (`t`/`T`) whose name occurs once, inside
+  /// `[_text, _etext)`: the functions layout checks follow from sample to sample.
+  public func functionAddress(of name: String) -> UInt64? {
+    guard let text = textRange, !repeated.contains(name), let index = positions[name] else { return nil }
+    let symbol = symbols[index]
+    return Self.isText(symbol.type) && text.contains(symbol.address) ? symbol.address : nil
   }
 
   static func isText(_ type: UInt8) -> Bool { type == UInt8(ascii: "t") || type == UInt8(ascii: "T") }
@@ -61,3 +67,4 @@ extension [LayoutSample] {
     return parts.isEmpty ? "no layout samples" : parts.joined(separator: " and ")
   }
 }
+

@@ -122,15 +122,24 @@ public struct SymbolMapFile: Sendable {
         lines += 1
         if firstLine == nil { firstLine = SymbolMapParser.text(bytes, start, end) }
         // ADDRESS, TYPE and NAME, separated by spaces or tabs; then `[module]`.
-        var fields: [(Int, Int)] = []
+        // Bounds in a fixed tuple: no allocation per line.
+        var fields: ((Int, Int), (Int, Int), (Int, Int), (Int, Int)) = ((0, 0), (0, 0), (0, 0), (0, 0))
+        var count = 0
         var i = start
-        while i < end, fields.count < 4 {
+        while i < end, count < 4 {
           while i < end, bytes[i] == UInt8(ascii: " ") || bytes[i] == UInt8(ascii: "\t") { i += 1 }
           let fieldStart = i
           while i < end, bytes[i] != UInt8(ascii: " "), bytes[i] != UInt8(ascii: "\t") { i += 1 }
-          if i > fieldStart { fields.append((fieldStart, i)) }
+          guard i > fieldStart else { continue }
+          switch count {
+          case 0: fields.0 = (fieldStart, i)
+          case 1: fields.1 = (fieldStart, i)
+          case 2: fields.2 = (fieldStart, i)
+          default: fields.3 = (fieldStart, i)
+          }
+          count += 1
         }
-        guard fields.count >= 3, fields[1].1 - fields[1].0 == 1, let address = SymbolMapParser.hexValue(bytes, fields[0].0, fields[0].1)
+        guard count >= 3, fields.1.1 - fields.1.0 == 1, let address = SymbolMapParser.hexValue(bytes, fields.0.0, fields.0.1)
         else {
           failure = InputError(
             .malformedLine, file: name, line: lineNumber, column: 1,
@@ -138,15 +147,15 @@ public struct SymbolMapFile: Sendable {
           )
           return false
         }
-        let type = bytes[fields[1].0]
+        let type = bytes[fields.1.0]
         var module: String? = nil
-        if fields.count == 4, bytes[fields[3].0] == UInt8(ascii: "["), bytes[fields[3].1 - 1] == UInt8(ascii: "]") {
-          module = SymbolMapParser.text(bytes, fields[3].0 + 1, fields[3].1 - 1)
+        if count == 4, bytes[fields.3.0] == UInt8(ascii: "["), bytes[fields.3.1 - 1] == UInt8(ascii: "]") {
+          module = SymbolMapParser.text(bytes, fields.3.0 + 1, fields.3.1 - 1)
           sawModule = true
         }
         if address != 0 { nonZero = true }
         entries.append(
-          Entry(address: address, type: type, name: SymbolMapParser.text(bytes, fields[2].0, fields[2].1), module: module))
+          Entry(address: address, type: type, name: SymbolMapParser.text(bytes, fields.2.0, fields.2.1), module: module))
         return true
       }
       if let failure { throw failure }

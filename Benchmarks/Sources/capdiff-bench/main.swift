@@ -5,6 +5,8 @@ import Components
 import Drift
 import Foundation
 import Git
+import Input
+import KRX
 import Snapshot
 import Store
 import Symbols
@@ -17,6 +19,7 @@ import Symbols
 ///   capdiff-bench maintainers --maintainers FILE --paths FILE [--repeat N]
 ///   capdiff-bench baseline --out DIR [--commits N] [--distance D]
 ///   capdiff-bench diff --out DIR [--edges N]
+///   capdiff-bench krx --out DIR [--symbols N] [--samples K]
 let arguments = Array(CommandLine.arguments.dropFirst())
 
 func option(_ name: String) -> String? {
@@ -232,8 +235,58 @@ do {
         format: "diff: snapshots of %d edges (%.1f MB each) loaded in %.2f s and %.2f s; component diff in %.2f s (%d findings)",
         count, Double(size) / 1e6, loadBase, loadHead, diff, findings))
 
+  case "krx":
+    guard let out = option("--out") else { fail("usage: krx --out DIR [--symbols N] [--samples K]") }
+    let count = Int(option("--symbols") ?? "200000") ?? 200_000
+    let samples = Int(option("--samples") ?? "3") ?? 3
+    try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+    // kallsyms of `samples` boots per side: base with FG-KASLR (every
+    // function at its own place in each boot), head with plain KASLR (the
+    // image slides as one block). Four in five symbols are functions.
+    func kallsyms(boot: Int, shuffled: Bool) -> String {
+      var random = SplitMix(state: UInt64(boot) &* 7919 &+ 1)
+      let text: UInt64 = 0xffff_ffff_8100_0000 + UInt64(random.next(400)) * 0x20_0000
+      let functions = count * 4 / 5
+      var order = Array(0..<functions)
+      if shuffled { for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, random.next(i + 1)) } }
+      var lines = ["\(String(text, radix: 16)) T _text"]
+      lines.reserveCapacity(count + 4)
+      var offset: UInt64 = 0x1000
+      for function in order {
+        lines.append("\(String(text + offset, radix: 16)) \(function % 3 == 0 ? "T" : "t") function_\(function)")
+        offset += 16 + UInt64(function % 61) * 32
+      }
+      lines.append("\(String(text + offset, radix: 16)) T _etext")
+      for data in 0..<(count - functions - 3) {
+        lines.append("\(String(text + offset + 0x20_0000 + UInt64(data) * 64, radix: 16)) d data_\(data)")
+      }
+      lines.append("\(String(text + offset + 0x400_0000, radix: 16)) B _end")
+      return lines.joined(separator: "\n") + "\n"
+    }
+    var base: [String] = []
+    var head: [String] = []
+    for boot in 0..<samples {
+      for (name, shuffled) in [("base", true), ("head", false)] {
+        let path = "\(out)/\(name)-\(count)-\(boot).kallsyms"
+        if !FileManager.default.fileExists(atPath: path) {
+          try kallsyms(boot: boot + (shuffled ? 0 : 100), shuffled: shuffled).write(toFile: path, atomically: true, encoding: .utf8)
+        }
+        if shuffled { base.append(path) } else { head.append(path) }
+      }
+    }
+    func evidence(_ paths: [String]) throws -> KRXEvidence {
+      try KRXEvidence(files: paths.map { EvidenceFile(kind: .layout, name: $0, bytes: try InputFile(path: $0).readAll()) })
+    }
+    var report: KRXReport?
+    let time = try await seconds { report = KRXAnalysis.compare(base: try evidence(base), head: try evidence(head)) }
+    let regressed = report!.outcomes.filter { $0.status == .regressed }.map(\.check)
+    print(
+      String(
+        format: "krx: %d kallsyms samples per side of %d symbols: read, parsed and checked in %.2f s (regressed: %@)",
+        samples, count, time, regressed.joined(separator: ", ")))
+
   default:
-    fail("usage: capdiff-bench generate|ingest|symbolize|maintainers|baseline|diff …")
+    fail("usage: capdiff-bench generate|ingest|symbolize|maintainers|baseline|diff|krx …")
   }
 } catch {
   fail("\(error)")

@@ -1,7 +1,7 @@
 /// The functions every layout sample of one kernel has, with their address
 /// in each sample: what the shuffle and rigid-block checks compare.
 struct FunctionLayout {
-  /// Sorted, for stable output.
+  /// In the first sample's order.
   let names: [String]
   /// `addresses[sample][function]`.
   let addresses: [[UInt64]]
@@ -9,12 +9,27 @@ struct FunctionLayout {
   let sizes: [UInt64]
   let texts: [UInt64]
 
+  /// Nil for fewer than two samples, or samples without `_text` or functions.
   init?(_ samples: [LayoutSample]) {
-    let tables = samples.map(\.functions)
+    guard samples.count >= 2 else { return nil }
     let texts = samples.compactMap { $0.address(of: "_text") }
-    guard let first = tables.first, !first.isEmpty, texts.count == samples.count else { return nil }
-    let names = first.keys.filter { name in tables.dropFirst().allSatisfy { $0[name] != nil } }.sorted()
-    let addresses = tables.map { table in names.map { table[$0]! } }
+    guard texts.count == samples.count else { return nil }
+    // In the first sample's order (by address, as kallsyms lists them): a
+    // stable order without sorting a hundred thousand names.
+    var names: [String] = []
+    var addresses = [[UInt64]](repeating: [], count: samples.count)
+    var others = [UInt64](repeating: 0, count: samples.count)
+    symbols: for symbol in samples[0].symbols
+    where LayoutSample.isText(symbol.type) && samples[0].functionAddress(of: symbol.name) == symbol.address {
+      for index in samples.indices.dropFirst() {
+        guard let address = samples[index].functionAddress(of: symbol.name) else { continue symbols }
+        others[index] = address
+      }
+      names.append(symbol.name)
+      addresses[0].append(symbol.address)
+      for index in samples.indices.dropFirst() { addresses[index].append(others[index]) }
+    }
+    guard !names.isEmpty else { return nil }
     self.names = names
     self.addresses = addresses
     self.texts = texts

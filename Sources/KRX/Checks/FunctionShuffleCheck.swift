@@ -13,16 +13,18 @@ enum FunctionShuffleCheck {
     var summary: String { "\(Format.percent(share)) of \(functions) functions move" }
   }
 
-  static func measure(_ evidence: KRXEvidence) -> Result<Side, Skip> {
+  static func measure(_ evidence: KRXEvidence, _ layout: FunctionLayout?) -> Result<Side, Skip> {
     guard evidence.layouts.count >= 2 else { return .failure("needs two or more layout samples, has \(evidence.layouts.count)") }
-    guard let layout = FunctionLayout(evidence.layouts) else {
+    guard let layout else {
       return .failure("has a layout sample without _text, _etext or code symbols")
     }
     return .success(Side(names: Set(layout.names), moving: Set(layout.names.indices.filter(layout.moves).map { layout.names[$0] })))
   }
 
-  static func run(base: KRXEvidence, head: KRXEvidence, rules: KRXRules) -> [CheckOutcome] {
-    switch (measure(base), measure(head)) {
+  static func run(
+    base: KRXEvidence, head: KRXEvidence, layouts: (FunctionLayout?, FunctionLayout?), rules: KRXRules
+  ) -> [CheckOutcome] {
+    switch (measure(base, layouts.0), measure(head, layouts.1)) {
     case (.failure(let why), _):
       return [CheckOutcome(check: name, status: .skipped, message: "skipped: base \(why)", basis: base.layouts.basis)]
     case (_, .failure(let why)):

@@ -18,30 +18,40 @@ enum RigidBlockCheck {
     }
   }
 
-  static func measure(_ evidence: KRXEvidence, rules: KRXRules) -> Result<Side, Skip> {
+  static func measure(_ evidence: KRXEvidence, _ layout: FunctionLayout?, rules: KRXRules) -> Result<Side, Skip> {
     guard evidence.layouts.count >= 3 else {
       return .failure("needs three or more layout samples to tell a rigid block from chance, has \(evidence.layouts.count)")
     }
-    guard let layout = FunctionLayout(evidence.layouts) else {
+    guard let layout else {
       return .failure("has a layout sample without _text, _etext or code symbols")
     }
     // Functions with equal vectors of displacements (address in sample i
-    // minus address in the first) keep their mutual offsets in every sample.
-    var blocks: [[UInt64]: (bytes: UInt64, members: [Int])] = [:]
-    var total: UInt64 = 0
-    for index in layout.names.indices {
-      let key = layout.addresses.dropFirst().map { $0[index] &- layout.addresses[0][index] }
-      blocks[key, default: (0, [])].bytes += layout.sizes[index]
-      blocks[key, default: (0, [])].members.append(index)
-      total += layout.sizes[index]
+    // minus address in the first) keep their mutual offsets in every
+    // sample. Sorting by that vector puts each block in one run; among
+    // runs of equal bytes the first in layout order wins, so the answer
+    // never depends on hashing.
+    let samples = layout.addresses.indices.dropFirst()
+    func displacement(_ index: Int, _ sample: Int) -> UInt64 { layout.addresses[sample][index] &- layout.addresses[0][index] }
+    let order = layout.names.indices.sorted { a, b in
+      for sample in samples where displacement(a, sample) != displacement(b, sample) {
+        return displacement(a, sample) < displacement(b, sample)
+      }
+      return a < b
     }
-    // Ties go to the block whose first function sorts first, so the answer
-    // never depends on hashing order.
-    guard
-      let largest = blocks.values.max(by: {
-        ($0.bytes, $0.members.count, $1.members[0]) < ($1.bytes, $1.members.count, $0.members[0])
-      }), total > 0
-    else {
+    let total = layout.sizes.reduce(0, +)
+    var largest: (bytes: UInt64, members: ArraySlice<Int>) = (0, [])
+    var start = 0
+    while start < order.count {
+      var end = start + 1
+      while end < order.count, samples.allSatisfy({ displacement(order[end], $0) == displacement(order[start], $0) }) { end += 1 }
+      let run = order[start..<end]
+      let bytes = run.reduce(0) { $0 + layout.sizes[$1] }
+      if (bytes, run.count, -run.first!) > (largest.bytes, largest.members.count, -(largest.members.first ?? Int.max)) {
+        largest = (bytes, run)
+      }
+      start = end
+    }
+    guard total > 0, !largest.members.isEmpty else {
       return .failure("has no functions common to all samples")
     }
     let names = largest.members.map { layout.names[$0] }
@@ -51,8 +61,10 @@ enum RigidBlockCheck {
         sensitive: Set(names.filter { name in rules.sensitiveSymbols.contains { $0.matches(name) } })))
   }
 
-  static func run(base: KRXEvidence, head: KRXEvidence, rules: KRXRules) -> [CheckOutcome] {
-    switch (measure(base, rules: rules), measure(head, rules: rules)) {
+  static func run(
+    base: KRXEvidence, head: KRXEvidence, layouts: (FunctionLayout?, FunctionLayout?), rules: KRXRules
+  ) -> [CheckOutcome] {
+    switch (measure(base, layouts.0, rules: rules), measure(head, layouts.1, rules: rules)) {
     case (.failure(let why), _):
       return [CheckOutcome(check: name, status: .skipped, message: "skipped: base \(why)", basis: base.layouts.basis)]
     case (_, .failure(let why)):
