@@ -63,6 +63,8 @@ enum FindingsText {
         if outcome.status != .skipped, verbose || outcome.status == .regressed {
           if let value = outcome.baseValue { text += "      base: \(value)\n" }
           if let value = outcome.headValue { text += "      head: \(value)\n" }
+          if let threshold = outcome.threshold { text += "      threshold: \(threshold)\n" }
+          if let basis = outcome.basis { text += "      from: \(basis)\n" }
         }
         return text
       }

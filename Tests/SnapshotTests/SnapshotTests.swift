@@ -175,6 +175,21 @@ func rows(_ snapshot: Snapshot) -> [String] {
     #expect(snapshot.metadata == SnapshotMetadata(workload: "ltp", toolVersion: "0.1.0", symbolSource: "System.map", symbolFile: snapshot.metadata.symbolFile, hasFileInformation: false))
   }
 
+  @Test func readsVersionOneFilesAsHavingNoEvidence() async throws {
+    let bytes = try await sample()
+    // Version 1 ends after the edges: drop the evidence count (one zero byte).
+    var payload = Array(bytes[24..<(bytes.count - 1)])
+    var header = BinaryWriter()
+    header.bytes = Array(bytes[0..<8])
+    header.fixed32(1)
+    header.fixed64(UInt64(payload.count))
+    header.fixed32(checksum(payload[...]))
+    payload = header.bytes + payload
+    let old = try SnapshotCodec.decode(payload, file: "v1")
+    #expect(old.evidence.isEmpty)
+    #expect(SnapshotCodec.encode(old) == bytes)
+  }
+
   @Test func refusesDamageTruncationAndNewerVersions() async throws {
     let bytes = try await sample()
     var flipped = bytes
