@@ -8,7 +8,8 @@ public import Input
 ///     0xffffffff81000000-0xffffffff82200000          18M     ro         PSE     GLB x  pmd
 ///
 /// range, size (`%9lu` and a unit), then for present pages `USR`, `RW`/`ro`,
-/// `PWT`, `PCD`, `PSE`, `PAT`, `GLB`, `NX`/`x`, and the level last.
+/// `PWT`, `PCD`, `PSE`, `PAT`, `GLB`, `NX`/`x` (and `NR`/`r` with execute-only
+/// patches), and the level last.
 public struct PageTableDump: Sendable, Equatable {
   public struct Mapping: Sendable, Equatable {
     public var start: UInt64
@@ -37,7 +38,9 @@ public struct PageTableDump: Sendable, Equatable {
   public let mappings: [Mapping]
 
   static let levels: Set<Substring> = ["pgd", "p4d", "pud", "pmd", "pte"]
-  static let flags: Set<Substring> = ["USR", "RW", "ro", "PWT", "PCD", "PSE", "PAT", "GLB", "NX", "x"]
+  /// `NR`/`r` (not readable or readable) come from the execute-only memory
+  /// patches that kR^X-style kernels carry.
+  static let flags: Set<Substring> = ["USR", "RW", "ro", "PWT", "PCD", "PSE", "PAT", "GLB", "NX", "x", "NR", "r"]
   static let units: [Character: UInt64] = ["B": 0, "K": 10, "M": 20, "G": 30, "T": 40, "P": 50, "E": 60]
 
   public init(bytes: [UInt8], name: String) throws(InputError) {
