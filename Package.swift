@@ -21,6 +21,7 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
   ],
   targets: [
     // C libraries, each behind a thin shim.
@@ -56,11 +57,17 @@ let package = Package(
     .target(
       name: "Drift", dependencies: ["Snapshot", "Components", "Graph"], swiftSettings: swiftSettings),
     .target(
+      name: "Reports",
+      dependencies: [
+        "Drift", "Graph", "Snapshot", "CLibXML2", "CGraphviz", .product(name: "Mustache", package: "swift-mustache"),
+      ],
+      swiftSettings: swiftSettings),
+    .target(
       name: "KRX", dependencies: ["Input", "Symbols", "Components", "Drift"], swiftSettings: swiftSettings),
     .target(
       name: "CapdiffCommands",
       dependencies: [
-        "Input", "Kmap", "Symbols", "Snapshot", "Git", "Components", "Policy", "Graph", "Store", "Drift", "KRX",
+        "Input", "Kmap", "Symbols", "Snapshot", "Git", "Components", "Policy", "Graph", "Store", "Drift", "KRX", "Reports",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: swiftSettings),
@@ -74,7 +81,7 @@ let package = Package(
 
     // Tests.
     .target(
-      name: "CapdiffTestSupport", dependencies: [], path: "Tests/CapdiffTestSupport",
+      name: "CapdiffTestSupport", dependencies: ["CLibXML2"], path: "Tests/CapdiffTestSupport",
       swiftSettings: swiftSettings),
     .testTarget(
       name: "InputTests", dependencies: ["Input", "CapdiffTestSupport"],
@@ -99,6 +106,9 @@ let package = Package(
       swiftSettings: swiftSettings),
     .testTarget(
       name: "StoreTests", dependencies: ["Store", "Snapshot", "Git", "CapdiffTestSupport"],
+      swiftSettings: swiftSettings),
+    .testTarget(
+      name: "ReportsTests", dependencies: ["Reports", "Drift", "CapdiffTestSupport"],
       swiftSettings: swiftSettings),
     .testTarget(
       name: "KRXTests", dependencies: ["KRX", "Drift", "Input", "Snapshot", "Symbols"],

@@ -17,6 +17,8 @@ packages=(
   zstd
   gcc
   binutils
+  python3-jsonschema
+  chromium
 )
 
 missing=()

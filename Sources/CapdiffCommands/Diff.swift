@@ -5,6 +5,7 @@ import Foundation
 import Git
 import Graph
 import KRX
+import Reports
 import Policy
 import Snapshot
 import Store
@@ -56,8 +57,7 @@ extension Capdiff {
     @Option(help: "A head edge counts only when seen in at least K runs (default: the policy's, else 1).")
     var minRuns: Int?
 
-    @Option(help: "Folder for findings.json.")
-    var out: String?
+    @OptionGroup(title: "Reports") var reports: ReportOptions
 
     @Flag(help: "Show each finding's evidence.")
     var verbose = false
@@ -79,16 +79,18 @@ extension Capdiff {
       let baseCommit = baseSnapshot.metadata.commit.flatMap { OID(hex: $0.oid) }
       let headCommit = headSnapshot.metadata.commit.flatMap { OID(hex: $0.oid) }
 
+      var repository: Repository?
       var headTree: KernelTree?
       var renames: [String: String] = [:]
       var maintainersChanges: [String] = []
       if let headCommit, chosen.needsRepository || FileManager.default.fileExists(atPath: repo) {
-        let repository = try Repository(opening: repo)
-        headTree = try KernelTree.load(from: repository, at: headCommit, requireMaintainers: chosen.needsRepository)
+        let opened = try Repository(opening: repo)
+        repository = opened
+        headTree = try KernelTree.load(from: opened, at: headCommit, requireMaintainers: chosen.needsRepository)
         headTree?.problems.forEach(Terminal.diagnostic)
         if let baseCommit, baseCommit != headCommit {
-          for rename in try repository.renames(from: baseCommit, to: headCommit) { renames[rename.oldPath] = rename.newPath }
-          let baseTree = try KernelTree.load(from: repository, at: baseCommit, requireMaintainers: false)
+          for rename in try opened.renames(from: baseCommit, to: headCommit) { renames[rename.oldPath] = rename.newPath }
+          let baseTree = try KernelTree.load(from: opened, at: baseCommit, requireMaintainers: false)
           if let old = baseTree.maintainers, let new = headTree?.maintainers {
             let paths = (baseSnapshot.subjects + headSnapshot.subjects).compactMap(\.file).map { renames[$0] ?? $0 }
             maintainersChanges = new.changes(since: old, paths: paths)
@@ -120,8 +122,17 @@ extension Capdiff {
         toolVersion: Capdiff.version, base: side(baseSnapshot), head: side(headSnapshot), scheme: chosen.description,
         granularity: granularity.granularity.rawValue, report: report, krxFindings: krx?.findings ?? [],
         krx: krx?.outcomes ?? [], maintainersChanges: maintainersChanges)
-      try FindingsOutput.write(document, to: out)
-      Terminal.output(FindingsText.render(document, command: "diff", verbose: verbose, findingsPath: out.map { "\($0)/findings.json" }))
+      let written = try reports.write {
+        let headGraph = PrivilegeGraph(headSnapshot, map: map, tree: headTree?.paths)
+        return ReportInput(
+          document: document, base: ReportOptions.commit(baseSnapshot, repository: repository),
+          head: ReportOptions.commit(headSnapshot, repository: repository),
+          graph: GraphEdge.compare(
+            base: PrivilegeGraph(baseSnapshot, map: map, tree: headTree?.paths), head: headGraph, findings: document.findings),
+          subjectComponents: Array(Set(headGraph.edges.map(\.subject))), sourceURL: reports.sourceURL,
+          timestamp: ReportOptions.timestamp, hostname: ReportOptions.hostname)
+      }
+      Terminal.output(FindingsText.render(document, command: "diff", verbose: verbose, reportPath: written))
       if document.exitStatus != 0 { throw ExitCode(document.exitStatus) }
     }
 

@@ -4,7 +4,7 @@ import Drift
 /// counts, drift findings grouped by subject component, most severe first,
 /// then the kR^X checks.
 enum FindingsText {
-  static func render(_ document: FindingsDocument, command: String, verbose: Bool, findingsPath: String?) -> String {
+  static func render(_ document: FindingsDocument, command: String, verbose: Bool, reportPath: String?) -> String {
     let colour = Terminal.outputIsTerminal
     func paint(_ text: String, _ severity: Severity) -> String {
       guard colour else { return text }
@@ -91,7 +91,7 @@ enum FindingsText {
       out += "\nMAINTAINERS changes (information, not findings):\n"
       out += document.maintainersChanges.map { "  \($0)\n" }.joined()
     }
-    if let findingsPath { out += "\nfindings: \(findingsPath)\n" }
+    if let reportPath { out += "\nreport: \(reportPath)\n" }
     return out
   }
 }

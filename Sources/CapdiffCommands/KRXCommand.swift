@@ -3,6 +3,7 @@ import Drift
 import Foundation
 import KRX
 import Policy
+import Reports
 import Snapshot
 
 extension Capdiff {
@@ -40,8 +41,7 @@ extension Capdiff {
     @Option(help: "Policy file (capdiff.yml): its krx section sets thresholds and sensitive symbols.")
     var policy: String?
 
-    @Option(help: "Folder for findings.json.")
-    var out: String?
+    @OptionGroup(title: "Reports") var reports: ReportOptions
 
     @Flag(help: "List every check item, held ones too, with both sides' values.")
     var verbose = false
@@ -59,21 +59,13 @@ extension Capdiff {
       let document = FindingsDocument(
         toolVersion: Capdiff.version, base: side, head: side, scheme: nil, granularity: nil, report: nil,
         krxFindings: report.findings, krx: report.outcomes)
-      try FindingsOutput.write(document, to: out)
-      Terminal.output(
-        FindingsText.render(document, command: "krx", verbose: verbose, findingsPath: out.map { "\($0)/findings.json" }))
+      let written = try reports.write {
+        ReportInput(
+          document: document, base: nil, head: nil, graph: [], subjectComponents: [], sourceURL: reports.sourceURL,
+          timestamp: ReportOptions.timestamp, hostname: ReportOptions.hostname)
+      }
+      Terminal.output(FindingsText.render(document, command: "krx", verbose: verbose, reportPath: written))
       if document.exitStatus != 0 { throw ExitCode(document.exitStatus) }
     }
-  }
-}
-
-/// Writes findings.json into a report folder, atomically.
-enum FindingsOutput {
-  static func write(_ document: FindingsDocument, to folder: String?) throws {
-    guard let folder else { return }
-    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    try AtomicFile.write(Array(try encoder.encode(document)) + [UInt8(ascii: "\n")], to: "\(folder)/findings.json")
   }
 }

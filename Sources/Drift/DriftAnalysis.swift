@@ -82,7 +82,7 @@ public enum DriftAnalysis {
         kind: kind.rawValue, severity: group.sensitive && kind != .removedAccess ? severity.raised : severity,
         subject: key.subject, object: key.object, access: access, suppressed: false, suppression: nil, runs: runs,
         message: message + (group.sensitive && kind != .removedAccess ? " (sensitive object site)" : ""),
-        coverage: coverage, failsGate: false, evidence: side.evidence(group))
+        coverage: coverage, failsGate: false, evidence: side.evidence(group), sensitive: group.sensitive)
     }
 
     for (packed, index) in head.slots {

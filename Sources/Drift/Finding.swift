@@ -77,12 +77,17 @@ public struct Finding: Sendable, Codable, Equatable {
   /// Whether this finding fails the gate.
   public var failsGate: Bool
   public var evidence: [Evidence]
+  /// Whether an object site behind it is sensitive (credentials, keys, …).
+  public var sensitive = false
   /// kR^X findings (`krx-*` kinds): the check, what it measured on each side
   /// and the threshold it applied.
   public var check: String? = nil
   public var baseValue: String? = nil
   public var headValue: String? = nil
   public var threshold: String? = nil
+  /// The evidence file a kR^X finding is about (the `.config`), for reports
+  /// that locate results in files.
+  public var file: String? = nil
 
   public var isKRX: Bool { kind.hasPrefix("krx-") }
 
@@ -90,12 +95,13 @@ public struct Finding: Sendable, Codable, Equatable {
   /// fingerprint of the check and the item it is about.
   public static func krx(
     check: String, item: String?, severity: Severity, failsGate: Bool, baseValue: String, headValue: String,
-    threshold: String?, message: String
+    threshold: String?, message: String, file: String? = nil
   ) -> Finding {
     Finding(
       id: fingerprint([check] + (item.map { [$0] } ?? [])), kind: check, severity: severity, subject: nil, object: nil,
       access: nil, suppressed: false, suppression: nil, runs: Runs(seen: 0, of: 0), message: message, coverage: nil,
-      failsGate: failsGate, evidence: [], check: check, baseValue: baseValue, headValue: headValue, threshold: threshold)
+      failsGate: failsGate, evidence: [], check: check, baseValue: baseValue, headValue: headValue, threshold: threshold,
+      file: file)
   }
 }
 
@@ -117,11 +123,20 @@ public struct CheckOutcome: Sendable, Encodable, Equatable {
   public var basis: String?
   /// Whether this outcome fails the gate (a regression, or a skip the policy fails).
   public var failsGate = false
+  /// The head evidence file the check read, where one file is the answer (the `.config`).
+  public var file: String?
+  /// The measure, as a number, for charts (a share from 0 to 1, bits, pages).
+  public var baseMeasure: Double?
+  public var headMeasure: Double?
 
   public init(
     check: String, item: String? = nil, status: Status, baseValue: String? = nil, headValue: String? = nil,
-    threshold: String? = nil, message: String, basis: String? = nil
+    threshold: String? = nil, message: String, basis: String? = nil, file: String? = nil, baseMeasure: Double? = nil,
+    headMeasure: Double? = nil
   ) {
+    self.file = file
+    self.baseMeasure = baseMeasure
+    self.headMeasure = headMeasure
     self.check = check
     self.item = item
     self.status = status

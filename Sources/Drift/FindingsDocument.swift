@@ -125,7 +125,7 @@ extension FindingsDocument {
 extension Finding {
   enum CodingKeys: String, CodingKey {
     case id, kind, severity, subject, object, access, suppressed, suppression, runs, message, coverage, failsGate, evidence
-    case check, baseValue, headValue, threshold
+    case check, baseValue, headValue, threshold, sensitive
   }
 
   /// Absent values are written as `null`, so every key is always there.
@@ -153,6 +153,8 @@ extension Finding {
       try c.encode(baseValue, forKey: .baseValue)
       try c.encode(headValue, forKey: .headValue)
       try c.encode(threshold, forKey: .threshold)
+    } else {
+      try c.encode(sensitive, forKey: .sensitive)
     }
   }
 }

@@ -59,6 +59,34 @@ import Testing
     #expect(evidence["siteFile"] as? String == "net/core/sock.c")
     #expect(evidence["slab"] as? String == "TCP")
     #expect(evidence["writes"] as? Int == 2)
+    // Every report, valid as its consumers read it.
+    #expect(
+      try FileManager.default.contentsOfDirectory(atPath: out).sorted()
+        == ["findings.json", "index.html", "junit.xml", "privilege-graph.dot", "privilege-graph.svg", "results.sarif", "summary.md"])
+    #expect(ReportChecks.xmlSchemaErrors(file: "\(out)/junit.xml", schema: "\(ReportChecks.schemas)/junit.xsd") == [])
+    let junit = try String(contentsOfFile: "\(out)/junit.xml", encoding: .utf8)
+    #expect(junit.contains("<testcase name=\"EXT4 FILE SYSTEM -&gt; NETWORKING CORE: new write access\" classname=\"capdiff.drift.EXT4 FILE SYSTEM\" time=\"0\">"))
+    #expect(junit.contains("<property name=\"base.describe\" value=\"v6.1\"/>"))
+    #expect(try ReportChecks.sarifErrors("\(out)/results.sarif") == nil)
+    let sarif = try String(contentsOfFile: "\(out)/results.sarif", encoding: .utf8)
+    #expect(sarif.contains("\"uri\" : \"fs/ext4/inode.c\""))
+    let dot = try String(contentsOfFile: "\(out)/privilege-graph.dot", encoding: .utf8)
+    #expect(dot.contains("n0 -> n1 [label=\"write\", color=\"#d62728\""))
+    let html = try String(contentsOfFile: "\(out)/index.html", encoding: .utf8)
+    #expect(html.contains("<svg"))
+    #expect(html.contains("Rename the networking entry"))
+    let page = try ReportChecks.chromium("\(out)/index.html", screenshot: "\(kernel.directory.path)/shot.png")
+    #expect(page.console == [])
+    #expect(page.screenshotBytes > 20_000)
+    let markdown = try String(contentsOfFile: "\(out)/summary.md", encoding: .utf8)
+    #expect(markdown.hasPrefix("## capdiff: ❌ FAIL — v6.1 → v6.1-1-g"))
+    // --format picks a subset.
+    let subset = "\(kernel.directory.path)/subset"
+    let picked = try run(
+      capdiff, ["diff", "--repo", kernel.path, "--store", store, "--workload", "ltp", "--out", subset, "--format", "junit", "markdown", "--", "v6.1", "HEAD"])
+    #expect(picked.status == 8, "\(picked.standardError)")
+    #expect(try FileManager.default.contentsOfDirectory(atPath: subset).sorted() == ["junit.xml", "summary.md"])
+
     // The same finding, the same id, run after run.
     let again = try run(capdiff, ["diff", "--repo", kernel.path, "--store", store, "--workload", "ltp", "--out", out, "v6.1", "HEAD"])
     #expect(again.status == 8)

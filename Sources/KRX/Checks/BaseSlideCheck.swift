@@ -83,7 +83,7 @@ enum BaseSlideCheck {
           threshold: String(format: "head moves if base did; bits drop at most %.2f", rules.slideBitsDrop),
           message: (problems.isEmpty ? "the base slide held" : problems.joined(separator: "; "))
             + (notes.isEmpty ? "" : " (\(notes.joined(separator: "; ")))"),
-          basis: "base \(base.layouts.basis); head \(head.layouts.basis)")
+          basis: "base \(base.layouts.basis); head \(head.layouts.basis)", baseMeasure: old.bits, headMeasure: new.bits)
       ]
     }
   }

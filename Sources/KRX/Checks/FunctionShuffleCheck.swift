@@ -44,7 +44,7 @@ enum FunctionShuffleCheck {
           check: name, status: problems.isEmpty ? .held : .regressed, baseValue: old.summary, headValue: new.summary,
           threshold: "share drops at most \(Format.percent(rules.shuffleDrop)); no function stops moving",
           message: problems.isEmpty ? "function shuffling held" : problems.joined(separator: "; "),
-          basis: "base \(base.layouts.basis); head \(head.layouts.basis)")
+          basis: "base \(base.layouts.basis); head \(head.layouts.basis)", baseMeasure: old.share, headMeasure: new.share)
       ]
     }
   }

@@ -81,7 +81,7 @@ enum RigidBlockCheck {
           check: name, status: problems.isEmpty ? .held : .regressed, baseValue: old.summary, headValue: new.summary,
           threshold: "grows at most \(Format.percent(rules.rigidBlockGrowth)) of text; no sensitive symbol joins",
           message: problems.isEmpty ? "no larger rigid block" : problems.joined(separator: "; "),
-          basis: "base \(base.layouts.basis); head \(head.layouts.basis)")
+          basis: "base \(base.layouts.basis); head \(head.layouts.basis)", baseMeasure: old.share, headMeasure: new.share)
       ]
     }
   }

@@ -36,7 +36,7 @@ enum TextCoverageCheck {
         message: regressed
           ? "the separately randomisable share of code fell from \(Format.percent(old.share)) to \(Format.percent(new.share))"
           : "the separately randomisable share of code held",
-        basis: "vmlinux section headers")
+        basis: "vmlinux section headers", baseMeasure: old.share, headMeasure: new.share)
     ]
   }
 }

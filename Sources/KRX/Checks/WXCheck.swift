@@ -55,7 +55,7 @@ enum WXCheck {
         message: (regressed ? "head has \(new.pages) writable and executable kernel pages, base \(old.pages)" : "no new W+X kernel pages")
           + estimate,
         basis: [old.authoritative || new.authoritative ? "boot log" : nil, base.pageTables != nil || head.pageTables != nil ? "page-table dump" : nil]
-          .compactMap { $0 }.joined(separator: " and "))
+          .compactMap { $0 }.joined(separator: " and "), baseMeasure: Double(old.pages), headMeasure: Double(new.pages))
     ]
   }
 }

@@ -1,0 +1,53 @@
+import Drift
+
+/// The Markdown summary (DESIGN §8.5): verdict, counts, the top findings and
+/// links to the other reports; short enough for a merge-request comment.
+public enum MarkdownWriter {
+  public static let topFindings = 10
+
+  public static func render(_ input: ReportInput) -> [UInt8] {
+    let document = input.document
+    let counts = document.counts
+    var out = "## capdiff: \(document.verdict == "fail" ? "❌ FAIL" : "✅ PASS") — \(cell(input.title))\n\n"
+    if let workload = document.head.workload {
+      out += "Workload \(cell(workload)), base \(document.base.runs) run\(document.base.runs == 1 ? "" : "s"), head \(document.head.runs); "
+      out += "scheme \(cell(document.scheme ?? "-")), granularity \(cell(document.granularity ?? "-")).\n\n"
+    }
+    out += "| new-access | escalation | removed-access | growth | kR^X | suppressed |\n|---:|---:|---:|---:|---:|---:|\n"
+    out += "| \(counts["new-access"] ?? 0) | \(counts["escalation"] ?? 0) | \(counts["removed-access"] ?? 0) | \(counts["growth"] ?? 0) | \(counts["krx"] ?? 0) | \(counts["suppressed"] ?? 0) |\n\n"
+    let shown = document.findings.filter { !$0.suppressed }.prefix(topFindings)
+    if !shown.isEmpty {
+      out += "| severity | kind | where | finding |\n|---|---|---|---|\n"
+      for finding in shown {
+        let place = finding.isKRX ? finding.check ?? finding.kind : "\(finding.subject ?? "?") → \(finding.object ?? "?")"
+        out += "| \(finding.severity.rawValue)\(finding.failsGate ? " (gate)" : "") | `\(finding.kind)` | \(cell(place)) | \(cell(finding.message)) |\n"
+      }
+      let rest = document.findings.filter { !$0.suppressed }.count - shown.count
+      if rest > 0 { out += "\n…and \(rest) more in the reports.\n" }
+      out += "\n"
+    }
+    let skipped = document.krx.filter { $0.status == .skipped }.count
+    if !document.krx.isEmpty {
+      out += "kR^X: \(document.krx.filter { $0.status == .held }.count) held, \(document.krx.filter { $0.status == .regressed }.count) regressed, \(skipped) skipped.\n\n"
+    }
+    out += "Reports: [HTML](index.html) · [SARIF](results.sarif) · [JUnit](junit.xml) · [findings.json](findings.json) · [graph](privilege-graph.svg)\n"
+    return Array(out.utf8)
+  }
+
+  /// A table cell: one line, no pipes or HTML, at most 200 characters.
+  static func cell(_ text: String) -> String {
+    var result = ""
+    for character in SafeText.truncated(SafeText.clean(text), 200) {
+      switch character {
+      case "|": result += "\\|"
+      case "<": result += "&lt;"
+      case ">": result += "&gt;"
+      case "&": result += "&amp;"
+      case "\\", "`", "*", "_", "[", "]": result += "\\\(character)"
+      case "\n", "\r", "\t": result += " "
+      default: result.append(character)
+      }
+    }
+    return result
+  }
+}

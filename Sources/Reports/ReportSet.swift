@@ -1,0 +1,60 @@
+public import Drift
+import Foundation
+import Snapshot
+
+/// The report files of DESIGN §8.
+public enum ReportFormat: String, Sendable, CaseIterable {
+  case junit, html, sarif, json, markdown, graph
+
+  /// The files each format writes into the report folder.
+  public var files: [String] {
+    switch self {
+    case .junit: ["junit.xml"]
+    case .html: ["index.html"]
+    case .sarif: ["results.sarif"]
+    case .json: ["findings.json"]
+    case .markdown: ["summary.md"]
+    case .graph: ["privilege-graph.svg", "privilege-graph.dot"]
+    }
+  }
+}
+
+/// Writes a set of reports into one folder, each file atomically.
+public enum ReportSet {
+  /// Writes `formats` of `input` into `folder` (created if missing); returns
+  /// the paths written.
+  @discardableResult
+  public static func write(_ input: ReportInput, to folder: String, formats: Set<ReportFormat>) throws -> [String] {
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    var written: [String] = []
+    func write(_ name: String, _ bytes: [UInt8]) throws {
+      try AtomicFile.write(bytes, to: "\(folder)/\(name)")
+      written.append("\(folder)/\(name)")
+    }
+    // The graph is laid out once, for its own file and the HTML.
+    let needsGraph = (formats.contains(.graph) || formats.contains(.html)) && input.document.scheme != nil
+    let dot = needsGraph ? GraphRenderer.dot(input.graph) : nil
+    let svg = dot.flatMap(GraphRenderer.svg(fromDOT:))
+    for format in ReportFormat.allCases where formats.contains(format) {
+      switch format {
+      case .json: try write("findings.json", try findingsJSON(input.document))
+      case .junit: try write("junit.xml", JUnitWriter.render(input))
+      case .sarif: try write("results.sarif", try SARIFWriter.render(input))
+      case .markdown: try write("summary.md", MarkdownWriter.render(input))
+      case .html: try write("index.html", try HTMLWriter.render(input, graphSVG: svg))
+      case .graph:
+        guard let dot else { continue }
+        try write("privilege-graph.dot", Array(dot.utf8))
+        if let svg { try write("privilege-graph.svg", Array(svg.utf8)) }
+      }
+    }
+    return written
+  }
+
+  /// findings.json: sorted keys, so equal findings give equal files.
+  public static func findingsJSON(_ document: FindingsDocument) throws -> [UInt8] {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    return Array(try encoder.encode(document)) + [UInt8(ascii: "\n")]
+  }
+}

@@ -1,0 +1,111 @@
+import CapdiffTestSupport
+import Foundation
+import Testing
+
+@testable import Drift
+@testable import Reports
+
+/// Names as hostile as a kernel symbol, file, comm or component can carry.
+let hostile = "<script>alert(1)</script> & \"quotes\" 'single' ]]> \u{1}\u{7}\u{1B}[31m | `tick` \\ back"
+let long = String(repeating: "x", count: 10_000)
+
+func hostileInput(findings count: Int = 1) -> ReportInput {
+  let evidence = Evidence(
+    function: "fn_\(hostile)_\(long)", file: "fs/<weird> dir/a&b.c", line: 12, site: "site\(hostile)", siteFile: "net/\(hostile).c",
+    allocType: "KMEM_CACHE", slab: "slab]]>", reads: 3, writes: 1)
+  let findings = (0..<count).map { index in
+    Finding(
+      id: "f\(index)", kind: "new-access", severity: index % 2 == 0 ? .high : .medium, subject: "SUBJ \(hostile) \(index)",
+      object: "OBJ.\(hostile)", access: .write, suppressed: false, suppression: nil, runs: Finding.Runs(seen: 1, of: 2),
+      message: "SUBJ \(hostile) now writes objects owned by OBJ \(hostile)", coverage: nil, failsGate: true,
+      evidence: [evidence], sensitive: index == 0)
+  }
+  let krx = Finding.krx(
+    check: "krx-config", item: "CONFIG_\(hostile)", severity: .high, failsGate: true, baseValue: "y \(hostile)",
+    headValue: "is not set", threshold: "expected y", message: "CONFIG_\(hostile) weakened", file: ".config \(hostile)")
+  let outcome = CheckOutcome(
+    check: "krx-config", item: "CONFIG_\(hostile)", status: .regressed, baseValue: "y", headValue: "n", threshold: "y",
+    message: "weakened \(hostile)", basis: hostile, baseMeasure: nil, headMeasure: nil)
+  let report = DriftReport(
+    findings: findings,
+    suppressions: [
+      SuppressionReport(
+        subject: hostile, object: "*", reason: "because \(hostile)", owner: hostile, expires: "2020-01-01", status: .expired,
+        matched: 1)
+    ], baseDisagreement: (1, 3))
+  let side = FindingsDocument.Side(commit: String(repeating: "a", count: 40), describe: "v6.1-\(hostile)", workload: "w\(hostile)", runs: 2)
+  let document = FindingsDocument(
+    toolVersion: "0.1.0", base: side, head: side, scheme: "maintainers", granularity: "component", report: report,
+    krxFindings: [krx], krx: [outcome], maintainersChanges: ["subsystem renamed: '\(hostile)' -> 'B'"])
+  let graph = [
+    GraphEdge(subject: "SUBJ \(hostile) 0", owner: "OBJ.\(hostile)", access: "write", change: .new, sensitive: true),
+    GraphEdge(subject: "A\"B", owner: "C\\D", access: "read", change: .removed, sensitive: false),
+    GraphEdge(subject: "A\"B", owner: "E", access: "read-write", change: .escalation, sensitive: false),
+  ]
+  return ReportInput(
+    document: document, base: nil, head: nil, graph: graph, subjectComponents: ["CLEAN", "SUBJ \(hostile) 0"],
+    sourceURL: "https://example.org/{path}?id={commit}#n{line}", timestamp: "2026-11-22T10:00:00", hostname: "ci-runner")
+}
+
+@Suite struct ReportsTests {
+  @Test func hostileNamesGiveValidEscapedOutputInEveryFormat() throws {
+    let directory = try TemporaryDirectory()
+    let out = "\(directory.path)/reports"
+    let written = try ReportSet.write(hostileInput(), to: out, formats: Set(ReportFormat.allCases))
+    #expect(
+      written.map { String($0.dropFirst(out.count + 1)) }.sorted()
+        == ["findings.json", "index.html", "junit.xml", "privilege-graph.dot", "privilege-graph.svg", "results.sarif", "summary.md"])
+
+    #expect(ReportChecks.xmlSchemaErrors(file: "\(out)/junit.xml", schema: "\(ReportChecks.schemas)/junit.xsd") == [])
+    #expect(try ReportChecks.sarifErrors("\(out)/results.sarif") == nil)
+    #expect(ReportChecks.isWellFormedXML("\(out)/privilege-graph.svg"))
+
+    let html = try String(contentsOfFile: "\(out)/index.html", encoding: .utf8)
+    #expect(!html.contains("<script>alert"))
+    #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+    #expect(!html.contains("\u{1B}"))
+    #expect(html.contains("default-src 'none'"))
+    #expect(html.contains("https://example.org/fs/%3Cweird%3E%20dir/a%26b.c?id=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa#n12"))
+    let check = try ReportChecks.chromium("\(out)/index.html", screenshot: "\(directory.path)/shot.png")
+    #expect(check.console == [])
+    #expect(check.screenshotBytes > 20_000)
+
+    let markdown = try String(contentsOfFile: "\(out)/summary.md", encoding: .utf8)
+    #expect(!markdown.contains("<script>"))
+    #expect(markdown.contains("\\| \\`tick\\`"))
+    #expect(markdown.split(separator: "\n").allSatisfy { $0.count < 1_200 })
+
+    let junit = try String(contentsOfFile: "\(out)/junit.xml", encoding: .utf8)
+    #expect(!junit.contains("\u{1}"))
+    #expect(junit.contains("classname=\"capdiff.drift.CLEAN\""))
+    #expect(junit.contains("name=\"CLEAN: no new cross-component access\""))
+    // The subject's dot stays out of the classname Jenkins splits.
+    #expect(junit.contains("<testcase name=\"SUBJ &lt;script&gt;"))
+  }
+
+  @Test func junitNamesNeverRepeatAndSuitesCountTheirCases() throws {
+    var input = hostileInput(findings: 3)
+    // Three findings with one name.
+    input.document.findings = input.document.findings.map { var f = $0; f.subject = "S"; f.object = "O"; return f }
+    let xml = String(decoding: JUnitWriter.render(input), as: UTF8.self)
+    #expect(xml.contains("name=\"S -&gt; O: new write access\""))
+    #expect(xml.contains("name=\"S -&gt; O: new write access (2)\""))
+    #expect(xml.contains("name=\"S -&gt; O: new write access (3)\""))
+    #expect(xml.contains("<testsuite name=\"privilege drift\" package=\"capdiff.drift\" id=\"0\""))
+    // Three failing findings and a passing case for each of the two head subject components.
+    #expect(xml.contains("tests=\"5\" failures=\"3\" errors=\"0\" skipped=\"0\""))
+  }
+
+  @Test func sarifKeepsTheMostSevereResultsAndLocatesThem() throws {
+    let input = hostileInput(findings: SARIFWriter.resultLimit + 7)
+    let log = try #require(try JSONSerialization.jsonObject(with: Data(SARIFWriter.render(input))) as? [String: Any])
+    let run = try #require((log["runs"] as? [[String: Any]])?.first)
+    let results = try #require(run["results"] as? [[String: Any]])
+    #expect(results.count == SARIFWriter.resultLimit)
+    #expect((run["properties"] as? [String: Any])?["omittedResults"] as? Int == 8)
+    let location = try #require((results.first?["locations"] as? [[String: Any]])?.first?["physicalLocation"] as? [String: Any])
+    #expect((location["artifactLocation"] as? [String: Any])?["uri"] as? String == "fs/%3Cweird%3E%20dir/a%26b.c")
+    #expect((location["region"] as? [String: Any])?["startLine"] as? Int == 12)
+    #expect((results.first?["partialFingerprints"] as? [String: String])?["capdiffFinding/v1"] != nil)
+  }
+}
