@@ -76,7 +76,7 @@ let package = Package(
 
     // Benchmark tools: the kmap generator and the ingest/symbolization drivers.
     .executableTarget(
-      name: "capdiff-bench", dependencies: ["Input", "Kmap", "Symbols", "Snapshot", "Components", "Git", "Store", "Drift", "KRX"],
+      name: "capdiff-bench", dependencies: ["Input", "Kmap", "Symbols", "Snapshot", "Components", "Git", "Store", "Drift", "KRX", "Graph", "Reports"],
       path: "Benchmarks/Sources/capdiff-bench", swiftSettings: swiftSettings),
 
     // Tests.

@@ -96,3 +96,12 @@ for _ in $(seq "$runs"); do "$bin/capdiff-bench" diff --out "$work/diff" --edges
 
 echo "== kR^X checks (three kallsyms samples of 200,000 symbols per side: FG-KASLR base, plain KASLR head)"
 for _ in $(seq "$runs"); do "$bin/capdiff-bench" krx --out "$work/krx" --symbols 200000 --samples 3; done
+
+echo "== reports (a diff of 10,000 findings: every report, then index.html in headless Chromium)"
+"$bin/capdiff-bench" reports --out "$work/reports" --findings 10000
+echo '<!DOCTYPE html><title>empty</title>' > "$work/empty.html"
+for page in "$work/empty.html" "$work/reports/index.html"; do
+  /usr/bin/time -f "chromium screenshot of $(basename "$page"): %e s wall" \
+    chromium --headless=new --no-sandbox --disable-gpu --window-size=1200,1600 --screenshot="$work/shot.png" "file://$page" 2>&1 |
+    grep "wall"
+done

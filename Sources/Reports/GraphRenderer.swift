@@ -4,13 +4,16 @@ internal import CGraphviz
 /// (libgvc, in-process): new edges red, escalations orange, removals dashed,
 /// edges to sensitive object sites drawn bold with a ⚠.
 public enum GraphRenderer {
-  /// Unchanged edges beyond this many are left out (changed ones never are),
-  /// so a kernel-sized graph still lays out and reads.
+  /// Edges beyond these many are left out, and the graph says how many, so
+  /// a kernel-sized graph still lays out in a moment and reads: changed
+  /// edges first (new, escalations, then removals), then unchanged ones.
+  public static let changedLimit = 300
   public static let unchangedLimit = 150
 
   public static func dot(_ edges: [GraphEdge]) -> String {
-    let changed = edges.filter { $0.change != .unchanged }
-    let shown = changed + edges.filter { $0.change == .unchanged }.prefix(unchangedLimit)
+    let order: [GraphEdge.Change] = [.new, .escalation, .removed]
+    let changed = order.flatMap { change in edges.filter { $0.change == change } }.prefix(changedLimit)
+    let shown = Array(changed) + edges.filter { $0.change == .unchanged }.prefix(unchangedLimit)
     var nodes: [String: Int] = [:]
     for edge in shown {
       for name in [edge.subject, edge.owner] where nodes[name] == nil { nodes[name] = nodes.count }
@@ -34,7 +37,7 @@ public enum GraphRenderer {
       out += "  n\(nodes[edge.subject]!) -> n\(nodes[edge.owner]!) [\(attributes.joined(separator: ", "))];\n"
     }
     if shown.count < edges.count {
-      out += "  more [shape=plaintext, style=\"\", label=\"\(edges.count - shown.count) unchanged edges not drawn\"];\n"
+      out += "  more [shape=plaintext, style=\"\", label=\"\(edges.count - shown.count) more edges not drawn (all are in findings.json)\"];\n"
     }
     if shown.isEmpty { out += "  empty [shape=plaintext, style=\"\", label=\"no cross-component edges\"];\n" }
     return out + "}\n"

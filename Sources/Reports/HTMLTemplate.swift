@@ -26,7 +26,7 @@ th { background: #f6f8fa; white-space: nowrap; } td.basis { font-size: .85em; co
 #only-gate:target ~ table.findings tbody tr:not(.gate-row),
 #only-krx:target ~ table.findings tbody tr:not(.krx-row) { display: none; }
 details { margin: .2em 0; } summary { cursor: pointer; color: #0969da; }
-.ev td, .ev th { font-size: .9em; }
+.ev td, .ev th { font-size: .9em; } .ev td:nth-child(1), .ev td:nth-child(3) { font-family: ui-monospace, monospace; } .ev td:nth-child(n+6) { text-align: right; }
 input[type=search] { width: 20em; padding: .2em .4em; margin: .3em 0; }
 @page { size: A4; margin: 14mm; }
 @media print { body { max-width: none; padding: 0; font-size: 10pt; } .filters, input[type=search] { display: none; } a { color: inherit; text-decoration: none; } tr { break-inside: avoid; } .graph { overflow: visible; border: none; } }
@@ -62,12 +62,25 @@ input[type=search] { width: 20em; padding: .2em .4em; margin: .3em 0; }
 <thead><tr><th data-sort="0">severity</th><th data-sort="1">kind</th><th data-sort="2">subject</th><th data-sort="3">object</th><th data-sort="4">access</th><th data-sort="5">runs</th><th>finding</th></tr></thead>
 <tbody>
 {{#findings}}<tr class="{{rowClass}}" data-rank="{{rank}}"><td class="sev s-{{severity}}">{{severity}}{{#gate}} <span class="gate">gate</span>{{/gate}}</td><td><code>{{kind}}</code></td><td>{{subject}}</td><td>{{object}}</td><td>{{access}}</td><td>{{runs}}</td><td>{{message}}{{#suppressed}} <span class="muted">(suppressed: {{suppressed}})</span>{{/suppressed}}{{#hasEvidence}}
-<details><summary>evidence ({{evidenceCount}})</summary><table class="ev"><tr><th>function</th><th>file:line</th><th>object site</th><th>site file</th><th>slab</th><th>reads</th><th>writes</th></tr>
-{{#evidence}}<tr><td><code>{{function}}</code></td><td>{{#link}}<a href="{{link}}">{{place}}</a>{{/link}}{{^link}}{{place}}{{/link}}</td><td><code>{{site}}</code></td><td>{{siteFile}}</td><td>{{slab}}</td><td class="n">{{reads}}</td><td class="n">{{writes}}</td></tr>
+<details><summary>evidence ({{evidenceCount}})</summary><table class="ev"><tr><th>function</th><th>at</th><th>site</th><th>site file</th><th>slab</th><th>R</th><th>W</th></tr>
+{{#evidence}}<tr><td>{{function}}<td>{{#link}}<a href="{{link}}">{{place}}</a>{{/link}}{{^link}}{{place}}{{/link}}<td>{{site}}<td>{{siteFile}}<td>{{slab}}<td>{{reads}}<td>{{writes}}
 {{/evidence}}</table>{{#moreEvidence}}<p class="muted">{{moreEvidence}} more in findings.json</p>{{/moreEvidence}}</details>{{/hasEvidence}}{{#krxValues}}<br><span class="muted">base: {{base}}; head: {{head}}</span>{{/krxValues}}</td></tr>
 {{/findings}}
 </tbody>
 </table>
+{{#hasMore}}
+<details class="more"><summary>{{moreCount}} less severe findings (their evidence is in findings.json)</summary>
+<table class="findings">
+<tbody>
+{{#moreFindings}}<tr class="{{rowClass}}" data-rank="{{rank}}"><td class="sev s-{{severity}}">{{severity}}{{#gate}} <span class="gate">gate</span>{{/gate}}</td><td><code>{{kind}}</code></td><td>{{subject}}</td><td>{{object}}</td><td>{{access}}</td><td>{{runs}}</td><td>{{message}}{{#suppressed}} <span class="muted">(suppressed: {{suppressed}})</span>{{/suppressed}}{{#hasEvidence}}
+<details><summary>evidence ({{evidenceCount}})</summary><table class="ev"><tr><th>function</th><th>at</th><th>site</th><th>site file</th><th>slab</th><th>R</th><th>W</th></tr>
+{{#evidence}}<tr><td>{{function}}<td>{{#link}}<a href="{{link}}">{{place}}</a>{{/link}}{{^link}}{{place}}{{/link}}<td>{{site}}<td>{{siteFile}}<td>{{slab}}<td>{{reads}}<td>{{writes}}
+{{/evidence}}</table>{{#moreEvidence}}<p class="muted">{{moreEvidence}} more in findings.json</p>{{/moreEvidence}}</details>{{/hasEvidence}}{{#krxValues}}<br><span class="muted">base: {{base}}; head: {{head}}</span>{{/krxValues}}</td></tr>
+{{/moreFindings}}
+</tbody>
+</table>
+</details>
+{{/hasMore}}
 {{^findings}}<p>No findings.</p>{{/findings}}
 
 {{#hasKRX}}

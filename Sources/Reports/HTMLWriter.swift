@@ -9,6 +9,9 @@ public enum HTMLWriter {
   /// Evidence rows shown per finding; the rest stay in findings.json, so a
   /// diff of 10,000 findings still makes a page a browser opens at once.
   public static let evidenceLimit = 25
+  /// Findings in the main table, most severe first; the rest wait in a
+  /// closed section, which the browser does not lay out until opened.
+  public static let tableLimit = 1000
 
   public static func render(_ input: ReportInput, graphSVG: String?) throws -> [UInt8] {
     let template = try MustacheTemplate(string: HTMLTemplate.page)
@@ -45,7 +48,7 @@ public enum HTMLWriter {
         "access": finding.access?.rawValue ?? "", "runs": finding.isKRX ? "" : "\(finding.runs.seen) of \(finding.runs.of)",
         "message": clean(finding.message), "suppressed": finding.suppression.map { clean($0.reason) as Any } ?? false,
         "hasEvidence": !evidence.isEmpty, "evidenceCount": finding.evidence.count, "evidence": evidence,
-        "moreEvidence": finding.evidence.count > evidenceLimit ? finding.evidence.count - evidenceLimit : 0,
+        "moreEvidence": finding.evidence.count > evidenceLimit ? finding.evidence.count - evidenceLimit as Any : false,
         "krxValues": finding.isKRX ? ["base": clean(finding.baseValue), "head": clean(finding.headValue)] as Any : false,
       ]
     }
@@ -74,7 +77,15 @@ public enum HTMLWriter {
       "disagreement": document.scheme == nil
         ? "" : "Base runs disagree on \(unstable) of \(document.baseDisagreement["crossComponentEdges"] ?? 0) cross-component edges.",
       "hasGraph": graphSVG != nil, "graphSVG": graphSVG.map(GraphRenderer.inline) ?? "",
-      "findingCount": document.findings.count, "findings": findings,
+      "findingCount": document.findings.count, "findings": Array(findings.prefix(tableLimit)),
+      "hasMore": findings.count > tableLimit, "moreCount": max(0, findings.count - tableLimit),
+      // Beyond the main table, evidence stays in findings.json: the page
+      // keeps to a size a browser parses at once.
+      "moreFindings": findings.dropFirst(tableLimit).map { row in
+        var row = row
+        row["hasEvidence"] = false
+        return row
+      },
       "hasKRX": !document.krx.isEmpty, "krx": krx, "krxChart": KRXChart.svg(document.krx),
       "hasSuppressions": !suppressions.isEmpty, "suppressions": suppressions,
       "hasMaintainers": !document.maintainersChanges.isEmpty, "maintainersChanges": document.maintainersChanges.map(clean),

@@ -6,7 +6,9 @@ import Drift
 import Foundation
 import Git
 import Input
+import Graph
 import KRX
+import Reports
 import Snapshot
 import Store
 import Symbols
@@ -20,6 +22,7 @@ import Symbols
 ///   capdiff-bench baseline --out DIR [--commits N] [--distance D]
 ///   capdiff-bench diff --out DIR [--edges N]
 ///   capdiff-bench krx --out DIR [--symbols N] [--samples K]
+///   capdiff-bench reports --out DIR [--findings N]
 let arguments = Array(CommandLine.arguments.dropFirst())
 
 func option(_ name: String) -> String? {
@@ -285,8 +288,58 @@ do {
         format: "krx: %d kallsyms samples per side of %d symbols: read, parsed and checked in %.2f s (regressed: %@)",
         samples, count, time, regressed.joined(separator: ", ")))
 
+  case "reports":
+    guard let out = option("--out") else { fail("usage: reports --out DIR [--findings N]") }
+    let count = Int(option("--findings") ?? "10000") ?? 10_000
+    // Head adds `count` cross-component edges, each its own pair of
+    // directories (dirs:1), each backed by three functions: `count` new-access
+    // findings with three evidence rows.
+    var subjects: [Subject] = []
+    var sites: [ObjectSite] = []
+    for index in 0..<count {
+      for variant in ["a", "b", "c"] {
+        subjects.append(Subject(function: "function_\(index)_\(variant)", file: "subject\(index)/file_\(index).c", module: nil))
+      }
+      sites.append(ObjectSite(kind: .heap, name: "alloc_\(index)", file: "owner\(index)/alloc.c", allocType: .kmemCache, slab: "cache\(index % 40)"))
+    }
+    subjects.sort()
+    sites.sort()
+    let subjectIndex = Dictionary(uniqueKeysWithValues: subjects.enumerated().map { ($1.function, $0) })
+    let siteIndex = Dictionary(uniqueKeysWithValues: sites.enumerated().map { ($1.name, $0) })
+    let edges = (0..<count).flatMap { index in
+      ["a", "b", "c"].map { variant in
+        Edge(
+          subject: subjectIndex["function_\(index)_\(variant)"]!, site: siteIndex["alloc_\(index)"]!, reads: 5, writes: 1,
+          objects: 1, runs: 1, line: 42)
+      }
+    }.sorted { ($0.subject, $0.site) < ($1.subject, $1.site) }
+    let metadata = SnapshotMetadata(workload: "bench", toolVersion: "bench", symbolSource: "vmlinux", symbolFile: "-", hasFileInformation: true)
+    let head = Snapshot(metadata: metadata, runs: [RunRecord(inputs: [])], subjects: subjects, sites: sites, edges: edges)
+    let base = Snapshot(metadata: metadata, runs: [RunRecord(inputs: [])], subjects: [], sites: [], edges: [])
+    let map = ComponentMap(scheme: .directories(depth: 1), maintainers: nil)
+    var written: [String] = []
+    var findings = 0
+    let time = try await seconds {
+      let report = DriftAnalysis.compare(
+        DriftInput(base: base, head: head, map: map, tree: nil, renames: [:], granularity: .component, rules: DriftRules(), today: "2026-01-01"))
+      findings = report.findings.count
+      let side = FindingsDocument.Side(commit: nil, describe: nil, workload: "bench", runs: 1)
+      let document = FindingsDocument(
+        toolVersion: "bench", base: side, head: side, scheme: "dirs:1", granularity: "component", report: report)
+      let input = ReportInput(
+        document: document, base: nil, head: nil,
+        graph: GraphEdge.compare(
+          base: PrivilegeGraph(base, map: map, tree: nil), head: PrivilegeGraph(head, map: map, tree: nil), findings: report.findings),
+        subjectComponents: [], sourceURL: nil, timestamp: "2026-01-01T00:00:00", hostname: "bench")
+      written = try ReportSet.write(input, to: out, formats: Set(ReportFormat.allCases))
+    }
+    let sizes = written.map { path in
+      "\((path as NSString).lastPathComponent) \(String(format: "%.1f", Double((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0) / 1e6)) MB"
+    }
+    print(String(format: "reports: %d findings, every report written in %.2f s: %@", findings, time, sizes.joined(separator: ", ")))
+
   default:
-    fail("usage: capdiff-bench generate|ingest|symbolize|maintainers|baseline|diff|krx …")
+    fail("usage: capdiff-bench generate|ingest|symbolize|maintainers|baseline|diff|krx|reports …")
   }
 } catch {
   fail("\(error)")
