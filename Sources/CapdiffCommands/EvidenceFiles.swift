@@ -22,7 +22,8 @@ enum EvidenceFiles {
       guard let bytes = try repository.file(path, at: commit) else {
         throw InputError(.io, file: path, "is not in the tree at \(commit.abbreviated()): give a path such as arch/x86/configs/x86_64_defconfig")
       }
-      files.append(EvidenceFile(kind: .config, name: "\(path) at \(commit.abbreviated())", bytes: bytes))
+      // Named by its path in the tree, as reports locate findings there.
+      files.append(EvidenceFile(kind: .config, name: path, bytes: bytes))
     }
     if let cmdline { files.append(try file(.cmdline, cmdline)) }
     if let ptdump { files.append(try file(.ptdump, ptdump)) }

@@ -130,6 +130,10 @@ import Testing
     #expect(diff.standardOutput.contains("krx-text-coverage        held      the separately randomisable share of code held"))
     let document = try #require(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(out)/findings.json"))) as? [String: Any])
     #expect((document["counts"] as? [String: Int])?["krx"] == 1)
+    // SARIF locates the kR^X result at the configuration file in the tree.
+    let sarif = try String(contentsOfFile: "\(out)/results.sarif", encoding: .utf8)
+    #expect(sarif.contains("\"uri\" : \"arch/x86/configs/x86_64_defconfig\""))
+    #expect(ReportChecks.xmlSchemaErrors(file: "\(out)/junit.xml", schema: "\(ReportChecks.schemas)/junit.xsd") == [])
     #expect((document["counts"] as? [String: Int])?["new-access"] == 0)
     // A path that is not in the tree is named.
     let missing = try run(
