@@ -120,7 +120,7 @@ let package = Package(
       name: "GitTests", dependencies: ["Git", "CapdiffTestSupport"],
       swiftSettings: swiftSettings),
     .testTarget(
-      name: "CapdiffEndToEndTests", dependencies: ["CapdiffTestSupport", "Git"],
+      name: "CapdiffEndToEndTests", dependencies: ["CapdiffTestSupport", "Git", "Store", "Snapshot"],
       swiftSettings: swiftSettings),
   ]
 )

@@ -19,7 +19,7 @@ public struct Capdiff: AsyncParsableCommand {
       Exit status: 0 nothing to report, 1 tool error (bad input, I/O), 2 usage error.
       """,
     version: version,
-    subcommands: [Record.self, Show.self, Diff.self, KRXCommand.self, BaselineCommand.self, StoreCommand.self, ComponentsCommand.self, Demo.self]
+    subcommands: [Record.self, Show.self, Diff.self, Gate.self, History.self, KRXCommand.self, BaselineCommand.self, StoreCommand.self, ComponentsCommand.self, Demo.self]
   )
 
   public init() {}

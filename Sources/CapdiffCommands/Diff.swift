@@ -76,71 +76,12 @@ extension Capdiff {
       let chosen = scheme?.scheme ?? settings.scheme ?? .maintainers
       let baseSnapshot = try SnapshotLocator.load(base, repository: repo, store: store, workload: workload)
       let headSnapshot = try SnapshotLocator.load(head, repository: repo, store: store, workload: workload)
-      let baseCommit = baseSnapshot.metadata.commit.flatMap { OID(hex: $0.oid) }
-      let headCommit = headSnapshot.metadata.commit.flatMap { OID(hex: $0.oid) }
-
-      var repository: Repository?
-      var headTree: KernelTree?
-      var renames: [String: String] = [:]
-      var maintainersChanges: [String] = []
-      if let headCommit, chosen.needsRepository || FileManager.default.fileExists(atPath: repo) {
-        let opened = try Repository(opening: repo)
-        repository = opened
-        headTree = try KernelTree.load(from: opened, at: headCommit, requireMaintainers: chosen.needsRepository)
-        headTree?.problems.forEach(Terminal.diagnostic)
-        if let baseCommit, baseCommit != headCommit {
-          for rename in try opened.renames(from: baseCommit, to: headCommit) { renames[rename.oldPath] = rename.newPath }
-          let baseTree = try KernelTree.load(from: opened, at: baseCommit, requireMaintainers: false)
-          if let old = baseTree.maintainers, let new = headTree?.maintainers {
-            let paths = (baseSnapshot.subjects + headSnapshot.subjects).compactMap(\.file).map { renames[$0] ?? $0 }
-            maintainersChanges = new.changes(since: old, paths: paths)
-          }
-        }
-      } else if chosen.needsRepository {
-        throw ValidationError(
-          "The head snapshot is not keyed to a commit, so its MAINTAINERS cannot be read: record it with --repo/--rev, or use --scheme dirs:N.")
-      }
-      let map = ComponentMap(
-        scheme: chosen, maintainers: headTree?.maintainers, rules: settings.componentRules,
-        sharedAllocators: settings.sharedAllocators)
-      let formatter = DateFormatter()
-      formatter.dateFormat = "yyyy-MM-dd"
-      formatter.timeZone = TimeZone(identifier: "UTC")
-      let report = DriftAnalysis.compare(
-        DriftInput(
-          base: baseSnapshot, head: headSnapshot, map: map, tree: headTree?.paths, renames: renames,
-          granularity: granularity.granularity, rules: rules, today: formatter.string(from: Date())))
-      // kR^X checks run when either side recorded evidence; otherwise every
-      // check would only say it was skipped.
-      var krx: KRXReport?
-      if !baseSnapshot.evidence.isEmpty || !headSnapshot.evidence.isEmpty {
-        krx = KRXAnalysis.compare(
-          base: try KRXEvidence(files: baseSnapshot.evidence), head: try KRXEvidence(files: headSnapshot.evidence),
-          rules: settings.krx)
-      }
-      let document = FindingsDocument(
-        toolVersion: Capdiff.version, base: side(baseSnapshot), head: side(headSnapshot), scheme: chosen.description,
-        granularity: granularity.granularity.rawValue, report: report, krxFindings: krx?.findings ?? [],
-        krx: krx?.outcomes ?? [], maintainersChanges: maintainersChanges)
-      let written = try reports.write {
-        let headGraph = PrivilegeGraph(headSnapshot, map: map, tree: headTree?.paths)
-        return ReportInput(
-          document: document, base: ReportOptions.commit(baseSnapshot, repository: repository),
-          head: ReportOptions.commit(headSnapshot, repository: repository),
-          graph: GraphEdge.compare(
-            base: PrivilegeGraph(baseSnapshot, map: map, tree: headTree?.paths), head: headGraph, findings: document.findings),
-          subjectComponents: Array(Set(headGraph.edges.map(\.subject))), sourceURL: reports.sourceURL,
-          timestamp: ReportOptions.timestamp, hostname: ReportOptions.hostname)
-      }
-      Terminal.output(FindingsText.render(document, command: "diff", verbose: verbose, reportPath: written))
-      if document.exitStatus != 0 { throw ExitCode(document.exitStatus) }
-    }
-
-    private func side(_ snapshot: Snapshot) -> FindingsDocument.Side {
-      FindingsDocument.Side(
-        commit: snapshot.metadata.commit?.oid, describe: snapshot.metadata.commit?.describe,
-        workload: snapshot.metadata.workload, runs: snapshot.runs.count)
+      let comparison = try Comparison(
+        base: baseSnapshot, head: headSnapshot, repository: repo, scheme: chosen, policy: settings, rules: rules,
+        granularity: granularity.granularity)
+      let written = try reports.write { comparison.reportInput(sourceURL: reports.sourceURL) }
+      Terminal.output(FindingsText.render(comparison.document, command: "diff", verbose: verbose, reportPath: written))
+      if comparison.document.exitStatus != 0 { throw ExitCode(comparison.document.exitStatus) }
     }
   }
 }
-

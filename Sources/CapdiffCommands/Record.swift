@@ -80,28 +80,18 @@ extension Capdiff {
     }
 
     func run() async throws {
-      let runs = try RunInputs.group(kmaps)
-      let loaded = try LoadedSymbols(path: symbols, stripPrefixes: stripPrefixes)
-      let options = RecordOptions(
-        workload: workload, toolVersion: Capdiff.version, format: kmapFormat, lenient: lenient,
-        workers: jobs ?? Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
       let repo = out == nil ? try repository.open() : nil
       let commit = try repo?.resolve(repository.rev)
       // Parsed before the kmaps are read, so bad evidence fails fast.
       let evidenceFiles = try EvidenceFiles.read(
         layouts: evidence.layouts, config: evidence.config, cmdline: evidence.cmdline, ptdump: evidence.ptdump,
-        dmesg: evidence.dmesg, vmlinux: loaded.table.kind == .vmlinux ? symbols : nil,
+        dmesg: evidence.dmesg, vmlinux: LoadedSymbols.isELF(path: symbols) ? symbols : nil,
         configAtCommit: evidence.configPath.flatMap { path in repo.flatMap { r in commit.map { (path, r, $0) } } }
       ).files
-      var snapshot = try await SnapshotRecorder.record(runs: runs, symbols: loaded, options: options)
+      var snapshot = try await Recording.snapshot(
+        kmaps: kmaps, symbols: symbols, stripPrefixes: stripPrefixes, workload: workload, format: kmapFormat,
+        lenient: lenient, jobs: jobs)
       snapshot.evidence = evidenceFiles
-      for input in snapshot.runs.flatMap(\.inputs) {
-        if let cut = input.cutLine { Terminal.diagnostic(cut) }
-        if input.skippedLines > 0 {
-          for problem in input.problems { Terminal.diagnostic(problem) }
-          Terminal.note("\(input.file): skipped \(input.skippedLines) malformed line\(input.skippedLines == 1 ? "" : "s")")
-        }
-      }
       if let out {
         try SnapshotFile.write(snapshot, to: out)
         let summary = SnapshotSummary(snapshot)
@@ -111,27 +101,65 @@ extension Capdiff {
         return
       }
       guard let repo, let commit else { return }
-      let info = try repo.commit(commit)
-      let makefile = try repo.file("Makefile", at: commit).map { String(decoding: $0, as: UTF8.self) }
-      snapshot.metadata.commit = CommitMetadata(
-        oid: commit.hex, describe: try repo.describe(commit), kernelVersion: makefile.flatMap(KernelVersion.parse),
-        subject: info.subject)
+      try Recording.key(&snapshot, to: commit, in: repo)
       let snapshots = try store.open(repository: repo)
-      let recorded = snapshot
-      let stored = try snapshots.update(commit: commit.hex, workload: workload) { existing in
-        guard let existing, !replace else { return recorded }
-        let repeated = existing.inputDigests.intersection(recorded.inputDigests)
-        if !repeated.isEmpty {
-          throw StoreError(
-            store: snapshots.name,
-            "this kmap is already recorded for \(workload) at \(commit.abbreviated()) (\(repeated.sorted().joined(separator: ", "))); record another run, or use --replace"
-          )
-        }
-        return existing.adding(runsOf: recorded)
-      }
+      let stored = try Recording.store(snapshot, commit: commit, workload: workload, replace: replace, into: snapshots)
       Terminal.note(
         "recorded \(workload) at \(stored.metadata.commit?.describe ?? commit.hex) (\(commit.abbreviated())) in \(snapshots.name): \(stored.runs.count) run\(stored.runs.count == 1 ? "" : "s"), \(stored.edges.count) edges"
       )
+    }
+  }
+}
+
+/// Kmaps of one workload into a snapshot keyed to a commit and stored: what
+/// `record` does and what `gate --record` does for the head.
+enum Recording {
+  /// Reads the kmaps (each argument one run, see `record --help`) against
+  /// `symbols`, reporting cut lines and skipped lines as it goes.
+  static func snapshot(
+    kmaps: [String], symbols: String, stripPrefixes: [String], workload: String, format: KmapFormat?, lenient: Bool,
+    jobs: Int?
+  ) async throws -> Snapshot {
+    let runs = try RunInputs.group(kmaps)
+    let loaded = try LoadedSymbols(path: symbols, stripPrefixes: stripPrefixes)
+    let options = RecordOptions(
+      workload: workload, toolVersion: Capdiff.version, format: format, lenient: lenient,
+      workers: jobs ?? Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    let snapshot = try await SnapshotRecorder.record(runs: runs, symbols: loaded, options: options)
+    for input in snapshot.runs.flatMap(\.inputs) {
+      if let cut = input.cutLine { Terminal.diagnostic(cut) }
+      if input.skippedLines > 0 {
+        for problem in input.problems { Terminal.diagnostic(problem) }
+        Terminal.note("\(input.file): skipped \(input.skippedLines) malformed line\(input.skippedLines == 1 ? "" : "s")")
+      }
+    }
+    return snapshot
+  }
+
+  /// Keys `snapshot` to `commit`: full id, describe, subject, kernel version.
+  static func key(_ snapshot: inout Snapshot, to commit: OID, in repo: Repository) throws {
+    let info = try repo.commit(commit)
+    let makefile = try repo.file("Makefile", at: commit).map { String(decoding: $0, as: UTF8.self) }
+    snapshot.metadata.commit = CommitMetadata(
+      oid: commit.hex, describe: try repo.describe(commit), kernelVersion: makefile.flatMap(KernelVersion.parse),
+      subject: info.subject)
+  }
+
+  /// Stores `recorded`, adding its runs to a stored snapshot of the same
+  /// commit and workload unless `replace`; the same kmap twice is refused.
+  static func store(
+    _ recorded: Snapshot, commit: OID, workload: String, replace: Bool, into snapshots: SnapshotStore
+  ) throws -> Snapshot {
+    try snapshots.update(commit: commit.hex, workload: workload) { existing in
+      guard let existing, !replace else { return recorded }
+      let repeated = existing.inputDigests.intersection(recorded.inputDigests)
+      if !repeated.isEmpty {
+        throw StoreError(
+          store: snapshots.name,
+          "this kmap is already recorded for \(workload) at \(commit.abbreviated()) (\(repeated.sorted().joined(separator: ", "))); record another run, or use --replace"
+        )
+      }
+      return existing.adding(runsOf: recorded)
     }
   }
 }

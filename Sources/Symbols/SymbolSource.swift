@@ -21,4 +21,7 @@ public final class LoadedSymbols {
 
   /// Whether subjects will carry source files (DWARF), not just names.
   public var hasFileInformation: Bool { debugInfo != nil }
+
+  /// Whether `path` is an ELF file (a vmlinux) rather than a symbol map.
+  public static func isELF(path: String) -> Bool { ELFSymbolReader.isELF(path: path) }
 }

@@ -1,0 +1,95 @@
+import ArgumentParser
+import Components
+import Drift
+import Foundation
+import Git
+import Graph
+import KRX
+import Policy
+import Reports
+import Snapshot
+
+/// One comparison of two snapshots as `diff` and `gate` run it: both sides
+/// attributed with one scheme (the head commit's MAINTAINERS by default),
+/// base paths read under their head names, MAINTAINERS changes listed, the
+/// drift checks, and the kR^X checks when either side has evidence.
+struct Comparison {
+  let base: Snapshot
+  let head: Snapshot
+  let document: FindingsDocument
+  private let map: ComponentMap
+  private let headTree: KernelTree?
+  private let repository: Repository?
+
+  init(
+    base: Snapshot, head: Snapshot, repository path: String, scheme: ComponentScheme, policy: Policy, rules: DriftRules,
+    granularity: Granularity
+  ) throws {
+    let baseCommit = base.metadata.commit.flatMap { OID(hex: $0.oid) }
+    let headCommit = head.metadata.commit.flatMap { OID(hex: $0.oid) }
+    var repository: Repository?
+    var headTree: KernelTree?
+    var renames: [String: String] = [:]
+    var maintainersChanges: [String] = []
+    if let headCommit, scheme.needsRepository || FileManager.default.fileExists(atPath: path) {
+      let opened = try Repository(opening: path)
+      repository = opened
+      headTree = try KernelTree.load(from: opened, at: headCommit, requireMaintainers: scheme.needsRepository)
+      headTree?.problems.forEach(Terminal.diagnostic)
+      if let baseCommit, baseCommit != headCommit {
+        for rename in try opened.renames(from: baseCommit, to: headCommit) { renames[rename.oldPath] = rename.newPath }
+        let baseTree = try KernelTree.load(from: opened, at: baseCommit, requireMaintainers: false)
+        if let old = baseTree.maintainers, let new = headTree?.maintainers {
+          let paths = (base.subjects + head.subjects).compactMap(\.file).map { renames[$0] ?? $0 }
+          maintainersChanges = new.changes(since: old, paths: paths)
+        }
+      }
+    } else if scheme.needsRepository {
+      throw ValidationError(
+        "The head snapshot is not keyed to a commit, so its MAINTAINERS cannot be read: record it with --repo/--rev, or use --scheme dirs:N.")
+    }
+    let map = ComponentMap(
+      scheme: scheme, maintainers: headTree?.maintainers, rules: policy.componentRules,
+      sharedAllocators: policy.sharedAllocators)
+    let formatter = DateFormatter()
+    formatter.dateFormat = "yyyy-MM-dd"
+    formatter.timeZone = TimeZone(identifier: "UTC")
+    let report = DriftAnalysis.compare(
+      DriftInput(
+        base: base, head: head, map: map, tree: headTree?.paths, renames: renames, granularity: granularity, rules: rules,
+        today: formatter.string(from: Date())))
+    // kR^X checks run when either side recorded evidence; otherwise every
+    // check would only say it was skipped.
+    var krx: KRXReport?
+    if !base.evidence.isEmpty || !head.evidence.isEmpty {
+      krx = KRXAnalysis.compare(
+        base: try KRXEvidence(files: base.evidence), head: try KRXEvidence(files: head.evidence), rules: policy.krx)
+    }
+    func side(_ snapshot: Snapshot) -> FindingsDocument.Side {
+      FindingsDocument.Side(
+        commit: snapshot.metadata.commit?.oid, describe: snapshot.metadata.commit?.describe,
+        workload: snapshot.metadata.workload, runs: snapshot.runs.count)
+    }
+    self.base = base
+    self.head = head
+    self.map = map
+    self.headTree = headTree
+    self.repository = repository
+    document = FindingsDocument(
+      toolVersion: Capdiff.version, base: side(base), head: side(head), scheme: scheme.description,
+      granularity: granularity.rawValue, report: report, krxFindings: krx?.findings ?? [], krx: krx?.outcomes ?? [],
+      maintainersChanges: maintainersChanges)
+  }
+
+  /// What the reports show beside the findings: commits, the component graphs.
+  func reportInput(sourceURL: String?) -> ReportInput {
+    let headGraph = PrivilegeGraph(head, map: map, tree: headTree?.paths)
+    return ReportInput(
+      document: document, base: ReportOptions.commit(base, repository: repository),
+      head: ReportOptions.commit(head, repository: repository),
+      graph: GraphEdge.compare(
+        base: PrivilegeGraph(base, map: map, tree: headTree?.paths), head: headGraph, findings: document.findings),
+      subjectComponents: Array(Set(headGraph.edges.map(\.subject))), sourceURL: sourceURL,
+      timestamp: ReportOptions.timestamp, hostname: ReportOptions.hostname)
+  }
+}

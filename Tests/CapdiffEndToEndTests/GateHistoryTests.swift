@@ -1,0 +1,147 @@
+import CapdiffTestSupport
+import Foundation
+import Git
+import Snapshot
+import Store
+import Testing
+
+/// A linear history c0 (v1) … c4 (v2), and snapshots stored directly.
+struct History {
+  let directory: TemporaryDirectory
+  let path: String
+  let store: String
+  let commits: [OID]
+  let repository: Repository
+
+  init(commits count: Int = 5) throws {
+    directory = try TemporaryDirectory()
+    path = "\(directory.path)/linux"
+    store = "\(directory.path)/baselines"
+    repository = try Repository.create(at: path)
+    let signature = Signature(name: "Dev", email: "dev@example.org", time: 1_700_000_000)
+    var commits: [OID] = []
+    for index in 0..<count {
+      let files: [String: [UInt8]] = [
+        "Makefile": Array("VERSION = 6\nPATCHLEVEL = \(index)\n".utf8), "fs/a.c": Array("// \(index)\n".utf8),
+      ]
+      commits.append(
+        try repository.commit(files: files, message: "change \(index)", parents: commits.suffix(1), signature: signature))
+    }
+    try repository.tag("v1", at: commits[0])
+    try repository.tag("v2", at: commits[count - 1])
+    self.commits = commits
+  }
+
+  /// Stores a snapshot at commit `index` holding `edges` ("fn@file -> site@file rw").
+  func store(at index: Int, workload: String = "ltp", _ edges: [(String, String, String, String, UInt64, UInt64)]) throws {
+    let subjects = Array(Set(edges.map { Subject(function: $0.0, file: $0.1, module: nil) })).sorted()
+    let sites = Array(Set(edges.map { ObjectSite(kind: .heap, name: $0.2, file: $0.3, allocType: .kmemCache, slab: nil) })).sorted()
+    let rows = edges.map { edge in
+      Edge(
+        subject: subjects.firstIndex(of: Subject(function: edge.0, file: edge.1, module: nil))!,
+        site: sites.firstIndex(of: ObjectSite(kind: .heap, name: edge.2, file: edge.3, allocType: .kmemCache, slab: nil))!,
+        reads: edge.4, writes: edge.5, objects: 1, runs: 1, line: 3)
+    }.sorted { ($0.subject, $0.site) < ($1.subject, $1.site) }
+    var metadata = SnapshotMetadata(
+      workload: workload, toolVersion: "test", symbolSource: "vmlinux", symbolFile: "vmlinux", hasFileInformation: true)
+    metadata.commit = CommitMetadata(
+      oid: commits[index].hex, describe: try repository.describe(commits[index]), kernelVersion: nil, subject: "change \(index)")
+    let snapshot = Snapshot(metadata: metadata, runs: [RunRecord(inputs: [])], subjects: subjects, sites: sites, edges: rows)
+    try DirectoryStore(path: store).update(commit: commits[index].hex, workload: workload) { _ in snapshot }
+  }
+}
+
+let fsReadsNet = ("ext4_write", "fs/a.c", "sk_alloc", "net/s.c", UInt64(3), UInt64(0))
+let kernelWritesMM = ("do_fork", "kernel/k.c", "mm_alloc", "mm/m.c", UInt64(1), UInt64(2))
+
+@Suite struct GateTests {
+  @Test func passesWhenNothingChangedAndFailsOnANewWrite() throws {
+    let history = try History()
+    try history.store(at: 1, [fsReadsNet])
+    try history.store(at: 3, [fsReadsNet])
+    let arguments = ["gate", "--repo", history.path, "--store", history.store, "--workload", "ltp", "--scheme", "dirs:1"]
+    let pass = try run(capdiff, arguments + ["--rev", history.commits[3].hex], directory: history.directory.path)
+    #expect(pass.status == 0, "\(pass.standardError)")
+    #expect(pass.standardError.contains("baseline: v1-1-g\(history.commits[1].hex.prefix(12)) (2 commits back)"))
+    let folder = "\(history.directory.path)/reports/v1-3-g\(history.commits[3].hex.prefix(12))"
+    #expect(history.directory.exists("reports/v1-3-g\(history.commits[3].hex.prefix(12))/index.html"))
+    #expect(pass.standardOutput.contains("report: reports/v1-3-g"))
+    #expect(ReportChecks.xmlSchemaErrors(file: "\(folder)/junit.xml", schema: "\(ReportChecks.schemas)/junit.xsd") == [])
+
+    try history.store(at: 4, [fsReadsNet, kernelWritesMM])
+    let fail = try run(capdiff, arguments + ["--rev", "v2", "--out", "\(history.directory.path)/out"])
+    #expect(fail.status == 8, "\(fail.standardError)")
+    #expect(fail.standardOutput.contains("kernel now reads and writes objects owned by mm"))
+    #expect(fail.standardError.contains("(1 commit back)"))
+    #expect(history.directory.exists("out/results.sarif"))
+  }
+
+  @Test func noBaselineSaysHowToRecordOneOrDoesWhatItIsTold() throws {
+    let history = try History()
+    try history.store(at: 2, [fsReadsNet, kernelWritesMM])
+    let arguments = [
+      "gate", "--repo", history.path, "--store", history.store, "--workload", "ltp", "--scheme", "dirs:1", "--rev",
+      history.commits[2].hex, "--out", "\(history.directory.path)/out",
+    ]
+    let missing = try run(capdiff, arguments)
+    #expect(missing.status == 1)
+    #expect(
+      missing.standardError.contains(
+        "no snapshot of workload 'ltp' on the first-parent history of \(history.commits[2].hex); record one with 'capdiff record --repo \(history.path) --rev <base> --workload ltp --symbols … KMAP', or choose --no-baseline pass|fail|allowlist"
+      ))
+    #expect(try run(capdiff, arguments + ["--no-baseline", "pass"]).status == 0)
+    #expect(try run(capdiff, arguments + ["--no-baseline", "fail"]).status == 8)
+    // Allowlist: head alone against the policy's allow rules.
+    let policy = try history.directory.write("capdiff.yml", "allow:\n  - {subject: fs, object: net}\n")
+    let allow = try run(capdiff, arguments + ["--no-baseline", "allowlist", "--policy", policy])
+    #expect(allow.status == 8, "\(allow.standardError)")
+    #expect(allow.standardOutput.contains("kernel reads and writes objects owned by mm, which no allow rule permits (default-deny)"))
+    #expect(!allow.standardOutput.contains("fs reads"))
+  }
+
+  @Test func aShallowCloneNamesTheDeepenThatWouldHelp() throws {
+    let history = try History()
+    try history.store(at: 0, [fsReadsNet])
+    try history.store(at: 4, [fsReadsNet])
+    let shallow = "\(history.directory.path)/shallow"
+    // Only the test makes the shallow clone with git; capdiff reads it with libgit2.
+    let clone = try run("/usr/bin/git", ["clone", "-q", "--depth", "2", "file://\(history.path)", shallow])
+    #expect(clone.status == 0, "\(clone.standardError)")
+    let result = try run(
+      capdiff,
+      ["gate", "--repo", shallow, "--store", history.store, "--workload", "ltp", "--scheme", "dirs:1", "--out", "\(history.directory.path)/out"])
+    #expect(result.status == 1)
+    #expect(result.standardError.contains("git fetch --deepen="), "\(result.standardError)")
+  }
+}
+
+@Suite struct HistoryTests {
+  @Test func anEdgeIntroducedMidRangeIsPlacedBetweenTwoSnapshots() throws {
+    let history = try History()
+    try history.store(at: 0, [fsReadsNet])
+    try history.store(at: 2, [fsReadsNet])
+    try history.store(at: 4, [fsReadsNet, kernelWritesMM])
+    let out = "\(history.directory.path)/history"
+    let result = try run(
+      capdiff, ["history", "--repo", history.path, "--store", history.store, "--workload", "ltp", "--scheme", "dirs:1", "--out", out, "v1..v2"])
+    #expect(result.status == 0, "\(result.standardError)")
+    let c2 = history.commits[2].hex
+    let c4 = history.commits[4].hex
+    #expect(
+      result.standardOutput.contains(
+        "kernel -> mm (read-write): between v1-2-g\(c2.prefix(12)) and v2, 2 commits: git bisect start \(c4) \(c2)"))
+    let json = try #require(
+      JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(out)/history.json"))) as? [String: Any])
+    let points = try #require(json["points"] as? [[String: Any]])
+    #expect(points.map { $0["crossComponentEdges"] as? Int } == [1, 1, 2])
+    #expect(points.map { $0["position"] as? Int } == [0, 2, 4])
+    #expect((points[2]["added"] as? [String]) == ["kernel -> mm"])
+    let introductions = try #require(json["introductions"] as? [[String: Any]])
+    #expect(introductions.count == 1)
+    #expect(introductions[0]["commitsBetween"] as? Int == 2)
+    let page = try ReportChecks.chromium("\(out)/index.html", screenshot: "\(history.directory.path)/shot.png")
+    #expect(page.console == [])
+    #expect(page.screenshotBytes > 10_000)
+    #expect(try String(contentsOfFile: "\(out)/history.md", encoding: .utf8).contains("| kernel -&gt; mm | read-write |"))
+  }
+}
