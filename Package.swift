@@ -57,6 +57,8 @@ let package = Package(
     .target(
       name: "Drift", dependencies: ["Snapshot", "Components", "Graph"], swiftSettings: swiftSettings),
     .target(
+      name: "SampleKernel", swiftSettings: swiftSettings),
+    .target(
       name: "Reports",
       dependencies: [
         "Drift", "Graph", "Snapshot", "CLibXML2", "CGraphviz", .product(name: "Mustache", package: "swift-mustache"),
@@ -67,7 +69,7 @@ let package = Package(
     .target(
       name: "CapdiffCommands",
       dependencies: [
-        "Input", "Kmap", "Symbols", "Snapshot", "Git", "Components", "Policy", "Graph", "Store", "Drift", "KRX", "Reports",
+        "Input", "Kmap", "Symbols", "Snapshot", "Git", "Components", "Policy", "Graph", "Store", "Drift", "KRX", "Reports", "SampleKernel",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: swiftSettings),
@@ -81,7 +83,7 @@ let package = Package(
 
     // Tests.
     .target(
-      name: "CapdiffTestSupport", dependencies: ["CLibXML2"], path: "Tests/CapdiffTestSupport",
+      name: "CapdiffTestSupport", dependencies: ["CLibXML2", "SampleKernel"], path: "Tests/CapdiffTestSupport",
       swiftSettings: swiftSettings),
     .testTarget(
       name: "InputTests", dependencies: ["Input", "CapdiffTestSupport"],
