@@ -1,33 +1,89 @@
 import ArgumentParser
 import Foundation
+import Git
+import SampleKernel
 
 extension Capdiff {
-  /// `capdiff demo`: the bundled sample, end to end.
+  /// `capdiff demo`: the three jobs of DESIGN §1 on the bundled sample.
   struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Record the bundled sample kmaps and show the snapshot.",
+      abstract: "Run capdiff end to end on the bundled sample kernel history.",
       discussion: """
+        Builds the sample history of sample/kernel (one folder per commit, laid \\
+        over the previous tree) into a git repository with libgit2, compiles a \\
+        vmlinux for each commit with the system C compiler, writes three kmaps \\
+        and three boots' kallsyms per commit from the folder's trace.txt and \\
+        commit.txt, records the snapshots baselines/ lacks, gates the last commit \\
+        (a patch with a new cross-component write and a randomisation \\
+        regression) into reports/demo/, and follows the history v6.1..v6.2 into \\
+        reports/demo-history/.
+
         Example (from the repository root):
           capdiff demo
         """)
 
-    @Option(help: "The sample folder.")
-    var sample = "sample"
+    @Option(help: "The sample history.")
+    var sample = "sample/kernel"
 
-    @Option(help: "Where to write the sample snapshot.")
-    var out = "reports/demo/sample.capmap"
+    @Option(help: "Where the sample repository, kernels and kmaps are built.")
+    var work = ".demo"
+
+    @Option(help: "The snapshot store.")
+    var store = "baselines"
+
+    @Option(help: "Where the reports go.")
+    var reports = "reports"
+
+    static let workload = "demo"
+    static let config = "arch/x86/configs/demo_defconfig"
 
     func run() async throws {
-      try FileManager.default.createDirectory(
-        atPath: (out as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-      let record = try Record.parse([
-        "--symbols", "\(sample)/System.map", "--workload", "boot", "--out", out,
-        "\(sample)/run1.kmap", "\(sample)/run2.kmap.gz",
-      ])
-      try await record.run()
-      let show = try Show.parse([out])
-      try show.run()
-      Terminal.note("\nThe snapshot is \(out); 'capdiff show --format json \(out)' prints it as JSON.")
+      let steps = try DemoHistory.load(sample)
+      try? FileManager.default.removeItem(atPath: work)
+      let built = try DemoHistory.build(steps, in: work)
+      Terminal.note("demo: built \(built.count) commits in \(work)/linux, a vmlinux and kmaps for each")
+
+      // Record what the store lacks (the patch is the gate's to record).
+      for commit in built.dropLast() where commit.step.trace != nil {
+        let arguments = [
+          "--repo", "\(work)/linux", "--rev", commit.oid.hex, "--store", store, "--workload", Self.workload,
+          "--symbols", commit.vmlinux, "--config-path", Self.config,
+        ]
+        let stored = try DemoHistory.stored(store: store, commit: commit.oid.hex, workload: Self.workload)
+        guard !stored else { continue }
+        try await Record.parse(arguments + commit.layouts.flatMap { ["--layout", $0] } + commit.kmaps).run()
+      }
+
+      let patch = built.last!
+      Terminal.note("\ndemo: gating \(patch.oid.abbreviated()) \"\(patch.step.subject)\"")
+      let gate = try Gate.parse(
+        [
+          "--repo", "\(work)/linux", "--rev", patch.oid.hex, "--store", store, "--workload", Self.workload, "--symbols",
+          patch.vmlinux, "--config-path", Self.config, "--out", "\(reports)/demo",
+        ] + patch.layouts.flatMap { ["--layout", $0] } + patch.kmaps)
+      var gateStatus: Int32 = 0
+      do {
+        try await gate.run()
+      } catch let exit as ExitCode {
+        gateStatus = exit.rawValue
+      }
+
+      Terminal.note("\ndemo: privilege drift over v6.1..v6.2")
+      try History.parse([
+        "--repo", "\(work)/linux", "--store", store, "--workload", Self.workload, "--out", "\(reports)/demo-history",
+        "v6.1..v6.2",
+      ]).run()
+
+      Terminal.output(
+        """
+
+        The gate exited with \(gateStatus) (8: it fails, as it should: the patch gives EXT4 write access to
+        credentials and turns off RANDOMIZE_BASE). Open:
+          \(reports)/demo/index.html          the gate's report (also junit.xml, results.sarif, summary.md, findings.json)
+          \(reports)/demo-history/index.html  the release review of v6.1..v6.2
+        The sample repository is \(work)/linux; its snapshots are in \(store)/.
+
+        """)
     }
   }
 }

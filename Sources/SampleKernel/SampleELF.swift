@@ -19,6 +19,10 @@ public struct SampleELF: Sendable {
   /// `absolutePaths`, as a distribution build records them), and links
   /// `output` with `.text` at 0xffffffff81000000.
   public init(tree: String, sources: [String], objects: String, output: String, absolutePaths: Bool = false) throws {
+    // The compiler runs in `tree`: every other path is made absolute first.
+    let here = FileManager.default.currentDirectoryPath
+    func absolute(_ path: String) -> String { path.hasPrefix("/") ? path : "\(here)/\(path)" }
+    let (tree, objects, linked) = (absolute(tree), absolute(objects), absolute(output))
     var built: [String] = []
     for relative in sources.sorted() {
       let object = "\(objects)/\(relative).o"
@@ -33,11 +37,13 @@ public struct SampleELF: Sendable {
     }
     try Self.run(
       "/usr/bin/gcc",
-      ["-nostdlib", "-static", "-no-pie", "-Wl,-Ttext=0xffffffff81000000", "-Wl,-e,start_kernel", "-o", output] + built,
+      // `-u _etext` makes the linker provide the end-of-text marker.
+      ["-nostdlib", "-static", "-no-pie", "-Wl,-Ttext=0xffffffff81000000", "-Wl,-e,start_kernel", "-Wl,-u,_etext", "-o", linked]
+        + built,
       in: tree)
     path = output
     var symbols: [String: UInt64] = [:]
-    for line in try Self.run("/usr/bin/nm", [output], in: tree).split(separator: "\n") {
+    for line in try Self.run("/usr/bin/nm", [linked], in: tree).split(separator: "\n") {
       let parts = line.split(separator: " ")
       if parts.count == 3, let value = UInt64(parts[0], radix: 16) { symbols[String(parts[2])] = value }
     }

@@ -1,0 +1,34 @@
+import CapdiffTestSupport
+import Foundation
+import Testing
+
+@Suite struct DemoTests {
+  /// `make demo`, from a copy of the sample without stored snapshots: it
+  /// records them, gates the patch and follows the history.
+  @Test func theDemoRunsEndToEnd() throws {
+    let directory = try TemporaryDirectory()
+    try FileManager.default.copyItem(atPath: "\(packageRoot)/sample", toPath: "\(directory.path)/sample")
+    let result = try run(capdiff, ["demo"], directory: directory.path)
+    #expect(result.status == 0, "\(result.standardError)")
+    #expect(result.standardError.contains("recorded demo at v6.1 ("))
+    #expect(result.standardError.contains("baseline: v6.2 (1 commit back)"))
+    #expect(result.standardOutput.contains("EXT4 FILE SYSTEM now reads and writes objects owned by CREDENTIALS"))
+    #expect(result.standardOutput.contains("krx-config               REGRESSED CONFIG_RANDOMIZE_BASE held in base and no longer holds in head"))
+    #expect(result.standardOutput.contains("krx-base-slide           REGRESSED head's _text never moves across its boots while base's did"))
+    #expect(result.standardOutput.contains("NETWORKING [GENERAL] -> MEMORY MANAGEMENT (read): between v6.1-1-g"))
+    #expect(result.standardOutput.contains("The gate exited with 8"))
+    for file in ["demo/index.html", "demo/junit.xml", "demo/results.sarif", "demo/summary.md", "demo/findings.json",
+      "demo/privilege-graph.svg", "demo-history/index.html", "demo-history/history.json", "demo-history/history.md"]
+    {
+      #expect(directory.exists("reports/\(file)"), "reports/\(file)")
+    }
+    #expect(
+      ReportChecks.xmlSchemaErrors(file: "\(directory.path)/reports/demo/junit.xml", schema: "\(ReportChecks.schemas)/junit.xsd")
+        == [])
+    #expect(try ReportChecks.sarifErrors("\(directory.path)/reports/demo/results.sarif") == nil)
+    // A second run finds the snapshots stored and records nothing.
+    let again = try run(capdiff, ["demo"], directory: directory.path)
+    #expect(again.status == 0)
+    #expect(!again.standardError.contains("recorded demo at v6.1 ("))
+  }
+}
