@@ -1,4 +1,4 @@
-public import Input
+import Input
 public import Snapshot
 import Dispatch
 import Symbols

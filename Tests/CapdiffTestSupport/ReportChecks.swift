@@ -46,6 +46,6 @@ public enum ReportChecks {
       ])
     let console = result.standardError.split(separator: "\n").filter { $0.contains("CONSOLE") }.map(String.init)
     let size = (try? FileManager.default.attributesOfItem(atPath: screenshot)[.size] as? Int) ?? 0
-    return (console, size ?? 0)
+    return (console, size)
   }
 }
