@@ -76,6 +76,29 @@ let kernelWritesMM = ("do_fork", "kernel/k.c", "mm_alloc", "mm/m.c", UInt64(1), 
     #expect(history.directory.exists("out/results.sarif"))
   }
 
+  @Test func recordsTheHeadsKmapsAndStoresThemWithRecord() throws {
+    let history = try History()
+    let elf = try KernelELF(
+      in: history.directory,
+      sources: [
+        "fs/a.c": "int ext4_write(int x) {\n  return x + 1;\n}\n",
+        "net/s.c": "long sk_alloc(long n) {\n  return n * 2;\n}\nvoid start_kernel(void) { sk_alloc(1); }\n",
+      ])
+    let alloc = String(try elf.address(of: "sk_alloc") + 4, radix: 16)
+    let ext4 = String(try elf.address(of: "ext4_write") + 4, radix: 16)
+    let kmap = try history.directory.write("run.kmap", "\(alloc),1,ffff888005c20000,2048,1,0,0,KMEM_CACHE,sshd,TCP,\n  \(ext4),0,3,1\n")
+    let common = ["--repo", history.path, "--store", history.store, "--workload", "ltp", "--symbols", elf.path]
+    let base = try run(capdiff, ["record", "--rev", history.commits[1].hex] + common + [kmap])
+    #expect(base.status == 0, "\(base.standardError)")
+    let gate = try run(
+      capdiff,
+      ["gate", "--rev", history.commits[3].hex, "--record", "--scheme", "dirs:1", "--out", "\(history.directory.path)/out"] + common
+        + [kmap])
+    #expect(gate.status == 0, "\(gate.standardOutput)\(gate.standardError)")
+    #expect(gate.standardError.contains("recorded ltp at v1-3-g"))
+    #expect(try DirectoryStore(path: history.store).contains(commit: history.commits[3].hex, workload: "ltp"))
+  }
+
   @Test func noBaselineSaysHowToRecordOneOrDoesWhatItIsTold() throws {
     let history = try History()
     try history.store(at: 2, [fsReadsNet, kernelWritesMM])
