@@ -21,6 +21,9 @@ final class FilePattern: Sendable {
   let literalDirectory: String
   /// Characters before the first wildcard: how specific the pattern is.
   let literalLength: Int
+  /// Glob patterns as the literal bytes up to the first wildcard, compared
+  /// at once, and the tokens from there on; nil for other regular expressions.
+  private let prefix: [UInt8]
   private let tokens: [Token]?
   private let regex: NSRegularExpression?
 
@@ -87,10 +90,17 @@ final class FilePattern: Sendable {
     literalDirectory = literalText.lastIndex(of: "/").map { String(literalText[...$0]) } ?? ""
     let addedSlash = trailingSlash && !text.hasSuffix("/")
     if let tokens = Self.tokenize(Array(text.utf8) + (addedSlash ? [UInt8(ascii: "/")] : [])) {
-      self.tokens = tokens
+      var prefix: [UInt8] = []
+      for token in tokens {
+        guard case .literal(let byte) = token else { break }
+        prefix.append(byte)
+      }
+      self.prefix = prefix
+      self.tokens = Array(tokens.dropFirst(prefix.count))
       regex = nil
     } else {
       guard let compiled = try? NSRegularExpression(pattern: "^(?:" + converted + ")") else { return nil }
+      prefix = []
       tokens = nil
       regex = compiled
     }
@@ -99,7 +109,16 @@ final class FilePattern: Sendable {
   /// Whether `path` (tree-relative) matches, slash rule included.
   func matches(_ path: [UInt8], slashes pathSlashes: Int, text pathText: String) -> Bool {
     if !trailingSlash, pathSlashes != slashes { return false }
-    if let tokens { return Self.matchPrefix(tokens[...], path[...]) }
+    if let tokens {
+      guard path.count >= prefix.count else { return false }
+      if !prefix.isEmpty {
+        let equal = prefix.withUnsafeBytes { wanted in
+          path.withUnsafeBytes { memcmp(wanted.baseAddress!, $0.baseAddress!, wanted.count) == 0 }
+        }
+        guard equal else { return false }
+      }
+      return tokens.isEmpty || Self.matchPrefix(tokens[...], path[prefix.count...])
+    }
     guard let regex else { return false }
     let range = NSRange(pathText.startIndex..., in: pathText)
     return regex.firstMatch(in: pathText, options: [.anchored], range: range) != nil

@@ -21,6 +21,11 @@ public struct Maintainers: Sendable {
   /// byte after it (0 when the literal part ends with the directory): a path
   /// tries only the patterns filed under its own directories and next bytes.
   private var index: [UInt64: [Int]] = [:]
+  /// `index` flattened once parsed: a bucket is a range of `candidates`, so
+  /// a lookup copies two integers, and candidates are referenced without
+  /// retaining them (`files` keeps every pattern alive).
+  private var buckets: [UInt64: Range<Int>] = [:]
+  private var candidates: [(file: Int, pattern: Unmanaged<FilePattern>)] = []
 
   /// FNV-1a of the directory's bytes, then the next byte. A collision only
   /// adds candidates: each is still matched in full.
@@ -35,6 +40,8 @@ public struct Maintainers: Sendable {
   /// those without such a literal are tried on every path.
   private var namesByBigram = [[Int]](repeating: [], count: 1 << 16)
   private var namesAlwaysTried: [Int] = []
+  /// The regexes of `names`, referenced without retaining them.
+  private var nameRegexes: [Unmanaged<NamePattern>] = []
 
   /// Parses MAINTAINERS text. `isDirectory` answers whether a path is a
   /// directory of the tree (get_maintainer.pl appends `/` to such patterns).
@@ -108,6 +115,11 @@ public struct Maintainers: Sendable {
           Diagnostic(.warning, file: file, line: lineNumber, column: 1, "unknown entry type '\(type):' (expected one of M R L S W Q B C P T F X N K; skipped)"))
       }
     }
+    nameRegexes = names.map { Unmanaged.passUnretained($0.regex) }
+    for (key, members) in index {
+      buckets[key] = candidates.count..<(candidates.count + members.count)
+      candidates += members.map { ($0, Unmanaged.passUnretained(files[$0].pattern)) }
+    }
   }
 
   /// A subsystem get_maintainer.pl lists for a path, with what matched.
@@ -146,11 +158,13 @@ public struct Maintainers: Sendable {
       }
     }
     func tryPatterns(filedUnder key: UInt64) {
-      for fileIndex in index[key] ?? [] {
-        let pattern = files[fileIndex].pattern
-        if pattern.matches(bytes, slashes: slashes, text: path) {
-          let file = files[fileIndex]
-          consider(file.entry, line: file.line, depth: pattern.depth, literal: pattern.literalLength, pattern: file.label)
+      guard let bucket = buckets[key] else { return }
+      for candidate in candidates[bucket] {
+        let matched = candidate.pattern._withUnsafeGuaranteedRef { $0.matches(bytes, slashes: slashes, text: path) }
+        if matched {
+          let file = files[candidate.file]
+          consider(
+            file.entry, line: file.line, depth: file.pattern.depth, literal: file.pattern.literalLength, pattern: file.label)
         }
       }
     }
@@ -176,8 +190,8 @@ public struct Maintainers: Sendable {
     var previous = -1
     for index in tried where index != previous {
       previous = index
-      let name = names[index]
-      if name.regex.matches(path, bytes: bytes) {
+      if nameRegexes[index]._withUnsafeGuaranteedRef({ $0.matches(path, bytes: bytes) }) {
+        let name = names[index]
         consider(name.entry, line: name.line, depth: 0, literal: 0, pattern: name.label)
       }
     }
@@ -196,7 +210,7 @@ public struct Maintainers: Sendable {
 }
 
 /// An `N:` regular expression, matched anywhere in the path with Perl's `/x`.
-struct NamePattern: Sendable {
+final class NamePattern: Sendable {
   let text: String
   private let regex: NSRegularExpression
   /// Bytes every match must contain (two or more), to skip the regex on most paths.
