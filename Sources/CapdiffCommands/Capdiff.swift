@@ -16,7 +16,8 @@ public struct Capdiff: AsyncParsableCommand {
     commandName: "capdiff",
     abstract: "Record and review which kernel code touches which kernel objects (Memorizer CAPMAPs).",
     discussion: """
-      Exit status: 0 nothing to report, 1 tool error (bad input, I/O), 2 usage error.
+      Exit status, a bitmask: 0 nothing to report, 1 tool error (bad input, I/O, repository), 2 usage error; \
+      diff, gate and krx add 4 for findings that do not fail the gate and 8 when the gate fails.
       """,
     version: version,
     subcommands: [Record.self, Show.self, Diff.self, Gate.self, History.self, KRXCommand.self, BaselineCommand.self, StoreCommand.self, ComponentsCommand.self, Demo.self]
