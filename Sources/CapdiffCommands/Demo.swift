@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import Git
-import SampleKernel
 
 extension Capdiff {
   /// `capdiff demo`: the three jobs of DESIGN §1 on the bundled sample.

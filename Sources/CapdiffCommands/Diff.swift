@@ -1,14 +1,8 @@
 import ArgumentParser
 import Components
 import Drift
-import Foundation
-import Git
-import Graph
-import KRX
 import Reports
 import Policy
-import Snapshot
-import Store
 
 /// `--granularity` as typed.
 struct GranularityArgument: ExpressibleByArgument {

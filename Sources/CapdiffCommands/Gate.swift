@@ -1,8 +1,6 @@
 import ArgumentParser
 import Drift
-import Foundation
 import Git
-import Kmap
 import Policy
 import Reports
 import Snapshot

@@ -1,10 +1,8 @@
 import ArgumentParser
 import Drift
-import Foundation
 import KRX
 import Policy
 import Reports
-import Snapshot
 
 extension Capdiff {
   /// `capdiff krx`: the kR^X checks on evidence given as files, without snapshots.
