@@ -269,6 +269,19 @@ func layout(seed: Int, shuffled: Set<String>) -> [(String, UInt64)] {
     #expect(krxBoundary.status == .regressed)
   }
 
+  @Test func hostileNumbersSkipInsteadOfCrashing() throws {
+    let boots = try (0..<2).map { try sample(kallsyms(text: 0xffff_ffff_8100_0000 + UInt64($0) * 0x20_0000, functions: [("fn", 0x100)])) }
+    let zeroAlign = try config("CONFIG_PHYSICAL_ALIGN=0\n")
+    let report = KRXAnalysis.compare(base: KRXEvidence(layouts: boots, config: zeroAlign), head: KRXEvidence(layouts: boots, config: zeroAlign))
+    #expect(outcome(report, "krx-base-slide")?.message == "skipped: base has CONFIG_PHYSICAL_ALIGN=0x0, outside x86-64's 0x200000–0x40000000")
+    // A text range ending at the top of the address space.
+    let top = try sample(Array("ffffffffff000000 T _text\nfffffffffffffff0 T _etext\n".utf8), "top.kallsyms")
+    let dump = try PageTableDump(bytes: Array("---[ High Kernel Mapping ]---\n0xffffffffff000000-0xffffffffff200000 2M ro PSE GLB x pmd\n".utf8), name: "pt")
+    let permissions = KRXAnalysis.compare(
+      base: KRXEvidence(layouts: [top], pageTables: dump), head: KRXEvidence(layouts: [top], pageTables: dump))
+    #expect(outcome(permissions, "krx-image-permissions")?.status == .held)
+  }
+
   @Test func malformedEvidenceIsNamed() throws {
     #expect(
       throws: InputError(

@@ -41,17 +41,27 @@ enum BaseSlideCheck {
     let config = evidence.config
     let align = config?.number("PHYSICAL_ALIGN") ?? 0x20_0000
     if config?.number("PHYSICAL_ALIGN") == nil { notes.append("PHYSICAL_ALIGN taken as 0x200000 (no configuration)") }
+    // x86-64 accepts 0x200000 to 0x40000000 (Kconfig's range for PHYSICAL_ALIGN).
+    guard align >= 0x20_0000, align <= window else {
+      return .failure("has CONFIG_PHYSICAL_ALIGN=\(Format.hex(align)), outside x86-64's 0x200000–0x40000000")
+    }
     // The link address: a System.map's _text, else __START_KERNEL_map plus
     // PHYSICAL_START rounded up to PHYSICAL_ALIGN, as the linker places it.
     let link: UInt64
     if let map = evidence.layouts.first(where: { $0.kind == .systemMap })?.address(of: "_text") {
       link = map
     } else {
-      let start = config?.number("PHYSICAL_START") ?? 0x100_0000
+      let start = min(config?.number("PHYSICAL_START") ?? 0x100_0000, window)
       link = startKernelMap + (start + align - 1) / align * align
     }
+    guard link >= startKernelMap, link - startKernelMap < window else {
+      return .failure("links _text at \(Format.hex(link)), outside x86-64's kernel map: slots are computed for x86-64 only")
+    }
     let offsets = texts.map { Int64(bitPattern: $0 &- link) }
-    let sizes = boots.compactMap { sample in sample.address(of: "_end").map { $0 &- sample.address(of: "_text")! } }
+    let sizes = boots.compactMap { sample -> UInt64? in
+      guard let end = sample.address(of: "_end"), let text = sample.address(of: "_text"), end > text else { return nil }
+      return min(end - text, window)
+    }
     let image = sizes.max() ?? 0
     if sizes.isEmpty { notes.append("image size unknown (no _end): slots counted for an empty image") }
     let minimum = link - startKernelMap

@@ -29,8 +29,11 @@ enum ImagePermissionsCheck {
       return .failure(
         "has _text at \(Format.hex(text.lowerBound)) in its first kallsyms sample (\(boot.name)), outside the dump's \(section): give the kallsyms of the dump's boot first")
     }
-    let outer = (text.lowerBound / largePage * largePage)..<((text.upperBound + largePage - 1) / largePage * largePage)
-    let inner = ((text.lowerBound + smallPage - 1) / smallPage * smallPage)..<(text.upperBound / smallPage * smallPage)
+    // Rounded outwards to 2 MiB and inwards to 4 KiB, without overflowing at the top of the address space.
+    func roundUp(_ value: UInt64, _ step: UInt64) -> UInt64 { value > UInt64.max - step ? value : (value + step - 1) / step * step }
+    let outer = (text.lowerBound / largePage * largePage)..<roundUp(text.upperBound, largePage)
+    let innerStart = roundUp(text.lowerBound, smallPage)
+    let inner = innerStart..<max(innerStart, text.upperBound / smallPage * smallPage)
     func overlap(_ a: Range<UInt64>, _ b: Range<UInt64>) -> UInt64 {
       let (low, high) = (max(a.lowerBound, b.lowerBound), min(a.upperBound, b.upperBound))
       return high > low ? high - low : 0
