@@ -31,11 +31,11 @@ let package = Package(
     systemLibrary("CGit2", pkgConfig: "libgit2", apt: ["libgit2-dev"]),
     systemLibrary("CLibXML2", pkgConfig: "libxml-2.0", apt: ["libxml2-dev"]),
     systemLibrary("CGraphviz", pkgConfig: "libgvc", apt: ["libgraphviz-dev"]),
-    systemLibrary("CCrypto", pkgConfig: "libcrypto", apt: ["libssl-dev"]),
+    systemLibrary("CXXHash", pkgConfig: "libxxhash", apt: ["libxxhash-dev"]),
 
     // Pipeline stages.
     .target(
-      name: "Input", dependencies: ["CZlib", "CZstd", "CCrypto"], swiftSettings: swiftSettings),
+      name: "Input", dependencies: ["CZlib", "CZstd", "CXXHash"], swiftSettings: swiftSettings),
     .target(
       name: "Kmap", dependencies: ["Input"], swiftSettings: swiftSettings),
     .target(

@@ -12,7 +12,8 @@ packages=(
   libelf-dev
   zlib1g-dev
   libzstd-dev
-  libssl-dev
+  libxxhash-dev
+  xxhash
   libgraphviz-dev
   zstd
   gcc

@@ -23,7 +23,7 @@ public final class InputFile {
   private var rawStart = 0
   private var rawEnd: Int
   private var rawAtEnd = false
-  private let hasher = SHA256Hasher()
+  private let hasher = InputDigest()
   private var finishedDigest: String?
 
   private enum Decoder {
@@ -151,7 +151,7 @@ public final class InputFile {
     rawEnd += n
   }
 
-  /// The SHA-256 of the bytes as stored (compressed or not), once the whole
+  /// The XXH3-128 of the bytes as stored (compressed or not), once the whole
   /// input has been read.
   public var digest: String? {
     guard rawAtEnd || finishedDigest != nil else { return nil }

@@ -6,7 +6,7 @@ public struct KmapFileReport: Sendable, Equatable {
   public var file: String
   public var format: KmapFormat
   public var compression: Compression
-  /// SHA-256 of the file as stored, `sha256:…`.
+  /// XXH3-128 of the file as stored, `xxh128:…` (what `xxhsum -H2` prints).
   public var digest: String?
   public var lines = 0
   public var objects = 0
@@ -124,7 +124,7 @@ private actor ChunkFeed {
     return chunk
   }
 
-  /// The input's SHA-256, once it has been read to the end.
+  /// The input's digest, once it has been read to the end.
   func digest() -> String? { reader.file.digest }
 
   /// A malformed line in chunk `index` ends the read: later chunks cannot hold

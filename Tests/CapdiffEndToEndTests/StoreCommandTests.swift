@@ -30,7 +30,10 @@ import Testing
     #expect(try record("v6.1", second).standardError.contains(": 2 runs, 2 edges"))
     let again = try record("v6.1", second)
     #expect(again.status == 1)
-    #expect(again.standardError.hasPrefix("\(store): error: this kmap is already recorded for ltp at \(kernel.first.abbreviated()) (sha256:"))
+    // The digest is the one `xxhsum -H2` prints for the file.
+    let xxhsum = try run("/usr/bin/xxhsum", ["-H2", second])
+    let digest = try #require(xxhsum.standardOutput.split(separator: " ").first)
+    #expect(again.standardError.hasPrefix("\(store): error: this kmap is already recorded for ltp at \(kernel.first.abbreviated()) (xxh128:\(digest))"))
     let show = try run(capdiff, ["show", "--repo", kernel.path, "--store", store, "--format", "json", "v6.1"])
     #expect(show.status == 0, "\(show.standardError)")
     let summary = try #require(JSONSerialization.jsonObject(with: Data(show.standardOutput.utf8)) as? [String: Any])
