@@ -23,6 +23,12 @@ public final class ChunkReader {
   private var carry: [UInt8] = []
   private var atEnd = false
   private var nextIndex = 0
+  /// Where each read lands before it is appended to a chunk.
+  private var readBuffer: [UInt8]
+  /// Buffers of parsed chunks, handed back for the next ones: a fresh
+  /// 8 MiB buffer per chunk cost the kernel a page fault and a zeroed page
+  /// for every 4 KiB of input.
+  private var spares: [[UInt8]] = []
 
   /// `boundary` returns the length of the longest prefix that ends on a record
   /// boundary, or nil when the bytes hold no boundary yet.
@@ -33,46 +39,42 @@ public final class ChunkReader {
     self.file = file
     self.chunkSize = chunkSize
     self.boundary = boundary
+    readBuffer = [UInt8](repeating: 0, count: min(chunkSize, 1 << 20))
+  }
+
+  /// Takes back the bytes of a chunk that has been parsed, to fill again.
+  public func recycle(_ bytes: [UInt8]) {
+    if spares.count < 4 { spares.append(bytes) }
   }
 
   /// The next chunk, or nil when the input is exhausted.
   public func next() throws -> Chunk? {
+    if atEnd {
+      guard !carry.isEmpty else { return nil }
+      defer { carry = [] }
+      return makeChunk(carry, isLast: true)
+    }
+    // The oldest spare: its last parser has long let go of it, so it is
+    // refilled in place rather than copied.
+    var buffer = spares.isEmpty ? [] : spares.removeFirst()
+    buffer.removeAll(keepingCapacity: true)
+    buffer.append(contentsOf: carry)
+    var wanted = carry.count + chunkSize
     while true {
-      if atEnd {
-        guard !carry.isEmpty else { return nil }
-        defer { carry = [] }
-        return makeChunk(carry, isLast: true)
-      }
-      var buffer = carry
-      let previous = buffer.count
-      buffer.reserveCapacity(previous + chunkSize)
-      var failure: (any Error)?
-      buffer.append(contentsOf: repeatElement(0, count: chunkSize))
-      var filled = previous
-      buffer.withUnsafeMutableBytes { bytes in
-        while filled < bytes.count {
-          do {
-            let n = try file.read(into: UnsafeMutableRawBufferPointer(rebasing: bytes[filled...]))
-            if n == 0 {
-              atEnd = true
-              break
-            }
-            filled += n
-          } catch {
-            failure = error
-            break
-          }
+      while buffer.count < wanted {
+        let n = try readBuffer.withUnsafeMutableBytes { try file.read(into: $0) }
+        if n == 0 {
+          atEnd = true
+          break
         }
+        buffer.append(contentsOf: readBuffer[0..<n])
       }
-      if let failure { throw failure }
-      buffer.removeSubrange(filled...)
       if atEnd {
         carry = []
-        guard !buffer.isEmpty else { return nil }
-        return makeChunk(buffer, isLast: true)
+        return buffer.isEmpty ? nil : makeChunk(buffer, isLast: true)
       }
       guard let cut = boundary(buffer.span), cut > 0 else {
-        carry = buffer  // one record larger than a chunk: read on
+        wanted += chunkSize  // one record larger than a chunk: read on
         continue
       }
       carry = Array(buffer[cut...])

@@ -55,6 +55,7 @@ public enum KmapReader {
             let report = parser.parse(chunk, into: &sink)
             if report.error != nil { await feed.stop(after: chunk.index) }
             reports.append(report)
+            await feed.recycle(chunk.bytes)
           }
           return (sink, reports)
         }
@@ -123,6 +124,8 @@ private actor ChunkFeed {
     guard let chunk = try reader.next(), chunk.index <= stopAfter else { return nil }
     return chunk
   }
+
+  func recycle(_ bytes: [UInt8]) { reader.recycle(bytes) }
 
   /// The input's digest, once it has been read to the end.
   func digest() -> String? { reader.file.digest }
