@@ -32,6 +32,7 @@ let package = Package(
     systemLibrary("CLibXML2", pkgConfig: "libxml-2.0", apt: ["libxml2-dev"]),
     systemLibrary("CGraphviz", pkgConfig: "libgvc", apt: ["libgraphviz-dev"]),
     systemLibrary("CXXHash", pkgConfig: "libxxhash", apt: ["libxxhash-dev"]),
+    .target(name: "CPrefetch"),
 
     // Pipeline stages.
     .target(
@@ -48,7 +49,7 @@ let package = Package(
       name: "Policy", dependencies: ["Components", "Drift", "KRX", .product(name: "Yams", package: "Yams")],
       swiftSettings: swiftSettings),
     .target(
-      name: "Snapshot", dependencies: ["Input", "Kmap", "Symbols", "CZstd", "CZlib"],
+      name: "Snapshot", dependencies: ["Input", "Kmap", "Symbols", "CZstd", "CZlib", "CPrefetch"],
       swiftSettings: swiftSettings),
     .target(
       name: "Store", dependencies: ["Snapshot", "Git"], swiftSettings: swiftSettings),

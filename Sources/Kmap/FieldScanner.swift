@@ -32,6 +32,13 @@ struct FieldScanner: ~Copyable {
     {
       position += 2
     }
+    // Kernel addresses print as 16 digits: two words of eight at once.
+    if position + 16 <= end, position + 16 == end || bytes[unchecked: position + 16] == UInt8(ascii: ","),
+      let high = hexWord(bytes, at: position), let low = hexWord(bytes, at: position + 8)
+    {
+      position += 16
+      return UInt64(high) << 32 | UInt64(low)
+    }
     let start = position
     var value: UInt64 = 0
     while position < end {
@@ -47,6 +54,10 @@ struct FieldScanner: ~Copyable {
   /// An unsigned decimal that fits 64 bits.
   @inline(__always)
   mutating func scanDecimal(_ bytes: Span<UInt8>) -> UInt64? {
+    if position + 8 <= end, let (value, length) = shortDecimal(bytes, at: position) {
+      position += length
+      return isDelimiter(bytes) ? value : nil
+    }
     let start = position
     var value: UInt64 = 0
     while position < end {
@@ -86,6 +97,50 @@ struct FieldScanner: ~Copyable {
   private func isDelimiter(_ bytes: Span<UInt8>) -> Bool {
     position == end || bytes[unchecked: position] == UInt8(ascii: ",")
   }
+}
+
+/// Eight hex digits (either case) as a number, eight at a time in one
+/// 64-bit word; nil if any byte is not a hex digit.
+@inline(__always)
+func hexWord(_ bytes: Span<UInt8>, at offset: Int) -> UInt32? {
+  // Big-endian, so the first digit lands in the top byte.
+  let word = bytes.bytes.unsafeLoadUnaligned(fromUncheckedByteOffset: offset, as: UInt64.self).bigEndian
+  let high: UInt64 = 0x8080_8080_8080_8080
+  // With every byte below 0x80, adding a constant under 0x80 to each byte
+  // cannot carry into the next: bit 7 of each sum answers "byte >= 0x80 - c".
+  guard word & high == 0 else { return nil }
+  let isDigit = (word &+ 0x5050_5050_5050_5050) & ~(word &+ 0x4646_4646_4646_4646) & high  // 0x30...0x39
+  let folded = word | 0x2020_2020_2020_2020
+  let isLetter = (folded &+ 0x1F1F_1F1F_1F1F_1F1F) & ~(folded &+ 0x1919_1919_1919_1919) & high  // a...f, A...F
+  guard isDigit | isLetter == high else { return nil }
+  // Letters have bit 6 set: their low nibble plus 9 is their value.
+  let letters = (word & 0x4040_4040_4040_4040) >> 6
+  var value = (word & 0x0F0F_0F0F_0F0F_0F0F) &+ letters &* 9
+  value = (value | value >> 4) & 0x00FF_00FF_00FF_00FF
+  value = (value | value >> 8) & 0x0000_FFFF_0000_FFFF
+  value = (value | value >> 16) & 0x0000_0000_FFFF_FFFF
+  return UInt32(truncatingIfNeeded: value)
+}
+
+/// The 1 to 7 decimal digits at `offset` and how many there are, read in
+/// one 64-bit word; nil when there are none, eight or more, or a byte of
+/// the word is not ASCII.
+@inline(__always)
+func shortDecimal(_ bytes: Span<UInt8>, at offset: Int) -> (UInt64, Int)? {
+  // Little-endian: the first digit is the low byte.
+  let word = bytes.bytes.unsafeLoadUnaligned(fromUncheckedByteOffset: offset, as: UInt64.self).littleEndian
+  let high: UInt64 = 0x8080_8080_8080_8080
+  guard word & high == 0 else { return nil }
+  let isDigit = (word &+ 0x5050_5050_5050_5050) & ~(word &+ 0x4646_4646_4646_4646) & high
+  let length = (~isDigit & high).trailingZeroBitCount / 8
+  guard length > 0, length < 8 else { return nil }
+  // The digits moved to the top of the word, zeros below: as eight digits
+  // with leading zeros, combined in pairs, fours and eights by multiplication.
+  var value = ((word & 0x0F0F_0F0F_0F0F_0F0F) << (64 - 8 * UInt64(length)))
+  value = (value &* 2561) >> 8 & 0x00FF_00FF_00FF_00FF
+  value = (value &* 6_553_601) >> 16 & 0x0000_FFFF_0000_FFFF
+  value = (value &* 42_949_672_960_001) >> 32
+  return (value, length)
 }
 
 /// The value of a hex digit; arithmetic rather than a table, so the hot loop

@@ -56,8 +56,15 @@ public struct KmapParser: Sendable {
     var objectOpen = false
     var skippingObject = false
     var lineNumber = 0
-    Lines.forEach(in: bytes) { start, end, terminated in
-      lineNumber += 1
+    // Access lines go to the sink a batch at a time, so that it can look up
+    // many addresses at once; an object line first delivers those before it.
+    var batch = AccessBatch()
+    func flush() {
+      guard !batch.isEmpty else { return }
+      batch.drain { sink.accesses($0) }
+    }
+    // Reads the line numbered `lineNumber`; false stops the chunk.
+    func parseLine(_ start: Int, _ end: Int, terminated: Bool) -> Bool {
       guard terminated else {
         if end > start {
           report.cutLine = LineProblem(
@@ -85,7 +92,7 @@ public struct KmapParser: Sendable {
               message: "access line before any object line; expected an object line first")
             break
           }
-          problem = parseAccess(bytes, start, end, line: lineNumber, into: &sink)
+          problem = parseAccess(bytes, start, end, line: lineNumber, into: &batch)
           if problem == nil { report.accesses += 1 }
         } else {
           if format == .allocations, chunk.index == 0, lineNumber == 1,
@@ -93,6 +100,7 @@ public struct KmapParser: Sendable {
           {
             return true
           }
+          flush()
           problem = parseObject(bytes, start, end, line: lineNumber, report: &report, into: &sink)
           objectOpen = problem == nil
           skippingObject = problem != nil
@@ -101,7 +109,7 @@ public struct KmapParser: Sendable {
         if chunk.index == 0, lineNumber == 1, isHeader(bytes, start, end, first: "alloc_index") {
           return true
         }
-        problem = parseSplitAccess(bytes, start, end, line: lineNumber, into: &sink)
+        problem = parseSplitAccess(bytes, start, end, line: lineNumber, into: &batch)
         if problem == nil { report.accesses += 1 }
       }
       guard let problem else { return true }
@@ -113,6 +121,24 @@ public struct KmapParser: Sendable {
       if report.problems.count < Self.keptProblems { report.problems.append(problem) }
       return true
     }
+    let readsAccessLinesFast = format == .current
+    var start = 0
+    while start < bytes.count {
+      lineNumber += 1
+      if readsAccessLinesFast, objectOpen, let (access, next) = AccessLineScanner.scan(bytes, from: start) {
+        report.lines += 1
+        report.accesses += 1
+        batch.append(access)
+        if batch.isFull { flush() }
+        start = next
+        continue
+      }
+      let line = Lines.line(in: bytes, from: start)
+      guard parseLine(start, line.end, terminated: line.terminated) else { break }
+      if batch.isFull { flush() }
+      start = line.next
+    }
+    flush()
     return report
   }
 
@@ -238,8 +264,8 @@ public struct KmapParser: Sendable {
 
   // MARK: Access lines
 
-  private func parseAccess<Sink: KmapSink>(
-    _ bytes: Span<UInt8>, _ start: Int, _ end: Int, line: Int, into sink: inout Sink
+  private func parseAccess(
+    _ bytes: Span<UInt8>, _ start: Int, _ end: Int, line: Int, into batch: inout AccessBatch
   ) -> LineProblem? {
     var first = start
     while first < end, bytes[first] == UInt8(ascii: " ") || bytes[first] == UInt8(ascii: "\t") {
@@ -291,12 +317,12 @@ public struct KmapParser: Sendable {
         line: line, column: 1,
         message: "expected an access line '\(expected)', found \(found) fields")
     }
-    sink.access(KmapAccess(address: address, writes: writes, reads: reads, pid: pid, isFrom: isFrom))
+    batch.append(KmapAccess(address: address, writes: writes, reads: reads, pid: pid, isFrom: isFrom))
     return nil
   }
 
-  private func parseSplitAccess<Sink: KmapSink>(
-    _ bytes: Span<UInt8>, _ start: Int, _ end: Int, line: Int, into sink: inout Sink
+  private func parseSplitAccess(
+    _ bytes: Span<UInt8>, _ start: Int, _ end: Int, line: Int, into batch: inout AccessBatch
   ) -> LineProblem? {
     var scanner = FieldScanner(start: start, end: end)
     let expected =
@@ -330,7 +356,7 @@ public struct KmapParser: Sendable {
     guard let reads = scanner.scanDecimal(bytes), scanner.atEnd else {
       return bad("reads", "a decimal count")
     }
-    sink.access(
+    batch.append(
       KmapAccess(address: address, writes: writes, reads: reads, pid: pid, objectIndex: index))
     return nil
   }

@@ -78,10 +78,13 @@ public enum KmapSpecial {
   public static let firstAddress: UInt64 = 0x1000
 }
 
-/// Receives the records of a kmap in file order, one object at a time.
+/// Receives the records of a kmap in file order.
 ///
-/// The slab name is lent for the duration of the call only.
+/// Access lines come in batches: those of the last object (current and
+/// legacy formats), or lines that each name their allocation index (split
+/// `accesses` files). The slab name and the batch are lent for the duration
+/// of the call only.
 public protocol KmapSink {
   mutating func object(_ object: KmapObject, slab: Span<UInt8>)
-  mutating func access(_ access: KmapAccess)
+  mutating func accesses(_ batch: Span<KmapAccess>)
 }

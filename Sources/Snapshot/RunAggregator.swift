@@ -75,11 +75,16 @@ struct RunAggregator: KmapSink, Sendable {
 
   private var currentSite: UInt32?
   private var currentObjectIndex: UInt64 = .max
-  /// Subjects that already counted the current object.
-  private var subjectsOfObject: [UInt32] = []
-  /// A small direct-mapped cache of address → subject id, per worker.
-  private var cacheKeys = [UInt64](repeating: .max, count: 8192)
-  private var cacheValues = [UInt32](repeating: 0, count: 8192)
+  /// Numbers the objects read, from 1, so that edges can tell a new object.
+  private var objectNumber: UInt64 = 0
+  /// Each line of the batch being added: its edge, and its object's
+  /// number (0 for a line without a site, which adds nothing).
+  private var batchEdges: [(key: UInt64, object: UInt64)] = []
+  /// The subject of every access address seen: the symbol table's search
+  /// runs once per distinct address.
+  private var subjects = KeyedTable(initial: UInt32(0), capacity: 1 << 15)
+  private var siteMemo = KeyedTable(initial: UInt32(0))
+  private var memoEntries: [(allocIP: UInt64, type: UInt8, slab: UInt64, site: UInt32)] = []
 
   init(symbols: SymbolTable, sitesByIndex: [UInt64: SiteKey]? = nil, recordsSitesByIndex: Bool = false) {
     self.symbols = symbols
@@ -88,38 +93,66 @@ struct RunAggregator: KmapSink, Sendable {
   }
 
   mutating func object(_ object: KmapObject, slab: Span<UInt8>) {
-    let site = siteKey(for: object, slab: slab)
+    let site = siteID(of: object, slab: slab)
     if recordsSitesByIndex {
-      recordedSites[object.allocIndex] = site
+      recordedSites[object.allocIndex] = sites[Int(site)]
     } else {
-      currentSite = siteID(site)
-      subjectsOfObject.removeAll(keepingCapacity: true)
+      currentSite = site
+      objectNumber += 1
     }
   }
 
-  mutating func access(_ access: KmapAccess) {
-    let site: UInt32
-    if let index = access.objectIndex {
-      guard let known = sitesByIndex?[index] else {
-        orphanAccesses += 1
-        return
-      }
-      if index != currentObjectIndex {
-        currentObjectIndex = index
-        subjectsOfObject.removeAll(keepingCapacity: true)
-        currentSite = siteID(known)
-      }
-      site = currentSite!
-    } else {
-      guard let current = currentSite else { return }
-      site = current
+  /// The site of an object line. Every site but a global's follows from the
+  /// allocating address, the type and the slab name alone: those sites are
+  /// remembered by the three, so that most object lines cost one lookup
+  /// rather than a symbol search and a dictionary of site keys.
+  private mutating func siteID(of object: KmapObject, slab: Span<UInt8>) -> UInt32 {
+    let slabHash = Self.hash(slab)
+    let type = object.effectiveType?.rawValue ?? 0xFF
+    if object.effectiveType?.isGlobal == true {
+      return siteID(siteKey(for: object, slab: intern(slab, hash: slabHash)))
     }
-    let subject = subjectID(at: access.address)
-    let firstTouch = !subjectsOfObject.contains(subject)
-    if firstTouch { subjectsOfObject.append(subject) }
-    edges.add(
-      edgeKey(subject: subject, site: site), reads: access.reads, writes: access.writes, newObject: firstTouch,
-      address: access.address)
+    let memoKey = (object.allocIP ^ slabHash) &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(type)
+    if let entry = siteMemo.value(for: memoKey) {
+      let known = memoEntries[Int(entry)]
+      if known.allocIP == object.allocIP, known.type == type, known.slab == slabHash { return known.site }
+    }
+    let site = siteID(siteKey(for: object, slab: intern(slab, hash: slabHash)))
+    if siteMemo.value(for: memoKey) == nil {
+      siteMemo.update(memoKey) { $0 = UInt32(memoEntries.count) }
+      memoEntries.append((object.allocIP, type, slabHash, site))
+    }
+    return site
+  }
+
+  mutating func accesses(_ batch: Span<KmapAccess>) {
+    // Three passes over the batch, each asking for the cache lines the next
+    // needs: the subjects' slots, then the edges' slots, then the counts. A
+    // line at a time, every access line waited on two cache misses in turn.
+    for index in batch.indices { subjects.prefetch(batch[index].address) }
+    batchEdges.removeAll(keepingCapacity: true)
+    for index in batch.indices {
+      let access = batch[index]
+      if let objectIndex = access.objectIndex, objectIndex != currentObjectIndex {
+        currentObjectIndex = objectIndex
+        objectNumber += 1
+        currentSite = sitesByIndex?[objectIndex].map { siteID($0) }
+      }
+      guard let site = currentSite else {
+        if access.objectIndex != nil { orphanAccesses += 1 }
+        batchEdges.append((key: 0, object: 0))
+        continue
+      }
+      let key = edgeKey(subject: subjectID(at: access.address), site: site)
+      edges.prefetch(key)
+      batchEdges.append((key, objectNumber))
+    }
+    for index in batch.indices where batchEdges[index].object != 0 {
+      let access = batch[index]
+      edges.add(
+        batchEdges[index].key, reads: access.reads, writes: access.writes, object: batchEdges[index].object,
+        address: access.address)
+    }
   }
 
   /// What a subject id stands for.
@@ -131,16 +164,9 @@ struct RunAggregator: KmapSink, Sendable {
 
   @inline(__always)
   private mutating func subjectID(at address: UInt64) -> UInt32 {
-    let slot = Int(truncatingIfNeeded: (address ^ (address >> 13)) & 8191)
-    if cacheKeys[slot] == address { return cacheValues[slot] }
-    let id: UInt32
-    if let index = symbols.function(containing: address) {
-      id = UInt32(index)
-    } else {
-      id = unknownID(address)
-    }
-    cacheKeys[slot] = address
-    cacheValues[slot] = id
+    if let known = subjects.value(for: address) { return known }
+    let id = symbols.function(containing: address).map { UInt32($0) } ?? unknownID(address)
+    subjects.update(address) { $0 = id }
     return id
   }
 
@@ -160,7 +186,7 @@ struct RunAggregator: KmapSink, Sendable {
     return id
   }
 
-  private mutating func siteKey(for object: KmapObject, slab: Span<UInt8>) -> SiteKey {
+  private mutating func siteKey(for object: KmapObject, slab: UInt64) -> SiteKey {
     let type = object.effectiveType
     let typeCode = type?.rawValue ?? 0xFF
     func pseudo(_ which: PseudoKind, _ typeCode: UInt8) -> SiteKey {
@@ -178,15 +204,20 @@ struct RunAggregator: KmapSink, Sendable {
     let allocator =
       symbols.function(containing: object.allocIP).map { SymbolRef(value: UInt64($0), resolved: true) }
       ?? SymbolRef(value: object.allocIP, resolved: false)
-    return SiteKey(kind: .heap, allocType: typeCode, ref: allocator, slab: intern(slab))
+    return SiteKey(kind: .heap, allocType: typeCode, ref: allocator, slab: slab)
   }
 
-  private mutating func intern(_ slab: Span<UInt8>) -> UInt64 {
+  /// FNV-1a of a slab name; 0 only for none.
+  private static func hash(_ slab: Span<UInt8>) -> UInt64 {
     guard !slab.isEmpty else { return 0 }
     var hash: UInt64 = 0xcbf2_9ce4_8422_2325
     for i in slab.indices { hash = (hash ^ UInt64(slab[i])) &* 0x100_0000_01b3 }
-    if hash == 0 { hash = 1 }
-    if slabNames[hash] == nil {
+    return hash == 0 ? 1 : hash
+  }
+
+  /// Keeps the name behind a slab hash; returns the hash.
+  private mutating func intern(_ slab: Span<UInt8>, hash: UInt64) -> UInt64 {
+    if hash != 0, slabNames[hash] == nil {
       slabNames[hash] = slab.withUnsafeBufferPointer { String(decoding: $0, as: UTF8.self) }
     }
     return hash

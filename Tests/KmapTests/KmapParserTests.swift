@@ -15,7 +15,9 @@ struct RecordingSink: KmapSink {
     events.append(.object(object, slab: slab.withUnsafeBufferPointer { String(decoding: $0, as: UTF8.self) }))
   }
 
-  mutating func access(_ access: KmapAccess) { events.append(.access(access)) }
+  mutating func accesses(_ batch: Span<KmapAccess>) {
+    for index in batch.indices { events.append(.access(batch[index])) }
+  }
 }
 
 func parse(_ text: String, _ format: KmapFormat, lenient: Bool = false, columns: AccessColumns = .init(hasPID: true))

@@ -1,0 +1,93 @@
+internal import CPrefetch
+
+/// A hash map from 64-bit keys to values, for the hot loop of ingest: open
+/// addressing with Fibonacci hashing and no per-lookup hasher seeding, each
+/// key stored beside its value, so that a lookup touches one cache line.
+struct KeyedTable<Value: Sendable>: Sendable {
+  private struct Slot: Sendable {
+    /// The key plus one; 0 marks an empty slot (key 0 is a real key).
+    var storedKey: UInt64
+    var value: Value
+  }
+
+  private var slots: [Slot]
+  private var shift: UInt64
+  /// What a new key's value starts as.
+  private let initial: Value
+  private(set) var count = 0
+
+  init(initial: Value, capacity: Int = 1 << 12) {
+    var bits: UInt64 = 4
+    while (1 << bits) < capacity * 2 { bits += 1 }
+    self.initial = initial
+    slots = [Slot](repeating: Slot(storedKey: 0, value: initial), count: 1 << Int(bits))
+    shift = 64 - bits
+  }
+
+  @inline(__always)
+  private func home(_ key: UInt64) -> Int {
+    Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
+  }
+
+  /// Starts loading the slot where `key` would be found, ahead of a lookup.
+  @inline(__always)
+  func prefetch(_ key: UInt64) {
+    slots.withUnsafeBufferPointer { capdiff_prefetch($0.baseAddress! + home(key)) }
+  }
+
+  @inline(__always)
+  func value(for key: UInt64) -> Value? {
+    let stored = key &+ 1
+    let mask = slots.count - 1
+    var slot = home(key)
+    while true {
+      let found = slots[slot].storedKey
+      if found == stored { return slots[slot].value }
+      if found == 0 { return nil }
+      slot = (slot + 1) & mask
+    }
+  }
+
+  /// Lets `body` change the value of `key`, which starts as `initial` when new.
+  @inline(__always)
+  mutating func update(_ key: UInt64, _ body: (inout Value) -> Void) {
+    let stored = key &+ 1
+    let mask = slots.count - 1
+    var slot = home(key)
+    while true {
+      let found = slots[slot].storedKey
+      if found == stored { break }
+      if found == 0 {
+        // Up to three quarters full: the table stays small enough to be
+        // cached, and a lookup rarely probes past the next slot.
+        if (count + 1) * 4 > slots.count * 3 {
+          grow()
+          update(key, body)
+          return
+        }
+        slots[slot].storedKey = stored
+        count += 1
+        break
+      }
+      slot = (slot + 1) & mask
+    }
+    body(&slots[slot].value)
+  }
+
+  /// Every key and its value, in no particular order.
+  func forEach(_ body: (UInt64, Value) -> Void) {
+    for slot in slots where slot.storedKey != 0 { body(slot.storedKey &- 1, slot.value) }
+  }
+
+  private mutating func grow() {
+    let old = slots
+    shift -= 1
+    slots = [Slot](repeating: Slot(storedKey: 0, value: initial), count: old.count * 2)
+    let mask = slots.count - 1
+    for entry in old where entry.storedKey != 0 {
+      var slot = home(entry.storedKey &- 1)
+      while slots[slot].storedKey != 0 { slot = (slot + 1) & mask }
+      slots[slot] = entry
+    }
+  }
+}
