@@ -7,7 +7,8 @@ public import Input
 ///
 ///     0xffffffff81000000-0xffffffff82200000          18M     ro         PSE     GLB x  pmd
 ///
-/// range, size (`%9lu` and a unit), then for present pages `USR`, `RW`/`ro`,
+/// range, size (`%9lu` and a unit; the last range ends at 0x0000000000000000,
+/// its end wrapped round from 2^64), then for present pages `USR`, `RW`/`ro`,
 /// `PWT`, `PCD`, `PSE`, `PAT`, `GLB`, `NX`/`x` (and `NR`/`r` with execute-only
 /// patches), and the level last.
 public struct PageTableDump: Sendable, Equatable {
@@ -31,7 +32,21 @@ public struct PageTableDump: Sendable, Equatable {
       self.executable = executable
     }
 
+    /// `end` is 0 when the range runs to the top of the address space, so
+    /// the size wraps round to the bytes up to 2^64.
     public var size: UInt64 { end &- start }
+
+    /// Whether `address` lies in the mapping.
+    public func contains(_ address: UInt64) -> Bool { address >= start && address - start < size }
+
+    /// The bytes of `range` the mapping covers; measured from `start`, since
+    /// `end` may have wrapped to 0.
+    public func overlap(with range: Range<UInt64>) -> UInt64 {
+      guard range.upperBound > start else { return 0 }
+      let low = range.lowerBound > start ? range.lowerBound - start : 0
+      let high = min(size, range.upperBound - start)
+      return high > low ? high - low : 0
+    }
   }
 
   public let name: String
@@ -63,7 +78,8 @@ public struct PageTableDump: Sendable, Equatable {
       let fields = trimmed.split(whereSeparator: { $0 == " " || $0 == "\t" })
       let expected = "expected a page-table line '0xSTART-0xEND  SIZE  [USR] RW|ro [PWT PCD PSE GLB] x|NX LEVEL'"
       guard fields.count >= 3, let dash = fields[0].firstIndex(of: "-"),
-        let start = Self.hex(fields[0][..<dash]), let end = Self.hex(fields[0][fields[0].index(after: dash)...]), end >= start,
+        let start = Self.hex(fields[0][..<dash]), let end = Self.hex(fields[0][fields[0].index(after: dash)...]),
+        end >= start || end == 0,
         let unit = fields[1].last, let shift = Self.units[unit], let count = UInt64(fields[1].dropLast()),
         let level = fields.last, Self.levels.contains(level)
       else { throw fail(expected) }

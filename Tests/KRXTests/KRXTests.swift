@@ -282,6 +282,33 @@ func layout(seed: Int, shuffled: Set<String>) -> [(String, UInt64)] {
     #expect(outcome(permissions, "krx-image-permissions")?.status == .held)
   }
 
+  @Test func lastRangeEndsAtTheTopOfTheAddressSpace() throws {
+    // A real dump's last line ends at 0x0000000000000000: 2^64, wrapped.
+    let tail = "---[ Fixmap Area ]---\n0xffffffffff600000-0x0000000000000000          10M                               pmd\n"
+    let dump = try PageTableDump(bytes: Self.dump() + Array(tail.utf8), name: "ptdump")
+    let last = try #require(dump.mappings.last)
+    #expect(last == .init(start: 0xffff_ffff_ff60_0000, end: 0, section: "Fixmap Area", present: false, user: false, writable: false, executable: false))
+    #expect(last.size == 0xa0_0000)
+    #expect(last.contains(.max) && last.contains(0xffff_ffff_ff60_0000) && !last.contains(0xffff_ffff_ff5f_ffff))
+    #expect(last.overlap(with: 0xffff_ffff_ff00_0000..<0xffff_ffff_ff70_0000) == 0x10_0000)
+    // Checks measure such a mapping without trapping on its range.
+    let top = try sample(Array("ffffffffff000000 T _text\nffffffffff100000 T _etext\n".utf8), "top.kallsyms")
+    let wrapping = try PageTableDump(
+      bytes: Array("---[ High Kernel Mapping ]---\n0xffffffffff000000-0x0000000000000000 16M RW PSE GLB x pmd\n".utf8), name: "pt")
+    let report = KRXAnalysis.compare(
+      base: KRXEvidence(layouts: [top], pageTables: wrapping), head: KRXEvidence(layouts: [top], pageTables: wrapping))
+    #expect(outcome(report, "krx-image-permissions")?.headValue == "14 MiB executable outside the text, 1 MiB writable inside it")
+    #expect(outcome(report, "krx-wx")?.headValue == "4096 W+X pages (High Kernel Mapping: 4096) per the page-table dump")
+    // Any other end below its start is still refused.
+    #expect(
+      throws: InputError(
+        .malformedLine, file: "ptdump", line: 2, column: 1,
+        "expected a page-table line '0xSTART-0xEND  SIZE  [USR] RW|ro [PWT PCD PSE GLB] x|NX LEVEL', found '0xffffffffff600000-0x0000000000001000 10M pmd'")
+    ) {
+      _ = try PageTableDump(bytes: Array("---[ Fixmap Area ]---\n0xffffffffff600000-0x0000000000001000 10M pmd\n".utf8), name: "ptdump")
+    }
+  }
+
   @Test func malformedEvidenceIsNamed() throws {
     #expect(
       throws: InputError(

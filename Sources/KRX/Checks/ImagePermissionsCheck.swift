@@ -25,7 +25,7 @@ enum ImagePermissionsCheck {
       return .failure("has no kallsyms sample with _text and _etext for the dump's boot")
     }
     let image = dump.mappings.filter { $0.section == section && $0.present }
-    guard image.contains(where: { $0.start <= text.lowerBound && text.lowerBound < $0.end }) else {
+    guard image.contains(where: { $0.contains(text.lowerBound) }) else {
       return .failure(
         "has _text at \(Format.hex(text.lowerBound)) in its first kallsyms sample (\(boot.name)), outside the dump's \(section): give the kallsyms of the dump's boot first")
     }
@@ -34,15 +34,10 @@ enum ImagePermissionsCheck {
     let outer = (text.lowerBound / largePage * largePage)..<roundUp(text.upperBound, largePage)
     let innerStart = roundUp(text.lowerBound, smallPage)
     let inner = innerStart..<max(innerStart, text.upperBound / smallPage * smallPage)
-    func overlap(_ a: Range<UInt64>, _ b: Range<UInt64>) -> UInt64 {
-      let (low, high) = (max(a.lowerBound, b.lowerBound), min(a.upperBound, b.upperBound))
-      return high > low ? high - low : 0
-    }
     var side = Side(executableOutside: 0, writableInside: 0)
     for mapping in image {
-      let range = mapping.start..<mapping.end
-      if mapping.executable { side.executableOutside += mapping.size - overlap(range, outer) }
-      if mapping.writable { side.writableInside += overlap(range, inner) }
+      if mapping.executable { side.executableOutside += mapping.size - mapping.overlap(with: outer) }
+      if mapping.writable { side.writableInside += mapping.overlap(with: inner) }
     }
     return .success(side)
   }
