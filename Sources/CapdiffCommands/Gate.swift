@@ -115,7 +115,13 @@ extension Capdiff {
         head: headCommit, workload: workload, upstream: upstreamCommit, in: repo, store: snapshots),
         let snapshot = try snapshots.snapshot(commit: found.commit.hex, workload: workload)
       {
-        let where_ = found.route == .mergeBase ? "the merge-base with \(upstream ?? "")" : "\(found.distance) commit\(found.distance == 1 ? "" : "s") back"
+        let back = "\(found.distance) commit\(found.distance == 1 ? "" : "s") back"
+        let where_ =
+          switch found.route {
+          case .mergeBase: "the merge-base with \(upstream ?? "")"
+          case .ancestor: back
+          case .headInUpstream: "\(back); \(Baseline.headInUpstream(head: repository.rev, upstream: upstream ?? ""))"
+          }
         Terminal.note("baseline: \(snapshot.metadata.commit?.describe ?? found.commit.hex) (\(where_))")
         base = snapshot
       } else {
