@@ -240,7 +240,28 @@ func layout(seed: Int, shuffled: Set<String>) -> [(String, UInt64)] {
     let mismatch = KRXAnalysis.compare(base: KRXEvidence(layouts: [other], pageTables: base.pageTables), head: head)
     #expect(
       outcome(mismatch, "krx-image-permissions")?.message
-        == "skipped: base has _text at 0xffffffff90000000 in its first kallsyms sample (other-boot.kallsyms), outside the dump's High Kernel Mapping: give the kallsyms of the dump's boot first")
+        == "skipped: base has no kallsyms sample whose _text.._etext lies inside the dump's High Kernel Mapping (_text at 0xffffffff90000000 in other-boot.kallsyms): give the kallsyms of the dump's boot")
+  }
+
+  @Test func imagePermissionsTakeTheKallsymsOfTheDumpsBoot() throws {
+    let dump = try PageTableDump(bytes: Self.dump(), name: "pt")
+    let text = try sample(kallsyms(text: 0xffff_ffff_8100_0000, functions: [("fn", 0xd0_0000)]), "old.kallsyms")
+    let other = try sample(kallsyms(text: 0xffff_ffff_9000_0000, functions: [("fn", 0x1000)]), "other.kallsyms")
+    // Merged runs keep the oldest sample first; the dump is the newest run's.
+    let newest = try sample(kallsyms(text: 0xffff_ffff_8120_0000, functions: [("fn", 0x10_0000)]), "new.kallsyms")
+    let report = KRXAnalysis.compare(
+      base: KRXEvidence(layouts: [text, other], pageTables: dump), head: KRXEvidence(layouts: [text, newest], pageTables: dump))
+    let permissions = try #require(outcome(report, "krx-image-permissions"))
+    #expect(permissions.baseValue == "0 B executable outside the text, 0 B writable inside it")
+    // The 14 MiB executable mapping less new.kallsyms's text, rounded out to 0xffffffff81200000..<0xffffffff81400000.
+    #expect(permissions.headValue == "12 MiB executable outside the text, 0 B writable inside it")
+    #expect(permissions.basis == "page-table dump and the kallsyms sample of its boot")
+    // A text running past the image's mappings is not the dump's boot.
+    let past = try sample(kallsyms(text: 0xffff_ffff_8100_0000, functions: [("fn", 0x130_0000)]), "past.kallsyms")
+    let skipped = KRXAnalysis.compare(base: KRXEvidence(layouts: [past], pageTables: dump), head: KRXEvidence(layouts: [text], pageTables: dump))
+    #expect(
+      outcome(skipped, "krx-image-permissions")?.message
+        == "skipped: base has no kallsyms sample whose _text.._etext lies inside the dump's High Kernel Mapping (_text at 0xffffffff81000000 in past.kallsyms): give the kallsyms of the dump's boot")
   }
 
   @Test func dataInsideTheTextAndTheKRXBoundary() throws {
@@ -276,7 +297,7 @@ func layout(seed: Int, shuffled: Set<String>) -> [(String, UInt64)] {
     #expect(outcome(report, "krx-base-slide")?.message == "skipped: base has CONFIG_PHYSICAL_ALIGN=0x0, outside x86-64's 0x200000–0x40000000")
     // A text range ending at the top of the address space.
     let top = try sample(Array("ffffffffff000000 T _text\nfffffffffffffff0 T _etext\n".utf8), "top.kallsyms")
-    let dump = try PageTableDump(bytes: Array("---[ High Kernel Mapping ]---\n0xffffffffff000000-0xffffffffff200000 2M ro PSE GLB x pmd\n".utf8), name: "pt")
+    let dump = try PageTableDump(bytes: Array("---[ High Kernel Mapping ]---\n0xffffffffff000000-0x0000000000000000 16M ro PSE GLB x pmd\n".utf8), name: "pt")
     let permissions = KRXAnalysis.compare(
       base: KRXEvidence(layouts: [top], pageTables: dump), head: KRXEvidence(layouts: [top], pageTables: dump))
     #expect(outcome(permissions, "krx-image-permissions")?.status == .held)
