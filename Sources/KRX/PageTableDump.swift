@@ -119,7 +119,7 @@ public struct PageTableDump: Sendable, Equatable {
 /// kernel's own walk, with effective permissions, so authoritative.
 public struct WXBootLog: Sendable, Equatable {
   public let name: String
-  public let pages: Int
+  public let pages: UInt64
 
   public init(bytes: [UInt8], name: String) throws(InputError) {
     let marker = "Checked W+X mappings:"
@@ -132,7 +132,10 @@ public struct WXBootLog: Sendable, Equatable {
         return
       }
       let words = verdict.split(separator: " ")
-      guard verdict.hasPrefix("FAILED"), words.count >= 2, let count = Int(words[1]) else {
+      // Digits alone: the kernel prints %lu, and UInt64("+3") would take a sign.
+      guard verdict.hasPrefix("FAILED"), words.count >= 2, words[1].utf8.allSatisfy({ UInt8(ascii: "0")...UInt8(ascii: "9") ~= $0 }),
+        let count = UInt64(words[1])
+      else {
         throw InputError(
           .malformedLine, file: name, line: index + 1, column: 1,
           "expected 'Checked W+X mappings: passed, …' or 'Checked W+X mappings: FAILED, N W+X pages found', found '\(line.prefix(100))'")

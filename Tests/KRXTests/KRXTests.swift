@@ -361,6 +361,21 @@ func layout(seed: Int, shuffled: Set<String>) -> [(String, UInt64)] {
     }
   }
 
+  @Test func bootLogPageCountsAreUnsigned() throws {
+    for count in ["-3", "+3", "18446744073709551616"] {
+      let line = "[    1.2] x86/mm: Checked W+X mappings: FAILED, \(count) W+X pages found."
+      #expect(
+        throws: InputError(
+          .malformedLine, file: "dmesg", line: 2, column: 1,
+          "expected 'Checked W+X mappings: passed, …' or 'Checked W+X mappings: FAILED, N W+X pages found', found '\(line)'")
+      ) {
+        _ = try WXBootLog(bytes: Array("[    1.1] Run /init\n\(line)\n".utf8), name: "dmesg")
+      }
+    }
+    let most = try WXBootLog(bytes: Array("x86/mm: Checked W+X mappings: FAILED, 18446744073709551615 W+X pages found.\n".utf8), name: "d")
+    #expect(most.pages == UInt64.max)
+  }
+
   @Test func evidenceFilesRoundTripThroughASnapshot() throws {
     let files = [
       EvidenceFile(kind: .layout, name: "boot1", bytes: kallsyms(text: 0xffff_ffff_8100_0000, functions: [("fn", 0x1000)])),
