@@ -116,20 +116,23 @@ public struct PageTableDump: Sendable, Equatable {
 
 /// The boot log's verdict on W+X mappings (`x86/mm: Checked W+X mappings:
 /// passed, no W+X pages found.` or `…: FAILED, 3 W+X pages found.`): the
-/// kernel's own walk, with effective permissions, so authoritative.
+/// kernel's own walk, with effective permissions, so authoritative. With PTI
+/// the kernel walks the user page tables as well and prints a second verdict.
 public struct WXBootLog: Sendable, Equatable {
   public let name: String
+  /// The W+X pages of every verdict line together; 0 when all passed.
   public let pages: UInt64
 
   public init(bytes: [UInt8], name: String) throws(InputError) {
     let marker = "Checked W+X mappings:"
-    for (index, line) in String(decoding: bytes, as: UTF8.self).split(separator: "\n").enumerated() {
+    var total: UInt64?
+    let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+    for (index, line) in lines.enumerated() {
       guard let range = line.range(of: marker) else { continue }
       let verdict = line[range.upperBound...].trimmingCharacters(in: .whitespaces)
       if verdict.hasPrefix("passed") {
-        self.name = name
-        pages = 0
-        return
+        total = total ?? 0
+        continue
       }
       let words = verdict.split(separator: " ")
       // Digits alone: the kernel prints %lu, and UInt64("+3") would take a sign.
@@ -140,12 +143,20 @@ public struct WXBootLog: Sendable, Equatable {
           .malformedLine, file: name, line: index + 1, column: 1,
           "expected 'Checked W+X mappings: passed, …' or 'Checked W+X mappings: FAILED, N W+X pages found', found '\(line.prefix(100))'")
       }
-      self.name = name
-      pages = count
-      return
+      let (sum, overflow) = (total ?? 0).addingReportingOverflow(count)
+      guard !overflow else {
+        throw InputError(
+          .malformedLine, file: name, line: index + 1, column: 1,
+          "expected W+X page counts that add up to at most 2^64-1 over the log's verdicts, found '\(line.prefix(100))'")
+      }
+      total = sum
     }
-    throw InputError(
-      .unsupportedFormat, file: name,
-      "has no 'Checked W+X mappings:' line: give the boot log (dmesg) of a kernel built with CONFIG_DEBUG_WX")
+    guard let total else {
+      throw InputError(
+        .unsupportedFormat, file: name,
+        "has no 'Checked W+X mappings:' line: give the boot log (dmesg) of a kernel built with CONFIG_DEBUG_WX")
+    }
+    self.name = name
+    pages = total
   }
 }

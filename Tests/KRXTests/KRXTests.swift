@@ -376,6 +376,36 @@ func layout(seed: Int, shuffled: Set<String>) -> [(String, UInt64)] {
     #expect(most.pages == UInt64.max)
   }
 
+  @Test func bootLogVerdictsOfKernelAndUserPageTablesAddUp() throws {
+    func log(_ text: String) throws -> WXBootLog { try WXBootLog(bytes: Array(text.utf8), name: "dmesg") }
+    let checked = "[    1.10] x86/mm: Checked W+X mappings: passed, no W+X pages found.\n[    1.11] x86/mm: Checking user space page tables\n"
+    // PTI's second walk, of the user page tables, fails while the first passed.
+    #expect(try log(checked + "\n[    1.12] x86/mm: Checked W+X mappings: FAILED, 2 W+X pages found.\n").pages == 2)
+    #expect(
+      try log("x86/mm: Checked W+X mappings: FAILED, 3 W+X pages found.\nx86/mm: Checked W+X mappings: FAILED, 4 W+X pages found.\n").pages
+        == 7)
+    #expect(try log(checked + "[    1.12] x86/mm: Checked W+X mappings: passed, no W+X pages found.\n").pages == 0)
+    let failing = KRXAnalysis.compare(
+      base: KRXEvidence(bootLog: try log(checked + "x86/mm: Checked W+X mappings: passed, no W+X pages found.\n")),
+      head: KRXEvidence(bootLog: try log(checked + "x86/mm: Checked W+X mappings: FAILED, 2 W+X pages found.\n")))
+    #expect(outcome(failing, "krx-wx")?.status == .regressed)
+    #expect(outcome(failing, "krx-wx")?.headValue == "2 W+X pages per the boot log")
+    // A bad verdict is named by its line, blank lines counted.
+    #expect(
+      throws: InputError(
+        .malformedLine, file: "dmesg", line: 4, column: 1,
+        "expected 'Checked W+X mappings: passed, …' or 'Checked W+X mappings: FAILED, N W+X pages found', found 'x86/mm: Checked W+X mappings: FAILED, some W+X pages found.'")
+    ) { _ = try log(checked + "\nx86/mm: Checked W+X mappings: FAILED, some W+X pages found.\n") }
+    #expect(
+      throws: InputError(
+        .malformedLine, file: "dmesg", line: 2, column: 1,
+        "expected W+X page counts that add up to at most 2^64-1 over the log's verdicts, found 'x86/mm: Checked W+X mappings: FAILED, 2 W+X pages found.'")
+    ) {
+      _ = try log(
+        "x86/mm: Checked W+X mappings: FAILED, 18446744073709551615 W+X pages found.\nx86/mm: Checked W+X mappings: FAILED, 2 W+X pages found.\n")
+    }
+  }
+
   @Test func evidenceFilesRoundTripThroughASnapshot() throws {
     let files = [
       EvidenceFile(kind: .layout, name: "boot1", bytes: kallsyms(text: 0xffff_ffff_8100_0000, functions: [("fn", 0x1000)])),
