@@ -290,6 +290,37 @@ func layout(seed: Int, shuffled: Set<String>) -> [(String, UInt64)] {
     #expect(krxBoundary.status == .regressed)
   }
 
+  @Test func codeDataBoundaryComparesTheCategoriesBothSidesHave() throws {
+    let functions = layout(seed: 0, shuffled: [])
+    let krxLines = ["ffffffff80fff000 D __krx_edata", "ffffffff80ff0000 d __start___ex_table", "ffffffff80ff8000 d init_task"]
+    let krx = try sample(kallsyms(text: 0xffff_ffff_8100_0000, functions: functions, extra: krxLines + ["ffffffff80ffe000 t slipped_fn"]))
+    let plain = try sample(kallsyms(text: 0xffff_ffff_8100_0000, functions: functions, data: [("sneaky_table", 0x1050)]))
+    // Head dropped kR^X: fewer misplaced in all, yet data now sits in its text.
+    let lost = try #require(
+      outcome(KRXAnalysis.compare(base: KRXEvidence(layouts: [krx]), head: KRXEvidence(layouts: [plain])), "krx-code-data-boundary"))
+    #expect(lost.status == .regressed)
+    #expect(
+      lost.baseValue
+        == "2 misplaced (data in text 0, code outside text and init 1, code below __krx_edata 1, data above __krx_edata 0, tables above __krx_edata 0); e.g. slipped_fn")
+    #expect(lost.headValue == "no __krx_edata; 1 misplaced (data in text 1, code outside text and init 0); e.g. sneaky_table")
+    #expect(
+      lost.message
+        == "head lost __krx_edata, which base had: nothing marks kR^X's boundary between data and code; data in text grew from 0 to 1")
+    // Head gained kR^X: its own categories have nothing in base to grow from.
+    let clean = try sample(kallsyms(text: 0xffff_ffff_8100_0000, functions: functions))
+    let gained = try #require(
+      outcome(KRXAnalysis.compare(base: KRXEvidence(layouts: [clean]), head: KRXEvidence(layouts: [krx])), "krx-code-data-boundary"))
+    #expect(gained.status == .regressed)
+    #expect(gained.message == "code outside text and init grew from 0 to 1")
+    let tidy = try sample(kallsyms(text: 0xffff_ffff_8100_0000, functions: functions, extra: krxLines + ["ffffffff81100000 d stray"]))
+    let held = try #require(
+      outcome(KRXAnalysis.compare(base: KRXEvidence(layouts: [clean]), head: KRXEvidence(layouts: [tidy])), "krx-code-data-boundary"))
+    #expect(held.status == .held)
+    #expect(
+      held.headValue
+        == "1 misplaced (data in text 0, code outside text and init 0, code below __krx_edata 0, data above __krx_edata 1, tables above __krx_edata 0); e.g. stray")
+  }
+
   @Test func hostileNumbersSkipInsteadOfCrashing() throws {
     let boots = try (0..<2).map { try sample(kallsyms(text: 0xffff_ffff_8100_0000 + UInt64($0) * 0x20_0000, functions: [("fn", 0x100)])) }
     let zeroAlign = try config("CONFIG_PHYSICAL_ALIGN=0\n")
