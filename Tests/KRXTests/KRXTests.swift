@@ -98,6 +98,28 @@ func layout(seed: Int, shuffled: Set<String>) -> [(String, UInt64)] {
     #expect(report.findings.first?.message == "head's command line adds 'nokaslr', which base did not have")
   }
 
+  @Test func mitigationsAndKernelStackOffsetSwitchedOff() throws {
+    func line(_ text: String) throws -> KernelCommandLine { try KernelCommandLine(bytes: Array(text.utf8), name: text) }
+    let base = try line("ro quiet randomize_kstack_offset=on")
+    let head = try line("ro quiet mitigations=off randomize_kstack_offset=on randomize-kstack-offset=No")
+    let report = KRXAnalysis.compare(base: KRXEvidence(commandLine: base), head: KRXEvidence(commandLine: head))
+    #expect(report.outcomes.filter { $0.status == .regressed }.map { $0.item ?? "" } == ["mitigations=off", "randomize_kstack_offset=off"])
+    #expect(report.findings.map(\.message) == [
+      "head's command line adds 'mitigations=off', which base did not have",
+      "head's command line adds 'randomize_kstack_offset=off', which base did not have",
+    ])
+    // kstrtobool's false: 0, n…, f…, of…; anything else leaves the offset randomised.
+    for value in ["0", "n", "no", "N", "off", "OFF", "\"off\"", "false"] {
+      #expect(try line("randomize_kstack_offset=\(value)").turnsOff("randomize_kstack_offset"), "\(value)")
+    }
+    for value in ["1", "y", "on", "", "auto"] {
+      #expect(try !line("randomize_kstack_offset=\(value)").turnsOff("randomize_kstack_offset"), "\(value)")
+    }
+    #expect(try !line("randomize_kstack_offset=off randomize_kstack_offset=1").turnsOff("randomize_kstack_offset"))
+    #expect(try !line("randomize_kstack_offset").turnsOff("randomize_kstack_offset"))
+    #expect(try !line("mitigations=auto").contains("mitigations=off"))
+  }
+
   @Test func textThatNeverMoves() throws {
     let functions = layout(seed: 0, shuffled: [])
     let base = try (0..<3).map { try sample(kallsyms(text: 0xffff_ffff_8100_0000 + UInt64($0 * 7) * 0x20_0000, functions: functions)) }
