@@ -62,8 +62,15 @@ struct Comparison {
     // check would only say it was skipped.
     var krx: KRXReport?
     if !base.evidence.isEmpty || !head.evidence.isEmpty {
-      krx = KRXAnalysis.compare(
-        base: try KRXEvidence(files: base.evidence), head: try KRXEvidence(files: head.evidence), rules: policy.krx)
+      var headEvidence = try KRXEvidence(files: head.evidence)
+      // Only the tree's own file may be located in it: a /boot/config-… or
+      // standard input shares no path with the tree, whatever its name.
+      if let repository, let headCommit, let config = head.evidence.last(where: { $0.kind == .config }),
+        try repository.file(config.name, at: headCommit) == config.bytes
+      {
+        headEvidence.config?.treePath = config.name
+      }
+      krx = KRXAnalysis.compare(base: try KRXEvidence(files: base.evidence), head: headEvidence, rules: policy.krx)
     }
     func side(_ snapshot: Snapshot) -> FindingsDocument.Side {
       FindingsDocument.Side(
