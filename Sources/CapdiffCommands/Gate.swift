@@ -76,6 +76,11 @@ extension Capdiff {
     func validate() throws {
       if !kmaps.isEmpty, symbols == nil { throw ValidationError("Kmaps need --symbols.") }
       if kmaps.isEmpty, record { throw ValidationError("--record stores kmaps given on the command line; give some.") }
+      // Without kmaps the head's stored snapshot is compared as recorded, evidence and all.
+      if kmaps.isEmpty, !evidence.given.isEmpty {
+        throw ValidationError(
+          "\(evidence.given.joined(separator: ", ")): the evidence options need kmaps to record with; give the head's kmaps, or leave them out to compare its stored snapshot as recorded.")
+      }
     }
 
     func run() async throws {

@@ -117,6 +117,24 @@ let kernelWritesMM = ("do_fork", "kernel/k.c", "mm_alloc", "mm/m.c", UInt64(1), 
     #expect(result.standardOutput.contains("kernel now reads and writes objects owned by mm"))
   }
 
+  @Test func evidenceOptionsWithoutKmapsAreAUsageError() throws {
+    let history = try History()
+    try history.store(at: 1, [fsReadsNet])
+    try history.store(at: 3, [fsReadsNet])
+    let result = try run(
+      capdiff,
+      [
+        "gate", "--repo", history.path, "--store", history.store, "--workload", "ltp", "--scheme", "dirs:1", "--rev",
+        history.commits[3].hex, "--ptdump", "page_tables", "--layout", "boot1.kallsyms", "--out", "\(history.directory.path)/out",
+      ])
+    #expect(result.status == 2, "\(result.standardError)")
+    #expect(
+      result.standardError.hasPrefix(
+        "Error: --layout, --ptdump: the evidence options need kmaps to record with; give the head's kmaps, or leave them out to compare its stored snapshot as recorded.\n"
+      ), "\(result.standardError)")
+    #expect(!history.directory.exists("out"))
+  }
+
   @Test func noBaselineSaysHowToRecordOneOrDoesWhatItIsTold() throws {
     let history = try History()
     try history.store(at: 2, [fsReadsNet, kernelWritesMM])
