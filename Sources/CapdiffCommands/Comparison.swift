@@ -51,13 +51,10 @@ struct Comparison {
     let map = ComponentMap(
       scheme: scheme, maintainers: headTree?.maintainers, rules: policy.componentRules,
       sharedAllocators: policy.sharedAllocators)
-    let formatter = DateFormatter()
-    formatter.dateFormat = "yyyy-MM-dd"
-    formatter.timeZone = TimeZone(identifier: "UTC")
     let report = DriftAnalysis.compare(
       DriftInput(
         base: base, head: head, map: map, tree: headTree?.paths, renames: renames, granularity: granularity, rules: rules,
-        today: formatter.string(from: Date())))
+        today: DateFormatter.utc("yyyy-MM-dd").string(from: Date())))
     // kR^X checks run when either side recorded evidence; otherwise every
     // check would only say it was skipped.
     var krx: KRXReport?
