@@ -123,6 +123,9 @@ let package = Package(
       name: "GitTests", dependencies: ["Git", "CapdiffTestSupport"],
       swiftSettings: swiftSettings),
     .testTarget(
+      name: "CapdiffCommandsTests", dependencies: ["CapdiffCommands"],
+      swiftSettings: swiftSettings),
+    .testTarget(
       name: "CapdiffEndToEndTests", dependencies: ["CapdiffTestSupport", "Git", "Store", "Snapshot"],
       swiftSettings: swiftSettings),
   ]

@@ -51,8 +51,18 @@ extension Capdiff {
       case .ancestor:
         let from = baseline.mergeBase.map { "the merge-base \($0.abbreviated()) with \(upstream ?? "")" } ?? head
         line += " (\(baseline.distance) commit\(baseline.distance == 1 ? "" : "s") before \(from) on its first-parent history)"
+      case .headInUpstream:
+        line +=
+          " (\(baseline.distance) commit\(baseline.distance == 1 ? "" : "s") before \(head) on its first-parent history; \(Baseline.headInUpstream(head: head, upstream: upstream ?? "")))"
       }
       Terminal.output(line)
     }
+  }
+}
+
+extension Baseline {
+  /// Why a head's merge-base was passed over, as `baseline` and `gate` say it.
+  static func headInUpstream(head: String, upstream: String) -> String {
+    "\(head) is already in \(upstream), so it is its own merge-base, and its own snapshot is no baseline"
   }
 }

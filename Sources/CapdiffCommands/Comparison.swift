@@ -51,19 +51,23 @@ struct Comparison {
     let map = ComponentMap(
       scheme: scheme, maintainers: headTree?.maintainers, rules: policy.componentRules,
       sharedAllocators: policy.sharedAllocators)
-    let formatter = DateFormatter()
-    formatter.dateFormat = "yyyy-MM-dd"
-    formatter.timeZone = TimeZone(identifier: "UTC")
     let report = DriftAnalysis.compare(
       DriftInput(
         base: base, head: head, map: map, tree: headTree?.paths, renames: renames, granularity: granularity, rules: rules,
-        today: formatter.string(from: Date())))
+        today: DateFormatter.utc("yyyy-MM-dd").string(from: Date())))
     // kR^X checks run when either side recorded evidence; otherwise every
     // check would only say it was skipped.
     var krx: KRXReport?
     if !base.evidence.isEmpty || !head.evidence.isEmpty {
-      krx = KRXAnalysis.compare(
-        base: try KRXEvidence(files: base.evidence), head: try KRXEvidence(files: head.evidence), rules: policy.krx)
+      var headEvidence = try KRXEvidence(files: head.evidence)
+      // Only the tree's own file may be located in it: a /boot/config-… or
+      // standard input shares no path with the tree, whatever its name.
+      if let repository, let headCommit, let config = head.evidence.last(where: { $0.kind == .config }),
+        try repository.file(config.name, at: headCommit) == config.bytes
+      {
+        headEvidence.config?.treePath = config.name
+      }
+      krx = KRXAnalysis.compare(base: try KRXEvidence(files: base.evidence), head: headEvidence, rules: policy.krx)
     }
     func side(_ snapshot: Snapshot) -> FindingsDocument.Side {
       FindingsDocument.Side(

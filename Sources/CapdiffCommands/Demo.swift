@@ -24,7 +24,7 @@ extension Capdiff {
     @Option(help: "The sample history.")
     var sample = "sample/kernel"
 
-    @Option(help: "Where the sample repository, kernels and kmaps are built.")
+    @Option(help: "Where the sample repository, kernels and kmaps are built: a new or empty folder, or one an earlier demo made, which is emptied first.")
     var work = ".demo"
 
     @Option(help: "The snapshot store.")
@@ -35,10 +35,16 @@ extension Capdiff {
 
     static let workload = "demo"
     static let config = "arch/x86/configs/demo_defconfig"
+    /// The file that marks a work folder as the demo's own, to empty on the next run.
+    static let marker = ".capdiff-demo"
 
     func run() async throws {
       let steps = try DemoHistory.load(sample)
-      try? FileManager.default.removeItem(atPath: work)
+      guard try Self.prepare(work: work) else {
+        Terminal.error(
+          "\(work): error: not a folder an earlier demo made (it holds no \(Self.marker)), nor empty: the demo empties its work folder, so give --work a new or empty folder")
+        throw ExitCode(1)
+      }
       let built = try DemoHistory.build(steps, in: work)
       Terminal.note("demo: built \(built.count) commits in \(work)/linux, a vmlinux and kmaps for each")
 
@@ -83,6 +89,26 @@ extension Capdiff {
         The sample repository is \(work)/linux; its snapshots are in \(store)/.
 
         """)
+    }
+
+    /// Makes `work` an empty folder holding the marker, and false when it is
+    /// someone else's: a file, or a folder with files but no marker. The
+    /// folder itself stays, so `--work .` never pulls the current directory
+    /// away from under the process.
+    static func prepare(work: String) throws -> Bool {
+      let files = FileManager.default
+      var isFolder: ObjCBool = false
+      if files.fileExists(atPath: work, isDirectory: &isFolder) {
+        guard isFolder.boolValue else { return false }
+        let names = try files.contentsOfDirectory(atPath: work)
+        guard names.isEmpty || names.contains(marker) else { return false }
+        for name in names where name != marker { try files.removeItem(atPath: "\(work)/\(name)") }
+      } else {
+        try files.createDirectory(atPath: work, withIntermediateDirectories: true)
+      }
+      try Data("capdiff demo built here; the next 'capdiff demo --work' here empties this folder.\n".utf8)
+        .write(to: URL(fileURLWithPath: "\(work)/\(marker)"))
+      return true
     }
   }
 }

@@ -58,6 +58,14 @@ struct EvidenceOptions: ParsableArguments {
   @Option(help: "The boot log (dmesg), for its 'Checked W+X mappings' line.")
   var dmesg: String?
 
+  /// The options given, as spelled on the command line.
+  var given: [String] {
+    [
+      ("--layout", !layouts.isEmpty), ("--config", config != nil), ("--config-path", configPath != nil),
+      ("--cmdline", cmdline != nil), ("--ptdump", ptdump != nil), ("--dmesg", dmesg != nil),
+    ].filter(\.1).map(\.0)
+  }
+
   func validate() throws {
     if config != nil, configPath != nil { throw ValidationError("Give --config or --config-path, not both.") }
   }

@@ -76,6 +76,11 @@ extension Capdiff {
     func validate() throws {
       if !kmaps.isEmpty, symbols == nil { throw ValidationError("Kmaps need --symbols.") }
       if kmaps.isEmpty, record { throw ValidationError("--record stores kmaps given on the command line; give some.") }
+      // Without kmaps the head's stored snapshot is compared as recorded, evidence and all.
+      if kmaps.isEmpty, !evidence.given.isEmpty {
+        throw ValidationError(
+          "\(evidence.given.joined(separator: ", ")): the evidence options need kmaps to record with; give the head's kmaps, or leave them out to compare its stored snapshot as recorded.")
+      }
     }
 
     func run() async throws {
@@ -115,7 +120,13 @@ extension Capdiff {
         head: headCommit, workload: workload, upstream: upstreamCommit, in: repo, store: snapshots),
         let snapshot = try snapshots.snapshot(commit: found.commit.hex, workload: workload)
       {
-        let where_ = found.route == .mergeBase ? "the merge-base with \(upstream ?? "")" : "\(found.distance) commit\(found.distance == 1 ? "" : "s") back"
+        let back = "\(found.distance) commit\(found.distance == 1 ? "" : "s") back"
+        let where_ =
+          switch found.route {
+          case .mergeBase: "the merge-base with \(upstream ?? "")"
+          case .ancestor: back
+          case .headInUpstream: "\(back); \(Baseline.headInUpstream(head: repository.rev, upstream: upstream ?? ""))"
+          }
         Terminal.note("baseline: \(snapshot.metadata.commit?.describe ?? found.commit.hex) (\(where_))")
         base = snapshot
       } else {

@@ -32,13 +32,7 @@ struct ReportOptions: ParsableArguments {
     return formats.contains(.html) ? "\(out)/index.html" : (formats.contains(.json) ? "\(out)/findings.json" : out)
   }
 
-  static var timestamp: String {
-    let formatter = DateFormatter()
-    formatter.dateFormat = "yyyy-MM-dd'T'HH:mm:ss"
-    formatter.timeZone = TimeZone(identifier: "UTC")
-    formatter.locale = Locale(identifier: "en_US_POSIX")
-    return formatter.string(from: Date())
-  }
+  static var timestamp: String { DateFormatter.utc("yyyy-MM-dd'T'HH:mm:ss").string(from: Date()) }
 
   static var hostname: String { ProcessInfo.processInfo.hostName }
 

@@ -85,8 +85,9 @@ public struct Finding: Sendable, Codable, Equatable {
   public var baseValue: String? = nil
   public var headValue: String? = nil
   public var threshold: String? = nil
-  /// The evidence file a kR^X finding is about (the `.config`), for reports
-  /// that locate results in files.
+  /// The evidence file a kR^X finding is about (the `.config`), as a path in
+  /// the kernel tree, for reports that locate results there; nil when the
+  /// file is not the tree's (`/boot/config-…`, standard input).
   public var file: String? = nil
 
   public var isKRX: Bool { kind.hasPrefix("krx-") }
@@ -123,7 +124,8 @@ public struct CheckOutcome: Sendable, Encodable, Equatable {
   public var basis: String?
   /// Whether this outcome fails the gate (a regression, or a skip the policy fails).
   public var failsGate = false
-  /// The head evidence file the check read, where one file is the answer (the `.config`).
+  /// The head evidence file the check read, where one file is the answer (the
+  /// `.config`), as a path in the kernel tree; nil when it is not the tree's.
   public var file: String?
   /// The measure, as a number, for charts (a share from 0 to 1, bits, pages).
   public var baseMeasure: Double?

@@ -43,9 +43,25 @@ public struct KernelCommandLine: Sendable, Equatable {
     return parameters.contains { Self.normalized($0) == wanted }
   }
 
+  /// Whether the last `name=value` (the kernel applies them in order) turns
+  /// a boolean parameter off as the kernel's kstrtobool reads it: a value
+  /// starting with `0`, `n`, `f` or `of`, in any case (`0`, `n`, `no`, `off`).
+  public func turnsOff(_ name: String) -> Bool {
+    let wanted = Self.split(name).name
+    guard let value = parameters.lazy.map(Self.split).last(where: { $0.name == wanted })?.value else { return false }
+    let letters = value.lowercased()
+    return letters.hasPrefix("0") || letters.hasPrefix("n") || letters.hasPrefix("f") || letters.hasPrefix("of")
+  }
+
   private static func normalized(_ parameter: String) -> String {
+    let (name, value) = split(parameter)
+    return value.map { "\(name)=\($0)" } ?? name
+  }
+
+  /// The name with `-` read as `_`, and the value after the first `=`, quotes aside.
+  private static func split(_ parameter: String) -> (name: String, value: Substring?) {
     let text = parameter.filter { $0 != "\"" }
-    guard let equals = text.firstIndex(of: "=") else { return text.replacingOccurrences(of: "-", with: "_") }
-    return text[..<equals].replacingOccurrences(of: "-", with: "_") + text[equals...]
+    guard let equals = text.firstIndex(of: "=") else { return (text.replacingOccurrences(of: "-", with: "_"), nil) }
+    return (text[..<equals].replacingOccurrences(of: "-", with: "_"), text[text.index(after: equals)...])
   }
 }

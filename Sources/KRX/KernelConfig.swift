@@ -20,6 +20,10 @@ public struct KernelConfig: Sendable, Equatable {
   /// The file as named in messages.
   public let name: String
   public let values: [String: Value]
+  /// Its path in the kernel tree at the commit, when the tree holds these
+  /// very bytes there (read with --config-path): only then can reports
+  /// locate findings in the tree.
+  public var treePath: String?
 
   public init(name: String, values: [String: Value]) {
     self.name = name

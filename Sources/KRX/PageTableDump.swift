@@ -7,7 +7,8 @@ public import Input
 ///
 ///     0xffffffff81000000-0xffffffff82200000          18M     ro         PSE     GLB x  pmd
 ///
-/// range, size (`%9lu` and a unit), then for present pages `USR`, `RW`/`ro`,
+/// range, size (`%9lu` and a unit; the last range ends at 0x0000000000000000,
+/// its end wrapped round from 2^64), then for present pages `USR`, `RW`/`ro`,
 /// `PWT`, `PCD`, `PSE`, `PAT`, `GLB`, `NX`/`x` (and `NR`/`r` with execute-only
 /// patches), and the level last.
 public struct PageTableDump: Sendable, Equatable {
@@ -31,7 +32,21 @@ public struct PageTableDump: Sendable, Equatable {
       self.executable = executable
     }
 
+    /// `end` is 0 when the range runs to the top of the address space, so
+    /// the size wraps round to the bytes up to 2^64.
     public var size: UInt64 { end &- start }
+
+    /// Whether `address` lies in the mapping.
+    public func contains(_ address: UInt64) -> Bool { address >= start && address - start < size }
+
+    /// The bytes of `range` the mapping covers; measured from `start`, since
+    /// `end` may have wrapped to 0.
+    public func overlap(with range: Range<UInt64>) -> UInt64 {
+      guard range.upperBound > start else { return 0 }
+      let low = range.lowerBound > start ? range.lowerBound - start : 0
+      let high = min(size, range.upperBound - start)
+      return high > low ? high - low : 0
+    }
   }
 
   public let name: String
@@ -63,7 +78,8 @@ public struct PageTableDump: Sendable, Equatable {
       let fields = trimmed.split(whereSeparator: { $0 == " " || $0 == "\t" })
       let expected = "expected a page-table line '0xSTART-0xEND  SIZE  [USR] RW|ro [PWT PCD PSE GLB] x|NX LEVEL'"
       guard fields.count >= 3, let dash = fields[0].firstIndex(of: "-"),
-        let start = Self.hex(fields[0][..<dash]), let end = Self.hex(fields[0][fields[0].index(after: dash)...]), end >= start,
+        let start = Self.hex(fields[0][..<dash]), let end = Self.hex(fields[0][fields[0].index(after: dash)...]),
+        end >= start || end == 0,
         let unit = fields[1].last, let shift = Self.units[unit], let count = UInt64(fields[1].dropLast()),
         let level = fields.last, Self.levels.contains(level)
       else { throw fail(expected) }
@@ -100,33 +116,47 @@ public struct PageTableDump: Sendable, Equatable {
 
 /// The boot log's verdict on W+X mappings (`x86/mm: Checked W+X mappings:
 /// passed, no W+X pages found.` or `…: FAILED, 3 W+X pages found.`): the
-/// kernel's own walk, with effective permissions, so authoritative.
+/// kernel's own walk, with effective permissions, so authoritative. With PTI
+/// the kernel walks the user page tables as well and prints a second verdict.
 public struct WXBootLog: Sendable, Equatable {
   public let name: String
-  public let pages: Int
+  /// The W+X pages of every verdict line together; 0 when all passed.
+  public let pages: UInt64
 
   public init(bytes: [UInt8], name: String) throws(InputError) {
     let marker = "Checked W+X mappings:"
-    for (index, line) in String(decoding: bytes, as: UTF8.self).split(separator: "\n").enumerated() {
+    var total: UInt64?
+    let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+    for (index, line) in lines.enumerated() {
       guard let range = line.range(of: marker) else { continue }
       let verdict = line[range.upperBound...].trimmingCharacters(in: .whitespaces)
       if verdict.hasPrefix("passed") {
-        self.name = name
-        pages = 0
-        return
+        total = total ?? 0
+        continue
       }
       let words = verdict.split(separator: " ")
-      guard verdict.hasPrefix("FAILED"), words.count >= 2, let count = Int(words[1]) else {
+      // Digits alone: the kernel prints %lu, and UInt64("+3") would take a sign.
+      guard verdict.hasPrefix("FAILED"), words.count >= 2, words[1].utf8.allSatisfy({ UInt8(ascii: "0")...UInt8(ascii: "9") ~= $0 }),
+        let count = UInt64(words[1])
+      else {
         throw InputError(
           .malformedLine, file: name, line: index + 1, column: 1,
           "expected 'Checked W+X mappings: passed, …' or 'Checked W+X mappings: FAILED, N W+X pages found', found '\(line.prefix(100))'")
       }
-      self.name = name
-      pages = count
-      return
+      let (sum, overflow) = (total ?? 0).addingReportingOverflow(count)
+      guard !overflow else {
+        throw InputError(
+          .malformedLine, file: name, line: index + 1, column: 1,
+          "expected W+X page counts that add up to at most 2^64-1 over the log's verdicts, found '\(line.prefix(100))'")
+      }
+      total = sum
     }
-    throw InputError(
-      .unsupportedFormat, file: name,
-      "has no 'Checked W+X mappings:' line: give the boot log (dmesg) of a kernel built with CONFIG_DEBUG_WX")
+    guard let total else {
+      throw InputError(
+        .unsupportedFormat, file: name,
+        "has no 'Checked W+X mappings:' line: give the boot log (dmesg) of a kernel built with CONFIG_DEBUG_WX")
+    }
+    self.name = name
+    pages = total
   }
 }

@@ -57,7 +57,8 @@ public enum HTMLWriter {
         "check": outcome.check, "item": clean(outcome.item), "status": outcome.status.rawValue,
         "statusClass": outcome.status == .regressed ? "gate" : (outcome.status == .skipped ? "muted" : ""),
         "base": clean(outcome.baseValue), "head": clean(outcome.headValue), "threshold": clean(outcome.threshold),
-        "basis": clean(outcome.basis), "skipWhy": outcome.status == .skipped ? clean(outcome.message) : "",
+        // Mustache counts "" as true: false keeps the basis in view for checks that ran.
+        "basis": clean(outcome.basis), "skipWhy": outcome.status == .skipped ? clean(outcome.message) as Any : false,
       ]
     }
     let suppressions: [[String: Any]] = document.suppressions.map { s in

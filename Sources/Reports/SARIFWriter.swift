@@ -3,7 +3,8 @@ import Foundation
 
 /// SARIF 2.1.0 (DESIGN §8.4): one rule per finding kind, results at the
 /// subject function's file and line relative to the kernel tree (`SRCROOT`),
-/// kR^X results at the configuration file where one file is the answer.
+/// kR^X results at the configuration file where one file is the answer and
+/// the kernel tree holds it.
 /// Code-scanning services take at most 5,000 results a run: the most severe
 /// are kept and the run's properties say how many were left out.
 public enum SARIFWriter {

@@ -8,6 +8,8 @@ import Testing
   @Test func theDemoRunsEndToEnd() throws {
     let directory = try TemporaryDirectory()
     try FileManager.default.copyItem(atPath: "\(packageRoot)/sample", toPath: "\(directory.path)/sample")
+    // An empty work folder is the demo's to use.
+    try FileManager.default.createDirectory(atPath: "\(directory.path)/.demo", withIntermediateDirectories: false)
     let result = try run(capdiff, ["demo"], directory: directory.path)
     #expect(result.status == 0, "\(result.standardError)")
     #expect(result.standardError.contains("recorded demo at v6.1 ("))
@@ -26,9 +28,30 @@ import Testing
       ReportChecks.xmlSchemaErrors(file: "\(directory.path)/reports/demo/junit.xml", schema: "\(ReportChecks.schemas)/junit.xsd")
         == [])
     #expect(try ReportChecks.sarifErrors("\(directory.path)/reports/demo/results.sarif") == nil)
-    // A second run finds the snapshots stored and records nothing.
+    // A second run finds the snapshots stored and records nothing; the
+    // folder the first run marked as its own is emptied first.
+    #expect(directory.exists(".demo/.capdiff-demo"))
+    try directory.write(".demo/stale", "left over")
     let again = try run(capdiff, ["demo"], directory: directory.path)
     #expect(again.status == 0)
     #expect(!again.standardError.contains("recorded demo at v6.1 ("))
+    #expect(!directory.exists(".demo/stale"))
+    #expect(directory.exists(".demo/.capdiff-demo") && directory.exists(".demo/linux"))
+  }
+
+  @Test func aWorkFolderTheDemoDidNotMakeIsKept() throws {
+    let directory = try TemporaryDirectory()
+    try FileManager.default.copyItem(atPath: "\(packageRoot)/sample", toPath: "\(directory.path)/sample")
+    try directory.write("mine/notes.txt", "keep me")
+    for work in ["mine", ".", "mine/notes.txt"] {
+      let result = try run(capdiff, ["demo", "--work", work], directory: directory.path)
+      #expect(result.status == 1, "\(work): \(result.standardError)")
+      #expect(
+        result.standardError
+          == "\(work): error: not a folder an earlier demo made (it holds no .capdiff-demo), nor empty: the demo empties its work folder, so give --work a new or empty folder\n")
+    }
+    #expect(try String(contentsOfFile: "\(directory.path)/mine/notes.txt", encoding: .utf8) == "keep me")
+    #expect(directory.exists("sample/kernel"))
+    #expect(!directory.exists("mine/.capdiff-demo") && !directory.exists(".capdiff-demo"))
   }
 }

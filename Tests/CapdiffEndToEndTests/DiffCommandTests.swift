@@ -142,4 +142,32 @@ import Testing
     #expect(missing.status == 1)
     #expect(missing.standardError.contains("nope/.config: error: is not in the tree at"))
   }
+
+  @Test func sarifLocatesAConfigurationOnlyWhenItIsTheTreesFile() throws {
+    let kernel = try KernelRepository()
+    let elf = try KernelELF(in: kernel.directory, sources: ["net/core/sock.c": "long sk_alloc(long n) {\n  return n * 2;\n}\n"])
+    let alloc = String(try elf.address(of: "sk_alloc") + 4, radix: 16)
+    let kmap = try kernel.directory.write("run.kmap", "\(alloc),1,ffff888005c20000,2048,1,0,0,KMEM_CACHE,sshd,TCP,\n  \(alloc),1,3,1\n")
+    let store = "\(kernel.directory.path)/baselines"
+    let common = ["--repo", kernel.path, "--store", store, "--symbols", elf.path, "--workload", "boot"]
+    let base = try run(capdiff, ["record", "--rev", "v6.1"] + common + ["--config-path", "arch/x86/configs/x86_64_defconfig", kmap])
+    #expect(base.status == 0, "\(base.standardError)")
+    // Head's configuration, the same text as its tree's, from standard input and from /boot.
+    let text = "# CONFIG_RANDOMIZE_BASE is not set\nCONFIG_VMAP_STACK=y\n"
+    let boot = try kernel.directory.write("boot/config-6.2", text)
+    for config in ["-", boot] {
+      let head = try run(capdiff, ["record", "--rev", "HEAD", "--replace"] + common + ["--config", config, kmap], input: Array(text.utf8))
+      #expect(head.status == 0, "\(head.standardError)")
+      let out = "\(kernel.directory.path)/reports"
+      let diff = try run(capdiff, ["diff", "--repo", kernel.path, "--store", store, "--workload", "boot", "--out", out, "v6.1", "HEAD"])
+      #expect(diff.status == 8, "\(diff.standardOutput)\(diff.standardError)")
+      let log = try #require(
+        JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(out)/results.sarif"))) as? [String: Any])
+      let results = try #require((log["runs"] as? [[String: Any]])?.first?["results"] as? [[String: Any]])
+      let config = try #require(results.first { $0["ruleId"] as? String == "krx-config" })
+      #expect(config["locations"] == nil, "\(config)")
+      #expect((config["message"] as? [String: String])?["text"] == "CONFIG_RANDOMIZE_BASE held in base and no longer holds in head")
+      #expect(try ReportChecks.sarifErrors("\(out)/results.sarif") == nil)
+    }
+  }
 }

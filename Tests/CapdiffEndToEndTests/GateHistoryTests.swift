@@ -99,6 +99,42 @@ let kernelWritesMM = ("do_fork", "kernel/k.c", "mm_alloc", "mm/m.c", UInt64(1), 
     #expect(try DirectoryStore(path: history.store).contains(commit: history.commits[3].hex, workload: "ltp"))
   }
 
+  @Test func aHeadAlreadyInTheUpstreamIsComparedWithItsFirstParentsHistory() throws {
+    let history = try History()
+    try history.store(at: 1, [fsReadsNet])
+    try history.store(at: 3, [fsReadsNet, kernelWritesMM])
+    let result = try run(
+      capdiff,
+      [
+        "gate", "--repo", history.path, "--store", history.store, "--workload", "ltp", "--scheme", "dirs:1", "--rev",
+        history.commits[3].hex, "--upstream", "v2", "--out", "\(history.directory.path)/out",
+      ])
+    #expect(result.status == 8, "\(result.standardError)")
+    #expect(
+      result.standardError.contains(
+        "baseline: v1-1-g\(history.commits[1].hex.prefix(12)) (2 commits back; \(history.commits[3].hex) is already in v2, so it is its own merge-base, and its own snapshot is no baseline)"
+      ), "\(result.standardError)")
+    #expect(result.standardOutput.contains("kernel now reads and writes objects owned by mm"))
+  }
+
+  @Test func evidenceOptionsWithoutKmapsAreAUsageError() throws {
+    let history = try History()
+    try history.store(at: 1, [fsReadsNet])
+    try history.store(at: 3, [fsReadsNet])
+    let result = try run(
+      capdiff,
+      [
+        "gate", "--repo", history.path, "--store", history.store, "--workload", "ltp", "--scheme", "dirs:1", "--rev",
+        history.commits[3].hex, "--ptdump", "page_tables", "--layout", "boot1.kallsyms", "--out", "\(history.directory.path)/out",
+      ])
+    #expect(result.status == 2, "\(result.standardError)")
+    #expect(
+      result.standardError.hasPrefix(
+        "Error: --layout, --ptdump: the evidence options need kmaps to record with; give the head's kmaps, or leave them out to compare its stored snapshot as recorded.\n"
+      ), "\(result.standardError)")
+    #expect(!history.directory.exists("out"))
+  }
+
   @Test func noBaselineSaysHowToRecordOneOrDoesWhatItIsTold() throws {
     let history = try History()
     try history.store(at: 2, [fsReadsNet, kernelWritesMM])

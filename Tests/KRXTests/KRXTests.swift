@@ -98,6 +98,28 @@ func layout(seed: Int, shuffled: Set<String>) -> [(String, UInt64)] {
     #expect(report.findings.first?.message == "head's command line adds 'nokaslr', which base did not have")
   }
 
+  @Test func mitigationsAndKernelStackOffsetSwitchedOff() throws {
+    func line(_ text: String) throws -> KernelCommandLine { try KernelCommandLine(bytes: Array(text.utf8), name: text) }
+    let base = try line("ro quiet randomize_kstack_offset=on")
+    let head = try line("ro quiet mitigations=off randomize_kstack_offset=on randomize-kstack-offset=No")
+    let report = KRXAnalysis.compare(base: KRXEvidence(commandLine: base), head: KRXEvidence(commandLine: head))
+    #expect(report.outcomes.filter { $0.status == .regressed }.map { $0.item ?? "" } == ["mitigations=off", "randomize_kstack_offset=off"])
+    #expect(report.findings.map(\.message) == [
+      "head's command line adds 'mitigations=off', which base did not have",
+      "head's command line adds 'randomize_kstack_offset=off', which base did not have",
+    ])
+    // kstrtobool's false: 0, n…, f…, of…; anything else leaves the offset randomised.
+    for value in ["0", "n", "no", "N", "off", "OFF", "\"off\"", "false"] {
+      #expect(try line("randomize_kstack_offset=\(value)").turnsOff("randomize_kstack_offset"), "\(value)")
+    }
+    for value in ["1", "y", "on", "", "auto"] {
+      #expect(try !line("randomize_kstack_offset=\(value)").turnsOff("randomize_kstack_offset"), "\(value)")
+    }
+    #expect(try !line("randomize_kstack_offset=off randomize_kstack_offset=1").turnsOff("randomize_kstack_offset"))
+    #expect(try !line("randomize_kstack_offset").turnsOff("randomize_kstack_offset"))
+    #expect(try !line("mitigations=auto").contains("mitigations=off"))
+  }
+
   @Test func textThatNeverMoves() throws {
     let functions = layout(seed: 0, shuffled: [])
     let base = try (0..<3).map { try sample(kallsyms(text: 0xffff_ffff_8100_0000 + UInt64($0 * 7) * 0x20_0000, functions: functions)) }
@@ -240,7 +262,28 @@ func layout(seed: Int, shuffled: Set<String>) -> [(String, UInt64)] {
     let mismatch = KRXAnalysis.compare(base: KRXEvidence(layouts: [other], pageTables: base.pageTables), head: head)
     #expect(
       outcome(mismatch, "krx-image-permissions")?.message
-        == "skipped: base has _text at 0xffffffff90000000 in its first kallsyms sample (other-boot.kallsyms), outside the dump's High Kernel Mapping: give the kallsyms of the dump's boot first")
+        == "skipped: base has no kallsyms sample whose _text.._etext lies inside the dump's High Kernel Mapping (_text at 0xffffffff90000000 in other-boot.kallsyms): give the kallsyms of the dump's boot")
+  }
+
+  @Test func imagePermissionsTakeTheKallsymsOfTheDumpsBoot() throws {
+    let dump = try PageTableDump(bytes: Self.dump(), name: "pt")
+    let text = try sample(kallsyms(text: 0xffff_ffff_8100_0000, functions: [("fn", 0xd0_0000)]), "old.kallsyms")
+    let other = try sample(kallsyms(text: 0xffff_ffff_9000_0000, functions: [("fn", 0x1000)]), "other.kallsyms")
+    // Merged runs keep the oldest sample first; the dump is the newest run's.
+    let newest = try sample(kallsyms(text: 0xffff_ffff_8120_0000, functions: [("fn", 0x10_0000)]), "new.kallsyms")
+    let report = KRXAnalysis.compare(
+      base: KRXEvidence(layouts: [text, other], pageTables: dump), head: KRXEvidence(layouts: [text, newest], pageTables: dump))
+    let permissions = try #require(outcome(report, "krx-image-permissions"))
+    #expect(permissions.baseValue == "0 B executable outside the text, 0 B writable inside it")
+    // The 14 MiB executable mapping less new.kallsyms's text, rounded out to 0xffffffff81200000..<0xffffffff81400000.
+    #expect(permissions.headValue == "12 MiB executable outside the text, 0 B writable inside it")
+    #expect(permissions.basis == "page-table dump and the kallsyms sample of its boot")
+    // A text running past the image's mappings is not the dump's boot.
+    let past = try sample(kallsyms(text: 0xffff_ffff_8100_0000, functions: [("fn", 0x130_0000)]), "past.kallsyms")
+    let skipped = KRXAnalysis.compare(base: KRXEvidence(layouts: [past], pageTables: dump), head: KRXEvidence(layouts: [text], pageTables: dump))
+    #expect(
+      outcome(skipped, "krx-image-permissions")?.message
+        == "skipped: base has no kallsyms sample whose _text.._etext lies inside the dump's High Kernel Mapping (_text at 0xffffffff81000000 in past.kallsyms): give the kallsyms of the dump's boot")
   }
 
   @Test func dataInsideTheTextAndTheKRXBoundary() throws {
@@ -269,6 +312,37 @@ func layout(seed: Int, shuffled: Set<String>) -> [(String, UInt64)] {
     #expect(krxBoundary.status == .regressed)
   }
 
+  @Test func codeDataBoundaryComparesTheCategoriesBothSidesHave() throws {
+    let functions = layout(seed: 0, shuffled: [])
+    let krxLines = ["ffffffff80fff000 D __krx_edata", "ffffffff80ff0000 d __start___ex_table", "ffffffff80ff8000 d init_task"]
+    let krx = try sample(kallsyms(text: 0xffff_ffff_8100_0000, functions: functions, extra: krxLines + ["ffffffff80ffe000 t slipped_fn"]))
+    let plain = try sample(kallsyms(text: 0xffff_ffff_8100_0000, functions: functions, data: [("sneaky_table", 0x1050)]))
+    // Head dropped kR^X: fewer misplaced in all, yet data now sits in its text.
+    let lost = try #require(
+      outcome(KRXAnalysis.compare(base: KRXEvidence(layouts: [krx]), head: KRXEvidence(layouts: [plain])), "krx-code-data-boundary"))
+    #expect(lost.status == .regressed)
+    #expect(
+      lost.baseValue
+        == "2 misplaced (data in text 0, code outside text and init 1, code below __krx_edata 1, data above __krx_edata 0, tables above __krx_edata 0); e.g. slipped_fn")
+    #expect(lost.headValue == "no __krx_edata; 1 misplaced (data in text 1, code outside text and init 0); e.g. sneaky_table")
+    #expect(
+      lost.message
+        == "head lost __krx_edata, which base had: nothing marks kR^X's boundary between data and code; data in text grew from 0 to 1")
+    // Head gained kR^X: its own categories have nothing in base to grow from.
+    let clean = try sample(kallsyms(text: 0xffff_ffff_8100_0000, functions: functions))
+    let gained = try #require(
+      outcome(KRXAnalysis.compare(base: KRXEvidence(layouts: [clean]), head: KRXEvidence(layouts: [krx])), "krx-code-data-boundary"))
+    #expect(gained.status == .regressed)
+    #expect(gained.message == "code outside text and init grew from 0 to 1")
+    let tidy = try sample(kallsyms(text: 0xffff_ffff_8100_0000, functions: functions, extra: krxLines + ["ffffffff81100000 d stray"]))
+    let held = try #require(
+      outcome(KRXAnalysis.compare(base: KRXEvidence(layouts: [clean]), head: KRXEvidence(layouts: [tidy])), "krx-code-data-boundary"))
+    #expect(held.status == .held)
+    #expect(
+      held.headValue
+        == "1 misplaced (data in text 0, code outside text and init 0, code below __krx_edata 0, data above __krx_edata 1, tables above __krx_edata 0); e.g. stray")
+  }
+
   @Test func hostileNumbersSkipInsteadOfCrashing() throws {
     let boots = try (0..<2).map { try sample(kallsyms(text: 0xffff_ffff_8100_0000 + UInt64($0) * 0x20_0000, functions: [("fn", 0x100)])) }
     let zeroAlign = try config("CONFIG_PHYSICAL_ALIGN=0\n")
@@ -276,10 +350,37 @@ func layout(seed: Int, shuffled: Set<String>) -> [(String, UInt64)] {
     #expect(outcome(report, "krx-base-slide")?.message == "skipped: base has CONFIG_PHYSICAL_ALIGN=0x0, outside x86-64's 0x200000–0x40000000")
     // A text range ending at the top of the address space.
     let top = try sample(Array("ffffffffff000000 T _text\nfffffffffffffff0 T _etext\n".utf8), "top.kallsyms")
-    let dump = try PageTableDump(bytes: Array("---[ High Kernel Mapping ]---\n0xffffffffff000000-0xffffffffff200000 2M ro PSE GLB x pmd\n".utf8), name: "pt")
+    let dump = try PageTableDump(bytes: Array("---[ High Kernel Mapping ]---\n0xffffffffff000000-0x0000000000000000 16M ro PSE GLB x pmd\n".utf8), name: "pt")
     let permissions = KRXAnalysis.compare(
       base: KRXEvidence(layouts: [top], pageTables: dump), head: KRXEvidence(layouts: [top], pageTables: dump))
     #expect(outcome(permissions, "krx-image-permissions")?.status == .held)
+  }
+
+  @Test func lastRangeEndsAtTheTopOfTheAddressSpace() throws {
+    // A real dump's last line ends at 0x0000000000000000: 2^64, wrapped.
+    let tail = "---[ Fixmap Area ]---\n0xffffffffff600000-0x0000000000000000          10M                               pmd\n"
+    let dump = try PageTableDump(bytes: Self.dump() + Array(tail.utf8), name: "ptdump")
+    let last = try #require(dump.mappings.last)
+    #expect(last == .init(start: 0xffff_ffff_ff60_0000, end: 0, section: "Fixmap Area", present: false, user: false, writable: false, executable: false))
+    #expect(last.size == 0xa0_0000)
+    #expect(last.contains(.max) && last.contains(0xffff_ffff_ff60_0000) && !last.contains(0xffff_ffff_ff5f_ffff))
+    #expect(last.overlap(with: 0xffff_ffff_ff00_0000..<0xffff_ffff_ff70_0000) == 0x10_0000)
+    // Checks measure such a mapping without trapping on its range.
+    let top = try sample(Array("ffffffffff000000 T _text\nffffffffff100000 T _etext\n".utf8), "top.kallsyms")
+    let wrapping = try PageTableDump(
+      bytes: Array("---[ High Kernel Mapping ]---\n0xffffffffff000000-0x0000000000000000 16M RW PSE GLB x pmd\n".utf8), name: "pt")
+    let report = KRXAnalysis.compare(
+      base: KRXEvidence(layouts: [top], pageTables: wrapping), head: KRXEvidence(layouts: [top], pageTables: wrapping))
+    #expect(outcome(report, "krx-image-permissions")?.headValue == "14 MiB executable outside the text, 1 MiB writable inside it")
+    #expect(outcome(report, "krx-wx")?.headValue == "4096 W+X pages (High Kernel Mapping: 4096) per the page-table dump")
+    // Any other end below its start is still refused.
+    #expect(
+      throws: InputError(
+        .malformedLine, file: "ptdump", line: 2, column: 1,
+        "expected a page-table line '0xSTART-0xEND  SIZE  [USR] RW|ro [PWT PCD PSE GLB] x|NX LEVEL', found '0xffffffffff600000-0x0000000000001000 10M pmd'")
+    ) {
+      _ = try PageTableDump(bytes: Array("---[ Fixmap Area ]---\n0xffffffffff600000-0x0000000000001000 10M pmd\n".utf8), name: "ptdump")
+    }
   }
 
   @Test func malformedEvidenceIsNamed() throws {
@@ -310,6 +411,51 @@ func layout(seed: Int, shuffled: Set<String>) -> [(String, UInt64)] {
         "expected a kernel configuration line 'CONFIG_NAME=value' or '# CONFIG_NAME is not set', found 'RANDOMIZE_BASE=y'")
     ) {
       _ = try config("CONFIG_X=y\nRANDOMIZE_BASE=y\n")
+    }
+  }
+
+  @Test func bootLogPageCountsAreUnsigned() throws {
+    for count in ["-3", "+3", "18446744073709551616"] {
+      let line = "[    1.2] x86/mm: Checked W+X mappings: FAILED, \(count) W+X pages found."
+      #expect(
+        throws: InputError(
+          .malformedLine, file: "dmesg", line: 2, column: 1,
+          "expected 'Checked W+X mappings: passed, …' or 'Checked W+X mappings: FAILED, N W+X pages found', found '\(line)'")
+      ) {
+        _ = try WXBootLog(bytes: Array("[    1.1] Run /init\n\(line)\n".utf8), name: "dmesg")
+      }
+    }
+    let most = try WXBootLog(bytes: Array("x86/mm: Checked W+X mappings: FAILED, 18446744073709551615 W+X pages found.\n".utf8), name: "d")
+    #expect(most.pages == UInt64.max)
+  }
+
+  @Test func bootLogVerdictsOfKernelAndUserPageTablesAddUp() throws {
+    func log(_ text: String) throws -> WXBootLog { try WXBootLog(bytes: Array(text.utf8), name: "dmesg") }
+    let checked = "[    1.10] x86/mm: Checked W+X mappings: passed, no W+X pages found.\n[    1.11] x86/mm: Checking user space page tables\n"
+    // PTI's second walk, of the user page tables, fails while the first passed.
+    #expect(try log(checked + "\n[    1.12] x86/mm: Checked W+X mappings: FAILED, 2 W+X pages found.\n").pages == 2)
+    #expect(
+      try log("x86/mm: Checked W+X mappings: FAILED, 3 W+X pages found.\nx86/mm: Checked W+X mappings: FAILED, 4 W+X pages found.\n").pages
+        == 7)
+    #expect(try log(checked + "[    1.12] x86/mm: Checked W+X mappings: passed, no W+X pages found.\n").pages == 0)
+    let failing = KRXAnalysis.compare(
+      base: KRXEvidence(bootLog: try log(checked + "x86/mm: Checked W+X mappings: passed, no W+X pages found.\n")),
+      head: KRXEvidence(bootLog: try log(checked + "x86/mm: Checked W+X mappings: FAILED, 2 W+X pages found.\n")))
+    #expect(outcome(failing, "krx-wx")?.status == .regressed)
+    #expect(outcome(failing, "krx-wx")?.headValue == "2 W+X pages per the boot log")
+    // A bad verdict is named by its line, blank lines counted.
+    #expect(
+      throws: InputError(
+        .malformedLine, file: "dmesg", line: 4, column: 1,
+        "expected 'Checked W+X mappings: passed, …' or 'Checked W+X mappings: FAILED, N W+X pages found', found 'x86/mm: Checked W+X mappings: FAILED, some W+X pages found.'")
+    ) { _ = try log(checked + "\nx86/mm: Checked W+X mappings: FAILED, some W+X pages found.\n") }
+    #expect(
+      throws: InputError(
+        .malformedLine, file: "dmesg", line: 2, column: 1,
+        "expected W+X page counts that add up to at most 2^64-1 over the log's verdicts, found 'x86/mm: Checked W+X mappings: FAILED, 2 W+X pages found.'")
+    ) {
+      _ = try log(
+        "x86/mm: Checked W+X mappings: FAILED, 18446744073709551615 W+X pages found.\nx86/mm: Checked W+X mappings: FAILED, 2 W+X pages found.\n")
     }
   }
 

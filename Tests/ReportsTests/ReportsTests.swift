@@ -83,6 +83,17 @@ func hostileInput(findings count: Int = 1) -> ReportInput {
     #expect(junit.contains("<testcase name=\"SUBJ &lt;script&gt;"))
   }
 
+  @Test func htmlShowsWhyOnlyForSkippedChecks() throws {
+    var input = hostileInput()
+    input.document.krx = [
+      CheckOutcome(check: "krx-wx", status: .held, message: "no new W+X kernel pages", basis: "page-table dump"),
+      CheckOutcome(check: "krx-rigid-block", status: .skipped, message: "skipped: base needs three or more layout samples", basis: "1 kallsyms sample"),
+    ]
+    let html = String(decoding: try HTMLWriter.render(input, graphSVG: nil), as: UTF8.self)
+    let cells = html.components(separatedBy: "<td class=\"basis\">").dropFirst().map { $0.components(separatedBy: "</td>")[0] }
+    #expect(cells == ["page-table dump", "skipped: base needs three or more layout samples"])
+  }
+
   @Test func junitNamesNeverRepeatAndSuitesCountTheirCases() throws {
     var input = hostileInput(findings: 3)
     // Three findings with one name.

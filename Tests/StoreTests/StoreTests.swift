@@ -146,6 +146,22 @@ struct LinearHistory {
         == Baseline(commit: history.commits[0], distance: 2, route: .ancestor, mergeBase: history.commits[2]))
   }
 
+  @Test func headAlreadyInTheUpstreamIsNotItsOwnBaseline() throws {
+    let history = try LinearHistory()
+    let store = try store(history, snapshotsAt: [2, 4])
+    // commits[4] is its own merge-base with commits[5], and has a snapshot.
+    #expect(
+      try BaselineFinder.find(head: history.commits[4], workload: "ltp", upstream: history.commits[5], in: history.repository, store: store)
+        == Baseline(commit: history.commits[2], distance: 2, route: .headInUpstream, mergeBase: history.commits[4]))
+    #expect(
+      try BaselineFinder.find(
+        head: history.commits[4], workload: "ltp", upstream: history.commits[5], in: history.repository, store: store, includingHead: true)
+        == Baseline(commit: history.commits[4], distance: 0, route: .mergeBase, mergeBase: history.commits[4]))
+    #expect(
+      try BaselineFinder.find(head: history.commits[5], workload: "ltp", upstream: history.commits[5], in: history.repository, store: store)
+        == Baseline(commit: history.commits[4], distance: 1, route: .headInUpstream, mergeBase: history.commits[5]))
+  }
+
   @Test func kernelVersionFromTheMakefile() {
     #expect(KernelVersion.parse(makefile: "# SPDX\nVERSION = 6\nPATCHLEVEL = 1\nSUBLEVEL = 170\nEXTRAVERSION =\nNAME = Curry Ramen\n") == "6.1.170")
     #expect(KernelVersion.parse(makefile: "VERSION = 6\nPATCHLEVEL = 12\nSUBLEVEL = 0\nEXTRAVERSION = -rc3\n") == "6.12.0-rc3")

@@ -3,7 +3,9 @@ import Symbols
 
 /// krx-code-data-boundary: data inside the code range and code outside it;
 /// on a kR^X build (`__krx_edata` present, code above it and execute-only),
-/// anything on the wrong side of `__krx_edata`.
+/// anything on the wrong side of `__krx_edata`. Sides are compared category
+/// by category, over the categories both have; losing `__krx_edata` is itself
+/// a regression.
 enum CodeDataBoundaryCheck {
   static let name = "krx-code-data-boundary"
   /// Tables of code addresses that kR^X keeps with the data, below `__krx_edata`.
@@ -12,6 +14,7 @@ enum CodeDataBoundaryCheck {
   struct Side {
     var counts: [(String, Int)]
     var examples: [String]
+    var hasBoundary: Bool
     var total: Int { counts.reduce(0) { $0 + $1.1 } }
     var summary: String {
       "\(total) misplaced (" + counts.map { "\($0.0) \($0.1)" }.joined(separator: ", ") + ")"
@@ -51,7 +54,7 @@ enum CodeDataBoundaryCheck {
       }
       for table in tables { if let address = sample.address(of: table), address > edata { note(4, table) } }
     }
-    return .success(Side(counts: counts, examples: examples))
+    return .success(Side(counts: counts, examples: examples, hasBoundary: counts.count > 2))
   }
 
   static func run(base: KRXEvidence, head: KRXEvidence) -> [CheckOutcome] {
@@ -59,12 +62,19 @@ enum CodeDataBoundaryCheck {
     case (.failure(let why), _): return [CheckOutcome(check: name, status: .skipped, message: "skipped: base \(why)")]
     case (_, .failure(let why)): return [CheckOutcome(check: name, status: .skipped, message: "skipped: head \(why)")]
     case (.success(let old), .success(let new)):
-      let regressed = new.total > old.total
+      let lost = old.hasBoundary && !new.hasBoundary
+      var problems = lost ? ["head lost __krx_edata, which base had: nothing marks kR^X's boundary between data and code"] : []
+      // A total over categories only one side has would weigh unlike things.
+      let before = Dictionary(uniqueKeysWithValues: old.counts)
+      for (category, count) in new.counts {
+        if let was = before[category], count > was { problems.append("\(category) grew from \(was) to \(count)") }
+      }
       return [
         CheckOutcome(
-          check: name, status: regressed ? .regressed : .held, baseValue: old.summary, headValue: new.summary,
-          threshold: "no more misplaced symbols than base",
-          message: regressed ? "misplaced symbols grew from \(old.total) to \(new.total)" : "the code/data boundary held",
+          check: name, status: problems.isEmpty ? .held : .regressed, baseValue: old.summary,
+          headValue: (lost ? "no __krx_edata; " : "") + new.summary,
+          threshold: "no category both have grows, and __krx_edata stays",
+          message: problems.isEmpty ? "the code/data boundary held" : problems.joined(separator: "; "),
           basis: "symbol tables (\(base.layouts.first { $0.kind == .systemMap } != nil ? "System.map" : "kallsyms"))")
       ]
     }

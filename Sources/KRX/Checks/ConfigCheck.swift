@@ -76,7 +76,7 @@ enum ConfigCheck {
           message: regressed
             ? "\(rule.item) held in base and no longer holds in head"
             : (after ? "\(rule.item) holds in head" : "\(rule.item) holds in neither base nor head: no change"),
-          basis: basis, file: head.name))
+          basis: basis, file: head.treePath))
     }
     for option in noRise {
       let (before, after) = (base.number(option), head.number(option))
@@ -86,7 +86,7 @@ enum ConfigCheck {
           check: name, item: "CONFIG_\(option)", status: regressed ? .regressed : .held,
           baseValue: base.display(option), headValue: head.display(option), threshold: "no rise",
           message: regressed ? "CONFIG_\(option) rose from \(base.display(option)) to \(head.display(option))" : "CONFIG_\(option) did not rise",
-          basis: basis, file: head.name))
+          basis: basis, file: head.treePath))
     }
     // The padding comes with RANDOMIZE_MEMORY (default 0xa): judged only
     // where both kernels randomise memory, so enabling that is no regression.
@@ -98,7 +98,7 @@ enum ConfigCheck {
           check: name, item: "CONFIG_\(padding)", status: regressed ? .regressed : .held,
           baseValue: base.display(padding), headValue: head.display(padding), threshold: "not turned on",
           message: regressed ? "CONFIG_\(padding) was turned on" : "CONFIG_\(padding) was not turned on between base and head",
-          basis: basis, file: head.name))
+          basis: basis, file: head.treePath))
     }
     return outcomes
   }

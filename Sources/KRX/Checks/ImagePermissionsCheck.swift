@@ -2,7 +2,9 @@ import Drift
 
 /// krx-image-permissions: within the high kernel mapping, executable bytes
 /// outside `[_text, _etext)` and writable bytes inside it. The text range
-/// comes from the first kallsyms sample, which must be of the dump's boot.
+/// comes from the kallsyms sample of the dump's boot: the newest whose text
+/// the dump maps, as merged runs keep their oldest sample first and the
+/// dump is the newest run's.
 enum ImagePermissionsCheck {
   static let name = "krx-image-permissions"
   static let section = "High Kernel Mapping"
@@ -21,28 +23,34 @@ enum ImagePermissionsCheck {
 
   static func measure(_ evidence: KRXEvidence) -> Result<Side, Skip> {
     guard let dump = evidence.pageTables else { return .failure("has no page-table dump (record with --ptdump)") }
-    guard let boot = evidence.layouts.first(where: { $0.kind == .kallsyms }), let text = boot.textRange else {
-      return .failure("has no kallsyms sample with _text and _etext for the dump's boot")
+    let boots = evidence.layouts.compactMap { sample in
+      sample.kind == .kallsyms ? sample.textRange.map { (name: sample.name, text: $0) } : nil
     }
+    guard !boots.isEmpty else { return .failure("has no kallsyms sample with _text and _etext for the dump's boot") }
     let image = dump.mappings.filter { $0.section == section && $0.present }
-    guard image.contains(where: { $0.start <= text.lowerBound && text.lowerBound < $0.end }) else {
+    // Every byte, not _text alone: a boot slid by 2 MiB has its _text inside this boot's image.
+    func mapped(_ text: Range<UInt64>) -> Bool {
+      var next = text.lowerBound
+      while let mapping = image.first(where: { $0.contains(next) }) {
+        if mapping.end == 0 || mapping.end >= text.upperBound { return true }
+        next = mapping.end
+      }
+      return false
+    }
+    guard let text = boots.last(where: { mapped($0.text) })?.text else {
+      let found = boots.map { "\(Format.hex($0.text.lowerBound)) in \($0.name)" }
       return .failure(
-        "has _text at \(Format.hex(text.lowerBound)) in its first kallsyms sample (\(boot.name)), outside the dump's \(section): give the kallsyms of the dump's boot first")
+        "has no kallsyms sample whose _text.._etext lies inside the dump's \(section) (_text at \(Format.names(found))): give the kallsyms of the dump's boot")
     }
     // Rounded outwards to 2 MiB and inwards to 4 KiB, without overflowing at the top of the address space.
     func roundUp(_ value: UInt64, _ step: UInt64) -> UInt64 { value > UInt64.max - step ? value : (value + step - 1) / step * step }
     let outer = (text.lowerBound / largePage * largePage)..<roundUp(text.upperBound, largePage)
     let innerStart = roundUp(text.lowerBound, smallPage)
     let inner = innerStart..<max(innerStart, text.upperBound / smallPage * smallPage)
-    func overlap(_ a: Range<UInt64>, _ b: Range<UInt64>) -> UInt64 {
-      let (low, high) = (max(a.lowerBound, b.lowerBound), min(a.upperBound, b.upperBound))
-      return high > low ? high - low : 0
-    }
     var side = Side(executableOutside: 0, writableInside: 0)
     for mapping in image {
-      let range = mapping.start..<mapping.end
-      if mapping.executable { side.executableOutside += mapping.size - overlap(range, outer) }
-      if mapping.writable { side.writableInside += overlap(range, inner) }
+      if mapping.executable { side.executableOutside += mapping.size - mapping.overlap(with: outer) }
+      if mapping.writable { side.writableInside += mapping.overlap(with: inner) }
     }
     return .success(side)
   }
@@ -64,7 +72,7 @@ enum ImagePermissionsCheck {
           check: name, status: problems.isEmpty ? .held : .regressed, baseValue: old.summary, headValue: new.summary,
           threshold: "no growth beyond page rounding (2 MiB outside, 4 KiB inside)",
           message: problems.isEmpty ? "the image's permissions held" : problems.joined(separator: "; "),
-          basis: "page-table dump and the first kallsyms sample")
+          basis: "page-table dump and the kallsyms sample of its boot")
       ]
     }
   }

@@ -29,7 +29,7 @@ enum WXCheck {
   static func measure(_ evidence: KRXEvidence) -> Side? {
     if let log = evidence.bootLog {
       return Side(
-        pages: UInt64(log.pages), bySection: evidence.pageTables.map(count) ?? [:], authoritative: true)
+        pages: log.pages, bySection: evidence.pageTables.map(count) ?? [:], authoritative: true)
     }
     guard let dump = evidence.pageTables else { return nil }
     let sections = count(dump)
