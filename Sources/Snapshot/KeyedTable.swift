@@ -29,10 +29,17 @@ struct KeyedTable<Value: Sendable>: Sendable {
     Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
   }
 
-  /// Starts loading the slot where `key` would be found, ahead of a lookup.
+  /// Starts loading the slot where `key` would be found, ahead of a lookup:
+  /// both cache lines when the slot straddles two, as every other 48-byte
+  /// slot does, or the counts at its end are a second miss.
   @inline(__always)
   func prefetch(_ key: UInt64) {
-    slots.withUnsafeBufferPointer { capdiff_prefetch($0.baseAddress! + home(key)) }
+    slots.withUnsafeBufferPointer {
+      let first = UnsafeRawPointer($0.baseAddress! + home(key))
+      let last = first + (MemoryLayout<Slot>.size - 1)
+      capdiff_prefetch(first)
+      if UInt(bitPattern: first) >> 6 != UInt(bitPattern: last) >> 6 { capdiff_prefetch(last) }
+    }
   }
 
   @inline(__always)
@@ -52,7 +59,6 @@ struct KeyedTable<Value: Sendable>: Sendable {
   @inline(__always)
   mutating func update(_ key: UInt64, _ body: (inout Value) -> Void) {
     let stored = key &+ 1
-    let mask = slots.count - 1
     var slot = home(key)
     while true {
       let found = slots[slot].storedKey
@@ -62,14 +68,14 @@ struct KeyedTable<Value: Sendable>: Sendable {
         // cached, and a lookup rarely probes past the next slot.
         if (count + 1) * 4 > slots.count * 3 {
           grow()
-          update(key, body)
-          return
+          slot = home(key)
+          continue
         }
         slots[slot].storedKey = stored
         count += 1
         break
       }
-      slot = (slot + 1) & mask
+      slot = (slot + 1) & (slots.count - 1)
     }
     body(&slots[slot].value)
   }
