@@ -47,7 +47,7 @@ for mb in ${sizes[*]}; do
   echo "      $line"
   awk -v w="$wc_s" -v c="$c_s" -v e="$best" -v u="$bu" -v s="$bs" 'BEGIN {
     printf "      ingest / wc -l = %.0fx (target <= 10x), C / wc -l = %.0fx, cores busy = %.2f of %d\n", e / w, c / w, (u + s) / e, '"$(nproc)"' }'
-  if [ "$mb" -le 200 ]; then
+  if [ "$mb" -le "${PYTHON_MAX_MB:-1000}" ]; then   # about 3 minutes a GB
     read -r p_s _ <<<"$(seconds python3 Benchmarks/reference/python_parser.py "$dir/kmap")"
     awk -v p="$p_s" -v e="$best" 'BEGIN { printf "      Python line parser %.1fs: python / ingest = %.1fx (target >= 30x)\n", p, p / e }'
   fi
