@@ -82,7 +82,7 @@ struct RunAggregator: KmapSink, Sendable {
   private var batchEdges: [(key: UInt64, object: UInt64)] = []
   /// The subject of every access address seen: the symbol table's search
   /// runs once per distinct address.
-  private var subjects = KeyedTable(initial: UInt32(0), capacity: 1 << 15)
+  private var subjects = SubjectCache()
   private var siteMemo = KeyedTable(initial: UInt32(0))
   private var memoEntries: [(allocIP: UInt64, type: UInt8, slab: UInt64, site: UInt32)] = []
 
@@ -164,9 +164,9 @@ struct RunAggregator: KmapSink, Sendable {
 
   @inline(__always)
   private mutating func subjectID(at address: UInt64) -> UInt32 {
-    if let known = subjects.value(for: address) { return known }
+    if let known = subjects.subject(of: address) { return known }
     let id = symbols.function(containing: address).map { UInt32($0) } ?? unknownID(address)
-    subjects.update(address) { $0 = id }
+    subjects.insert(address, subject: id)
     return id
   }
 
