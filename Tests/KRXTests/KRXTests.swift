@@ -286,6 +286,32 @@ func layout(seed: Int, shuffled: Set<String>) -> [(String, UInt64)] {
         == "skipped: base has no kallsyms sample whose _text.._etext lies inside the dump's High Kernel Mapping (_text at 0xffffffff81000000 in past.kallsyms): give the kallsyms of the dump's boot")
   }
 
+  /// Overlapping ranges that claim more than 2^64 bytes in all: every sum
+  /// holds at the most there can be instead of trapping.
+  @Test func hostileSizesSaturateRatherThanCrash() throws {
+    // 2^64 - 4 KiB each, the end wrapped round to 0.
+    let huge = "0x0000000000001000-0x0000000000000000 18014398509481980K     RW                     x  pte"
+    let hostile = try PageTableDump(
+      bytes: Array(("---[ High Kernel Mapping ]---\n" + Array(repeating: huge, count: 4097).joined(separator: "\n") + "\n").utf8),
+      name: "hostile")
+    let text = try sample(kallsyms(text: 0xffff_ffff_8100_0000, functions: [("fn", 0xd0_0000)]))
+    let base = KRXEvidence(layouts: [text], pageTables: try PageTableDump(bytes: Self.dump(), name: "base"))
+    let report = KRXAnalysis.compare(base: base, head: KRXEvidence(layouts: [text], pageTables: hostile))
+    let permissions = try #require(outcome(report, "krx-image-permissions"))
+    #expect(permissions.status == .regressed)
+    // Writable inside: 4,097 times the 13 MiB of the text, well short of 2^64.
+    #expect(permissions.headValue == "16777216 TiB executable outside the text, 52.0 GiB writable inside it")
+    let wx = try #require(outcome(report, "krx-wx"))
+    #expect(wx.headValue == "18446744073709551615 W+X pages (High Kernel Mapping: 18446744073709551615) per the page-table dump")
+
+    let sections = ELFSections(sections: [
+      .init(name: ".text", address: 0xffff_ffff_8100_0000, size: 1 << 63, executable: true, writable: false, allocated: true),
+      .init(name: ".text.a", address: 0xffff_ffff_8100_0000, size: 1 << 63, executable: true, writable: false, allocated: true),
+    ])
+    let coverage = KRXAnalysis.compare(base: KRXEvidence(sections: sections), head: KRXEvidence(sections: sections))
+    #expect(outcome(coverage, "krx-text-coverage")?.headValue == "50.0% of 16777216 TiB of code in .text.* sections")
+  }
+
   @Test func dataInsideTheTextAndTheKRXBoundary() throws {
     let functions = layout(seed: 0, shuffled: [])
     let base = try sample(kallsyms(text: 0xffff_ffff_8100_0000, functions: functions, data: [("init_task", 0x90_0000)]))

@@ -49,8 +49,10 @@ enum ImagePermissionsCheck {
     let inner = innerStart..<max(innerStart, text.upperBound / smallPage * smallPage)
     var side = Side(executableOutside: 0, writableInside: 0)
     for mapping in image {
-      if mapping.executable { side.executableOutside += mapping.size - mapping.overlap(with: outer) }
-      if mapping.writable { side.writableInside += mapping.overlap(with: inner) }
+      if mapping.executable {
+        side.executableOutside = side.executableOutside.saturatingAdd(mapping.size - mapping.overlap(with: outer))
+      }
+      if mapping.writable { side.writableInside = side.writableInside.saturatingAdd(mapping.overlap(with: inner)) }
     }
     return .success(side)
   }

@@ -11,8 +11,8 @@ enum TextCoverageCheck {
     // [_stext, _etext) is the `.text` output section and, in an FG-KASLR
     // build, the `.text.*` sections kept apart from it.
     let code = sections.sections.filter { $0.executable && $0.allocated && ($0.name == ".text" || $0.name.hasPrefix(".text.")) }
-    let total = code.reduce(0) { $0 + $1.size }
-    let separate = code.filter { $0.name.hasPrefix(".text.") }.reduce(0) { $0 + $1.size }
+    let total = code.map(\.size).saturatingSum()
+    let separate = code.filter { $0.name.hasPrefix(".text.") }.map(\.size).saturatingSum()
     return (total == 0 ? 0 : Double(separate) / Double(total), separate, total)
   }
 

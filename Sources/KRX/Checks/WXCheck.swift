@@ -21,7 +21,8 @@ enum WXCheck {
     var result: [String: UInt64] = [:]
     for mapping in dump.mappings
     where mapping.present && mapping.writable && mapping.executable && !mapping.user && !mapping.section.contains("User Space") {
-      result[mapping.section.isEmpty ? "(no section)" : mapping.section, default: 0] += mapping.size / pageSize
+      let section = mapping.section.isEmpty ? "(no section)" : mapping.section
+      result[section] = result[section, default: 0].saturatingAdd(mapping.size / pageSize)
     }
     return result
   }
@@ -33,7 +34,7 @@ enum WXCheck {
     }
     guard let dump = evidence.pageTables else { return nil }
     let sections = count(dump)
-    return Side(pages: sections.values.reduce(0, +), bySection: sections, authoritative: false)
+    return Side(pages: sections.values.saturatingSum(), bySection: sections, authoritative: false)
   }
 
   static func run(base: KRXEvidence, head: KRXEvidence) -> [CheckOutcome] {
