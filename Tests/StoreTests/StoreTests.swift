@@ -53,10 +53,10 @@ struct LinearHistory {
     let commit = String(repeating: "a", count: 40)
     try store.update(commit: commit, workload: "ltp") { existing in
       #expect(existing == nil)
-      return sampleSnapshot(commit: commit, digest: "sha256:1")
+      return sampleSnapshot(commit: commit, digest: "xxh128:1")
     }
     let merged = try store.update(commit: commit, workload: "ltp") { existing in
-      try #require(existing).adding(runsOf: sampleSnapshot(commit: commit, digest: "sha256:2", reads: 4))
+      try #require(existing).adding(runsOf: sampleSnapshot(commit: commit, digest: "xxh128:2", reads: 4))
     }
     #expect(merged.runs.count == 2)
     #expect(merged.edges == [Edge(subject: 0, site: 0, reads: 5, writes: 0, objects: 2, runs: 2, line: nil)])
@@ -75,7 +75,7 @@ struct LinearHistory {
     let directory = try TemporaryDirectory()
     let store = DirectoryStore(path: "\(directory.path)/baselines")
     let commit = String(repeating: "b", count: 40)
-    try store.update(commit: commit, workload: "ltp") { _ in sampleSnapshot(commit: commit, digest: "sha256:1") }
+    try store.update(commit: commit, workload: "ltp") { _ in sampleSnapshot(commit: commit, digest: "xxh128:1") }
     let file = "\(directory.path)/baselines/\(commit)/ltp.capmap"
     var bytes = try AtomicFile.read(file)
     bytes[bytes.count - 2] ^= 0xFF
@@ -99,9 +99,9 @@ struct LinearHistory {
     let store = NotesStore(
       repository: history.repository, signature: Signature(name: "capdiff", email: "c@localhost", time: 1))
     let commit = history.commits[1].hex
-    try store.update(commit: commit, workload: "ltp") { _ in sampleSnapshot(commit: commit, digest: "sha256:1") }
-    try store.update(commit: commit, workload: "boot") { _ in sampleSnapshot(commit: commit, workload: "boot", digest: "sha256:9") }
-    try store.update(commit: commit, workload: "ltp") { try #require($0).adding(runsOf: sampleSnapshot(commit: commit, digest: "sha256:2")) }
+    try store.update(commit: commit, workload: "ltp") { _ in sampleSnapshot(commit: commit, digest: "xxh128:1") }
+    try store.update(commit: commit, workload: "boot") { _ in sampleSnapshot(commit: commit, workload: "boot", digest: "xxh128:9") }
+    try store.update(commit: commit, workload: "ltp") { try #require($0).adding(runsOf: sampleSnapshot(commit: commit, digest: "xxh128:2")) }
     #expect(try store.list().map { "\($0.workload) \($0.runs)" } == ["boot 1", "ltp 2"])
     #expect(try store.snapshot(commit: commit, workload: "ltp")?.runs.count == 2)
     #expect(try history.repository.notedCommits(NotesStore.reference) == [history.commits[1]])
@@ -115,7 +115,7 @@ struct LinearHistory {
     let store = DirectoryStore(path: "\(history.directory.path)/baselines-\(indexes.map(String.init).joined(separator: "-"))")
     for index in indexes {
       let commit = history.commits[index].hex
-      try store.update(commit: commit, workload: "ltp") { _ in sampleSnapshot(commit: commit, digest: "sha256:\(index)") }
+      try store.update(commit: commit, workload: "ltp") { _ in sampleSnapshot(commit: commit, digest: "xxh128:\(index)") }
     }
     return store
   }
