@@ -23,8 +23,6 @@ public final class ChunkReader {
   private var carry: [UInt8] = []
   private var atEnd = false
   private var nextIndex = 0
-  /// Where each read lands before it is appended to a chunk.
-  private var readBuffer: [UInt8]
   /// Buffers of parsed chunks, handed back for the next ones: a fresh
   /// 8 MiB buffer per chunk cost the kernel a page fault and a zeroed page
   /// for every 4 KiB of input.
@@ -39,7 +37,6 @@ public final class ChunkReader {
     self.file = file
     self.chunkSize = chunkSize
     self.boundary = boundary
-    readBuffer = [UInt8](repeating: 0, count: min(chunkSize, 1 << 20))
   }
 
   /// Takes back the bytes of a chunk that has been parsed, to fill again.
@@ -55,20 +52,29 @@ public final class ChunkReader {
       return makeChunk(carry, isLast: true)
     }
     // The oldest spare: its last parser has long let go of it, so it is
-    // refilled in place rather than copied.
+    // refilled in place rather than copied, and reads land in it directly.
+    // It keeps its length from its last chunk: only a first fill, or a
+    // longer one, zeroes memory to read into.
     var buffer = spares.isEmpty ? [] : spares.removeFirst()
-    buffer.removeAll(keepingCapacity: true)
-    buffer.append(contentsOf: carry)
-    var wanted = carry.count + chunkSize
+    var filled = carry.count
+    if buffer.count < filled { buffer.append(contentsOf: repeatElement(0, count: filled - buffer.count)) }
+    buffer.replaceSubrange(0..<filled, with: carry)
+    var wanted = filled + chunkSize
     while true {
-      while buffer.count < wanted {
-        let n = try readBuffer.withUnsafeMutableBytes { try file.read(into: $0) }
+      while filled < wanted {
+        // Doubling, so that a small input never zeroes a whole chunk.
+        let target = min(wanted, filled + max(1 << 16, filled))
+        if buffer.count < target { buffer.append(contentsOf: repeatElement(0, count: target - buffer.count)) }
+        let n = try buffer.withUnsafeMutableBytes {
+          try file.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[filled..<target]))
+        }
         if n == 0 {
           atEnd = true
           break
         }
-        buffer.append(contentsOf: readBuffer[0..<n])
+        filled += n
       }
+      buffer.removeSubrange(filled...)
       if atEnd {
         carry = []
         return buffer.isEmpty ? nil : makeChunk(buffer, isLast: true)

@@ -1,8 +1,10 @@
-/// Reads the common access line of the current format, `  access_ip,writes,reads,pid`
-/// with a 16-digit address, in one pass that also finds the line's end.
+/// Reads the common access line of the current format, `  access_ip,writes,reads,pid`,
+/// in one pass that also finds the line's end.
 ///
-/// Nine lines in ten of a kmap are such lines; anything else about a line
-/// (`0x`, a short address, `from:`, a stray field, an error) makes `scan`
+/// Nine lines in ten of a kmap are such lines. Their fields are read by the
+/// general parser's `FieldScanner`; only the pid, which ends at the newline
+/// rather than a comma, is read here. Anything else about a line (`from:`,
+/// a stray field, a pid of more than seven digits, an error) makes `scan`
 /// return nil and the general parser reads the line, with its messages.
 enum AccessLineScanner {
   /// The access and where the next line begins.
@@ -13,53 +15,23 @@ enum AccessLineScanner {
     while position < count, bytes[unchecked: position] == UInt8(ascii: " ") || bytes[unchecked: position] == UInt8(ascii: "\t") {
       position += 1
     }
-    guard position > start, position + 16 < count,
-      bytes[unchecked: position + 16] == UInt8(ascii: ","),
-      let high = hexWord(bytes, at: position), let low = hexWord(bytes, at: position + 8)
+    guard position > start else { return nil }
+    var fields = FieldScanner(start: position, end: count)
+    guard let address = fields.scanHex(bytes), fields.skipComma(bytes),
+      let writes = fields.scanDecimal(bytes), fields.skipComma(bytes),
+      let reads = fields.scanDecimal(bytes), fields.skipComma(bytes)
     else { return nil }
-    let address = UInt64(high) << 32 | UInt64(low)
-    position += 17
-    guard let writes = decimal(bytes, &position, then: UInt8(ascii: ",")),
-      let reads = decimal(bytes, &position, then: UInt8(ascii: ","))
-    else { return nil }
+    position = fields.position
     let negative = position < count && bytes[unchecked: position] == UInt8(ascii: "-")
     if negative { position += 1 }
-    guard let pid = decimal(bytes, &position, then: UInt8(ascii: "\n")) else { return nil }
-    // `decimal` stepped over the newline; a CRLF line leaves the CR before it.
+    // PID_MAX_LIMIT is 4,194,304: a pid fits one word's seven digits.
+    guard position + 8 <= count, let (pid, length) = shortDecimal(bytes, at: position) else { return nil }
+    position += length
+    if bytes[unchecked: position] == UInt8(ascii: "\r"), position + 1 < count { position += 1 }
+    guard bytes[unchecked: position] == UInt8(ascii: "\n") else { return nil }
     return (
       KmapAccess(address: address, writes: writes, reads: reads, pid: negative ? -Int64(pid) : Int64(pid)),
-      position
+      position + 1
     )
-  }
-
-  /// 1 to 18 decimal digits (no overflow possible) followed by `delimiter`
-  /// (a newline may have a carriage return before it); leaves `position`
-  /// past the delimiter.
-  @inline(__always)
-  private static func decimal(_ bytes: Span<UInt8>, _ position: inout Int, then delimiter: UInt8) -> UInt64? {
-    let count = bytes.count
-    let start = position
-    var value: UInt64 = 0
-    if position + 8 <= count, let (short, length) = shortDecimal(bytes, at: position) {
-      // Counts and pids are short: most fields end within one word.
-      value = short
-      position += length
-    } else {
-      while position < count {
-        let digit = bytes[unchecked: position] &- UInt8(ascii: "0")
-        guard digit < 10 else { break }
-        value = value &* 10 &+ UInt64(digit)
-        position += 1
-      }
-    }
-    guard position > start, position - start <= 18, position < count else { return nil }
-    var next = bytes[unchecked: position]
-    if next == UInt8(ascii: "\r"), delimiter == UInt8(ascii: "\n"), position + 1 < count {
-      position += 1
-      next = bytes[unchecked: position]
-    }
-    guard next == delimiter else { return nil }
-    position += 1
-    return value
   }
 }

@@ -8,7 +8,7 @@ struct EdgeTable: Sendable {
     var stats = EdgeStats()
   }
 
-  private var table = KeyedTable(initial: Entry())
+  private var table = KeyedTable<UInt64, Entry>(initial: Entry())
 
   var count: Int { table.count }
 

@@ -1,12 +1,13 @@
 internal import CPrefetch
 
-/// A hash map from 64-bit keys to values, for the hot loop of ingest: open
+/// A hash map from integer keys to values, for the hot loop of ingest: open
 /// addressing with Fibonacci hashing and no per-lookup hasher seeding, each
 /// key stored beside its value, so that a lookup touches one cache line.
-struct KeyedTable<Value: Sendable>: Sendable {
+/// `Key.max` cannot be stored.
+struct KeyedTable<Key: FixedWidthInteger & UnsignedInteger & Sendable, Value: Sendable>: Sendable {
   private struct Slot: Sendable {
     /// The key plus one; 0 marks an empty slot (key 0 is a real key).
-    var storedKey: UInt64
+    var storedKey: Key
     var value: Value
   }
 
@@ -25,15 +26,15 @@ struct KeyedTable<Value: Sendable>: Sendable {
   }
 
   @inline(__always)
-  private func home(_ key: UInt64) -> Int {
-    Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
+  private func home(_ key: Key) -> Int {
+    Int(truncatingIfNeeded: (UInt64(truncatingIfNeeded: key) &* 0x9E37_79B9_7F4A_7C15) >> shift)
   }
 
   /// Starts loading the slot where `key` would be found, ahead of a lookup:
   /// both cache lines when the slot straddles two, as every other 48-byte
   /// slot does, or the counts at its end are a second miss.
   @inline(__always)
-  func prefetch(_ key: UInt64) {
+  func prefetch(_ key: Key) {
     slots.withUnsafeBufferPointer {
       let first = UnsafeRawPointer($0.baseAddress! + home(key))
       let last = first + (MemoryLayout<Slot>.size - 1)
@@ -43,7 +44,7 @@ struct KeyedTable<Value: Sendable>: Sendable {
   }
 
   @inline(__always)
-  func value(for key: UInt64) -> Value? {
+  func value(for key: Key) -> Value? {
     let stored = key &+ 1
     let mask = slots.count - 1
     var slot = home(key)
@@ -57,7 +58,7 @@ struct KeyedTable<Value: Sendable>: Sendable {
 
   /// Lets `body` change the value of `key`, which starts as `initial` when new.
   @inline(__always)
-  mutating func update(_ key: UInt64, _ body: (inout Value) -> Void) {
+  mutating func update(_ key: Key, _ body: (inout Value) -> Void) {
     let stored = key &+ 1
     var slot = home(key)
     while true {
@@ -81,7 +82,7 @@ struct KeyedTable<Value: Sendable>: Sendable {
   }
 
   /// Every key and its value, in no particular order.
-  func forEach(_ body: (UInt64, Value) -> Void) {
+  func forEach(_ body: (Key, Value) -> Void) {
     for slot in slots where slot.storedKey != 0 { body(slot.storedKey &- 1, slot.value) }
   }
 

@@ -83,7 +83,7 @@ struct RunAggregator: KmapSink, Sendable {
   /// The subject of every access address seen: the symbol table's search
   /// runs once per distinct address.
   private var subjects = SubjectCache()
-  private var siteMemo = KeyedTable(initial: UInt32(0))
+  private var siteMemo = KeyedTable<UInt64, UInt32>(initial: 0)
   private var memoEntries: [(allocIP: UInt64, type: UInt8, slab: UInt64, site: UInt32)] = []
 
   init(symbols: SymbolTable, sitesByIndex: [UInt64: SiteKey]? = nil, recordsSitesByIndex: Bool = false) {
