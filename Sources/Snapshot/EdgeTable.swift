@@ -12,14 +12,15 @@ struct EdgeTable: Sendable {
 
   var count: Int { table.count }
 
-  /// Adds one access line of `object`, a number that differs for every
-  /// object the table sees (0 is never one).
+  /// Adds access lines, each of an object numbered so that the number
+  /// differs for every object the table sees.
   @inline(__always)
-  mutating func add(_ key: UInt64, reads: UInt64, writes: UInt64, object: UInt64, address: UInt64) {
-    table.update(key) { entry in
-      let newObject = entry.lastObject != object
-      entry.lastObject = object
-      entry.stats.add(reads: reads, writes: writes, newObject: newObject, address: address)
+  mutating func add(_ lines: Span<EdgeLine>) {
+    table.updateEach(lines.count, key: { lines[$0].key }) { index, entry in
+      let line = lines[index]
+      let newObject = entry.lastObject != line.object
+      entry.lastObject = line.object
+      entry.stats.add(reads: line.reads, writes: line.writes, newObject: newObject, address: line.address)
     }
   }
 
@@ -30,6 +31,15 @@ struct EdgeTable: Sendable {
   func forEach(_ body: (UInt64, EdgeStats) -> Void) {
     table.forEach { key, entry in body(key, entry.stats) }
   }
+}
+
+/// One access line bound for an edge.
+struct EdgeLine: Sendable {
+  var key: UInt64
+  var reads: UInt64
+  var writes: UInt64
+  var object: UInt64
+  var address: UInt64
 }
 
 /// Packs a subject id and a site id into one edge key.

@@ -26,7 +26,10 @@ struct KeyedTable<Key: FixedWidthInteger & UnsignedInteger & Sendable, Value: Se
   }
 
   @inline(__always)
-  private func home(_ key: Key) -> Int {
+  private func home(_ key: Key) -> Int { Self.home(key, shift: shift) }
+
+  @inline(__always)
+  private static func home(_ key: Key, shift: UInt64) -> Int {
     Int(truncatingIfNeeded: (UInt64(truncatingIfNeeded: key) &* 0x9E37_79B9_7F4A_7C15) >> shift)
   }
 
@@ -59,26 +62,40 @@ struct KeyedTable<Key: FixedWidthInteger & UnsignedInteger & Sendable, Value: Se
   /// Lets `body` change the value of `key`, which starts as `initial` when new.
   @inline(__always)
   mutating func update(_ key: Key, _ body: (inout Value) -> Void) {
-    let stored = key &+ 1
-    var slot = home(key)
-    while true {
-      let found = slots[slot].storedKey
-      if found == stored { break }
-      if found == 0 {
-        // Up to three quarters full: the table stays small enough to be
-        // cached, and a lookup rarely probes past the next slot.
-        if (count + 1) * 4 > slots.count * 3 {
-          grow()
-          slot = home(key)
-          continue
+    updateEach(1, key: { _ in key }) { _, value in body(&value) }
+  }
+
+  /// Changes the values of `count` keys in one go: `key(i)` names the i-th
+  /// (nil skips it) and `body(i, &value)` changes its value, which starts as
+  /// `initial` when new. Room for all of them is made first, so that the
+  /// slots are changed in place, without a uniqueness check for each.
+  @inline(__always)
+  mutating func updateEach(_ count: Int, key: (Int) -> Key?, _ body: (Int, inout Value) -> Void) {
+    // Up to three quarters full: the table stays small enough to be cached,
+    // and a lookup rarely probes past the next slot.
+    while (self.count + count) * 4 > slots.count * 3 { grow() }
+    let shift = shift
+    var added = 0
+    slots.withUnsafeMutableBufferPointer { slots in
+      let mask = slots.count - 1
+      for index in 0..<count {
+        guard let key = key(index) else { continue }
+        let stored = key &+ 1
+        var slot = Self.home(key, shift: shift)
+        while true {
+          let found = slots[slot].storedKey
+          if found == stored { break }
+          if found == 0 {
+            slots[slot].storedKey = stored
+            added += 1
+            break
+          }
+          slot = (slot + 1) & mask
         }
-        slots[slot].storedKey = stored
-        count += 1
-        break
+        body(index, &slots[slot].value)
       }
-      slot = (slot + 1) & (slots.count - 1)
     }
-    body(&slots[slot].value)
+    self.count += added
   }
 
   /// Every key and its value, in no particular order.

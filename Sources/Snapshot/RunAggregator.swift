@@ -47,6 +47,14 @@ struct EdgeStats: Sendable {
   }
 }
 
+/// The site of a heap, stack or untracked object line, with what it was found from.
+struct MemoizedSite: Sendable {
+  var allocIP: UInt64 = 0
+  var slab: UInt64 = 0
+  var site: UInt32 = 0
+  var type: UInt8 = 0
+}
+
 /// Aggregates one worker's share of a kmap by (subject, object site) while
 /// parsing: memory grows with distinct edges, never with the file.
 ///
@@ -77,14 +85,12 @@ struct RunAggregator: KmapSink, Sendable {
   private var currentObjectIndex: UInt64 = .max
   /// Numbers the objects read, from 1, so that edges can tell a new object.
   private var objectNumber: UInt64 = 0
-  /// Each line of the batch being added: its edge, and its object's
-  /// number (0 for a line without a site, which adds nothing).
-  private var batchEdges: [(key: UInt64, object: UInt64)] = []
   /// The subject of every access address seen: the symbol table's search
   /// runs once per distinct address.
   private var subjects = SubjectCache()
-  private var siteMemo = KeyedTable<UInt64, UInt32>(initial: 0)
-  private var memoEntries: [(allocIP: UInt64, type: UInt8, slab: UInt64, site: UInt32)] = []
+  /// Sites by a hash of what determines them, each beside the allocating
+  /// address, type and slab it stands for: one cache line per object line.
+  private var siteMemo = KeyedTable<UInt64, MemoizedSite>(initial: MemoizedSite())
 
   init(symbols: SymbolTable, sitesByIndex: [UInt64: SiteKey]? = nil, recordsSitesByIndex: Bool = false) {
     self.symbols = symbols
@@ -113,14 +119,14 @@ struct RunAggregator: KmapSink, Sendable {
       return siteID(siteKey(for: object, slab: intern(slab, hash: slabHash)))
     }
     let memoKey = (object.allocIP ^ slabHash) &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(type)
-    if let entry = siteMemo.value(for: memoKey) {
-      let known = memoEntries[Int(entry)]
-      if known.allocIP == object.allocIP, known.type == type, known.slab == slabHash { return known.site }
+    let known = siteMemo.value(for: memoKey)
+    if let known, known.allocIP == object.allocIP, known.type == type, known.slab == slabHash {
+      return known.site
     }
     let site = siteID(siteKey(for: object, slab: intern(slab, hash: slabHash)))
-    if siteMemo.value(for: memoKey) == nil {
-      siteMemo.update(memoKey) { $0 = UInt32(memoEntries.count) }
-      memoEntries.append((object.allocIP, type, slabHash, site))
+    // A second triple with the same hash is not kept: it takes this path each time.
+    if known == nil {
+      siteMemo.update(memoKey) { $0 = MemoizedSite(allocIP: object.allocIP, slab: slabHash, site: site, type: type) }
     }
     return site
   }
@@ -130,7 +136,8 @@ struct RunAggregator: KmapSink, Sendable {
     // needs: the subjects' slots, then the edges' slots, then the counts. A
     // line at a time, every access line waited on two cache misses in turn.
     for index in batch.indices { subjects.prefetch(batch[index].address) }
-    batchEdges.removeAll(keepingCapacity: true)
+    var lines: [EdgeLine] = []
+    lines.reserveCapacity(batch.count)
     for index in batch.indices {
       let access = batch[index]
       if let objectIndex = access.objectIndex, objectIndex != currentObjectIndex {
@@ -140,19 +147,14 @@ struct RunAggregator: KmapSink, Sendable {
       }
       guard let site = currentSite else {
         if access.objectIndex != nil { orphanAccesses += 1 }
-        batchEdges.append((key: 0, object: 0))
         continue
       }
       let key = edgeKey(subject: subjectID(at: access.address), site: site)
       edges.prefetch(key)
-      batchEdges.append((key, objectNumber))
+      lines.append(
+        EdgeLine(key: key, reads: access.reads, writes: access.writes, object: objectNumber, address: access.address))
     }
-    for index in batch.indices where batchEdges[index].object != 0 {
-      let access = batch[index]
-      edges.add(
-        batchEdges[index].key, reads: access.reads, writes: access.writes, object: batchEdges[index].object,
-        address: access.address)
-    }
+    edges.add(lines.span)
   }
 
   /// What a subject id stands for.
