@@ -29,7 +29,9 @@ public struct SymbolTable: Sendable {
   public let functions: [Symbol]
   public let data: [Symbol]
   private let functionStarts: [UInt64]
+  private let functionEnds: [UInt64]
   private let dataStarts: [UInt64]
+  private let dataEnds: [UInt64]
   private let functionPages: PageIndex
 
   /// Builds the table; `functions` and `data` may come in any order and may
@@ -38,8 +40,11 @@ public struct SymbolTable: Sendable {
     self.kind = kind
     self.functions = Self.sortedUnique(functions)
     self.data = Self.sortedUnique(data)
+    // Bounds apart from names: a lookup touches two small arrays, not the symbols.
     functionStarts = self.functions.map(\.start)
+    functionEnds = self.functions.map(\.end)
     dataStarts = self.data.map(\.start)
+    dataEnds = self.data.map(\.end)
     functionPages = PageIndex(starts: functionStarts)
   }
 
@@ -47,14 +52,14 @@ public struct SymbolTable: Sendable {
   @inline(__always)
   public func function(containing address: UInt64) -> Int? {
     guard let (low, high) = functionPages.range(of: address) else {
-      return Self.lookup(address, starts: functionStarts, symbols: functions)
+      return Self.lookup(address, starts: functionStarts, ends: functionEnds)
     }
-    return Self.lookup(address, starts: functionStarts, symbols: functions, low: low, high: high)
+    return Self.lookup(address, starts: functionStarts, ends: functionEnds, low: low, high: high)
   }
 
   /// Index into `data` of the data symbol containing `address`.
   public func dataSymbol(containing address: UInt64) -> Int? {
-    Self.lookup(address, starts: dataStarts, symbols: data)
+    Self.lookup(address, starts: dataStarts, ends: dataEnds)
   }
 
   /// The address of a symbol named `name` (functions first), for layout checks.
@@ -64,7 +69,7 @@ public struct SymbolTable: Sendable {
 
   @inline(__always)
   private static func lookup(
-    _ address: UInt64, starts: [UInt64], symbols: [Symbol], low: Int = 0, high: Int? = nil
+    _ address: UInt64, starts: [UInt64], ends: [UInt64], low: Int = 0, high: Int? = nil
   ) -> Int? {
     var low = low
     var high = high ?? starts.count
@@ -74,7 +79,7 @@ public struct SymbolTable: Sendable {
     }
     guard low > 0 else { return nil }
     let index = low - 1
-    return address < symbols[index].end ? index : nil
+    return address < ends[index] ? index : nil
   }
 
   /// One symbol per address (the best ranked), sorted; a symbol without a
