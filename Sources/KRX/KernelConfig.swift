@@ -20,25 +20,33 @@ public struct KernelConfig: Sendable, Equatable {
   /// The file as named in messages.
   public let name: String
   public let values: [String: Value]
+  /// A defconfig (`make savedefconfig`) rather than a full `.config`: it
+  /// leaves out every option at its Kconfig default, so an absent option
+  /// may well be on. Kconfig heads every full `.config` with "Automatically
+  /// generated file"; a defconfig has no such line.
+  public let isDefconfig: Bool
   /// Its path in the kernel tree at the commit, when the tree holds these
   /// very bytes there (read with --config-path): only then can reports
   /// locate findings in the tree.
   public var treePath: String?
 
-  public init(name: String, values: [String: Value]) {
+  public init(name: String, values: [String: Value], isDefconfig: Bool = false) {
     self.name = name
     self.values = values
+    self.isDefconfig = isDefconfig
   }
 
   /// Parses the text of a `.config`; `name` names it in errors.
   public init(bytes: [UInt8], name: String) throws(InputError) {
     var values: [String: Value] = [:]
+    var generated = false
     let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
     for (index, raw) in lines.enumerated() {
       let line = raw.hasSuffix("\r") ? raw.dropLast() : raw
       let trimmed = line.drop { $0 == " " || $0 == "\t" }
       if trimmed.isEmpty { continue }
       if trimmed.hasPrefix("#") {
+        if trimmed.hasPrefix("# Automatically generated file") { generated = true }
         // Only the "is not set" comment carries a value; others are prose.
         let words = trimmed.dropFirst().split(separator: " ")
         if words.count == 4, words[0].hasPrefix("CONFIG_"), words[1...] == ["is", "not", "set"] {
@@ -62,6 +70,7 @@ public struct KernelConfig: Sendable, Equatable {
     }
     self.name = name
     self.values = values
+    isDefconfig = !generated
   }
 
   public subscript(option: String) -> Value? { values[option] }
@@ -75,6 +84,11 @@ public struct KernelConfig: Sendable, Equatable {
     case nil, .notSet: true
     case .set(let text): text == "n" || Self.parse(number: text) == 0
     }
+  }
+
+  /// Whether `option` is turned off in writing: `is not set` or `n`.
+  public func isExplicitlyOff(_ option: String) -> Bool {
+    values[option] == .notSet || values[option] == .set("n")
   }
 
   /// A numeric option's value (decimal or `0x` hex).

@@ -90,6 +90,27 @@ func layout(seed: Int, shuffled: Set<String>) -> [(String, UInt64)] {
     #expect(outcome(report, "krx-config", item: "CONFIG_KASAN")?.status == .held)
   }
 
+  @Test func aDefconfigLeavesDefaultsOut() throws {
+    // x86_64_defconfig never names RANDOMIZE_BASE (default y); turning it off
+    // writes "is not set". SLAB_FREELIST_RANDOM defaults to n: naming it off changes nothing.
+    let base = try config("CONFIG_SMP=y\n")
+    let head = try config("CONFIG_SMP=y\n# CONFIG_RANDOMIZE_BASE is not set\n# CONFIG_SLAB_FREELIST_RANDOM is not set\n")
+    #expect(base.isDefconfig)
+    let report = KRXAnalysis.compare(base: KRXEvidence(config: base), head: KRXEvidence(config: head))
+    #expect(report.outcomes.filter { $0.status == .regressed }.map { $0.item ?? "" } == ["CONFIG_RANDOMIZE_BASE"])
+    #expect(
+      outcome(report, "krx-config", item: "CONFIG_RANDOMIZE_BASE")?.message
+        == "CONFIG_RANDOMIZE_BASE is left to its Kconfig default in base's defconfig and turned off in head's")
+    #expect(
+      outcome(report, "krx-config", item: "CONFIG_VMAP_STACK")?.message
+        == "CONFIG_VMAP_STACK is left to its Kconfig default in both defconfigs: no change")
+    // In a full .config every visible option is written: absent is off.
+    let full = try config("#\n# Automatically generated file; DO NOT EDIT.\n# Linux/x86 6.1.0 Kernel Configuration\n#\nCONFIG_SMP=y\n")
+    #expect(!full.isDefconfig)
+    let fromFull = KRXAnalysis.compare(base: KRXEvidence(config: full), head: KRXEvidence(config: head))
+    #expect(fromFull.outcomes.filter { $0.status == .regressed }.isEmpty)
+  }
+
   @Test func nokaslrAdded() throws {
     let base = try KernelCommandLine(bytes: Array("BOOT_IMAGE=/vmlinuz root=/dev/sda1 ro quiet\n".utf8), name: "base")
     let head = try KernelCommandLine(bytes: Array("BOOT_IMAGE=/vmlinuz root=/dev/sda1 ro nokaslr no-hash-pointers quiet\n".utf8), name: "head")
@@ -131,8 +152,10 @@ func layout(seed: Int, shuffled: Set<String>) -> [(String, UInt64)] {
     #expect(
       slide.baseValue
         == "moves (3 distinct offsets in 3 boots); 8.97 bits (501 slots of 2 MiB)")
-    #expect(slide.headValue == "never moves (1 distinct offset in 3 boots); 8.97 bits (501 slots of 2 MiB)")
-    #expect(slide.message.hasPrefix("head's _text never moves across its boots while base's did"))
+    // A kernel that never moves has no entropy, whatever its slots.
+    #expect(slide.headValue == "never moves (1 distinct offset in 3 boots); 0 bits (501 slots of 2 MiB were it randomised)")
+    #expect(slide.headMeasure == 0)
+    #expect(slide.message.hasPrefix("head's _text never moves across its boots while base's did ("))
   }
 
   @Test func functionsThatStopMoving() throws {
@@ -167,6 +190,21 @@ func layout(seed: Int, shuffled: Set<String>) -> [(String, UInt64)] {
     // The 11, and _text with startup_64 (its alias, counted once): 12 of 23 blocks of 256 bytes.
     #expect(block.headValue == "largest rigid block 52.2% of text (13 functions, 3 KiB); holds commit_creds")
     #expect(block.message.hasSuffix("sensitive symbols joined it: commit_creds"))
+  }
+
+  @Test func aSensitiveFunctionNewInHeadJoinsNoBlock() throws {
+    let everything = Set(functionNames)
+    let base = try (0..<3).map { try sample(kallsyms(text: 0xffff_ffff_8100_0000, functions: layout(seed: $0, shuffled: everything))) }
+    // Head adds a syscall base never had; it does not move, so it sits in _text's block.
+    let head = try (0..<3).map {
+      try sample(
+        kallsyms(
+          text: 0xffff_ffff_8100_0000, functions: layout(seed: $0, shuffled: everything) + [("__x64_sys_brand_new", 0x1800)]))
+    }
+    let block = try #require(outcome(KRXAnalysis.compare(base: KRXEvidence(layouts: base), head: KRXEvidence(layouts: head)), "krx-rigid-block"))
+    #expect(block.headValue?.hasSuffix("holds __x64_sys_brand_new") == true)
+    #expect(block.status == .held)
+    #expect(block.message == "no larger rigid block")
   }
 
   @Test func layoutChecksSkipWithOneSample() throws {

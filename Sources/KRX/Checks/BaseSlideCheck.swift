@@ -15,7 +15,10 @@ enum BaseSlideCheck {
     var moved: Bool
     var aligned: Bool
     var align: UInt64
+    /// Where KASLR could put the image.
     var slots: UInt64
+    /// The entropy the boots show: the slots' bits when `_text` moves, 0
+    /// when it sits still (RANDOMIZE_BASE off, `nokaslr`).
     var bits: Double
     var notes: [String]
 
@@ -23,7 +26,9 @@ enum BaseSlideCheck {
       let distinct = Set(offsets).count
       return "\(moved ? "moves" : "never moves") (\(distinct) distinct offset\(distinct == 1 ? "" : "s") in \(offsets.count) boots"
         + "\(aligned ? "" : ", some not multiples of PHYSICAL_ALIGN \(Format.hex(align))")); "
-        + String(format: "%.2f bits (%llu slots of %@)", bits, slots, Format.bytes(align))
+        + (moved
+          ? String(format: "%.2f bits (%llu slots of %@)", bits, slots, Format.bytes(align))
+          : String(format: "0 bits (%llu slots of %@ were it randomised)", slots, Format.bytes(align)))
     }
   }
 
@@ -67,11 +72,12 @@ enum BaseSlideCheck {
     let minimum = link - startKernelMap
     // arch/x86/boot/compressed/kaslr.c: 1 + (KERNEL_IMAGE_SIZE - minimum - image_size) / align.
     let slots = window > minimum + image ? 1 + (window - minimum - image) / align : 1
+    let moved = Set(offsets).count > 1
     return .success(
       Side(
-        offsets: offsets, moved: Set(offsets).count > 1,
+        offsets: offsets, moved: moved,
         aligned: offsets.allSatisfy { UInt64(bitPattern: $0) % align == 0 }, align: align, slots: slots,
-        bits: log2(Double(slots)), notes: notes))
+        bits: moved ? log2(Double(slots)) : 0, notes: notes))
   }
 
   static func run(base: KRXEvidence, head: KRXEvidence, rules: KRXRules) -> [CheckOutcome] {
@@ -83,7 +89,7 @@ enum BaseSlideCheck {
     case (.success(let old), .success(let new)):
       var problems: [String] = []
       if old.moved, !new.moved { problems.append("head's _text never moves across its boots while base's did") }
-      if new.bits < old.bits - rules.slideBitsDrop {
+      if new.moved, new.bits < old.bits - rules.slideBitsDrop {
         problems.append(String(format: "head's slide entropy fell from %.2f to %.2f bits", old.bits, new.bits))
       }
       let notes = Set(old.notes + new.notes).sorted()

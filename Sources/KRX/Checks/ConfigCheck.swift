@@ -3,7 +3,11 @@ import Drift
 /// krx-config: Kconfig options that protect randomisation and memory
 /// permissions. An option regresses when it held in base and not in head;
 /// a missing option is judged as kernel-hardening-checker judges it (an
-/// expected "is not set" is met by absence, an expected `y` is not).
+/// expected "is not set" is met by absence, an expected `y` is not). A
+/// defconfig leaves options at their Kconfig default out, so there an
+/// option that defaults to y on x86-64, absent from base and turned off in
+/// writing in head, regresses too (x86_64_defconfig never names
+/// RANDOMIZE_BASE, which defaults to y).
 enum ConfigCheck {
   static let name = "krx-config"
 
@@ -12,39 +16,42 @@ enum ConfigCheck {
     var expected: String
     var options: [String]
     var holds: @Sendable (KernelConfig) -> Bool
+    /// Whether a config turns a protection that Kconfig turns on by default
+    /// off in writing; false for every other rule.
+    var turnsOff: @Sendable (KernelConfig) -> Bool = { _ in false }
   }
 
-  static func enabled(_ options: String..., orOff off: String? = nil) -> Rule {
+  /// `defaultY`: the options default to y on x86-64.
+  static func enabled(_ options: String..., orOff off: String? = nil, defaultY: Bool = false) -> Rule {
     Rule(
       item: options.map { "CONFIG_\($0)" }.joined(separator: " or ") + (off.map { " or CONFIG_\($0) off" } ?? ""),
-      expected: "y" + (off.map { " (or CONFIG_\($0) is not set)" } ?? ""), options: options + (off.map { [$0] } ?? [])
-    ) { config in
-      options.contains(where: config.isEnabled) || off.map(config.isOff) == true
-    }
+      expected: "y" + (off.map { " (or CONFIG_\($0) is not set)" } ?? ""), options: options + (off.map { [$0] } ?? []),
+      holds: { config in options.contains(where: config.isEnabled) || off.map(config.isOff) == true },
+      turnsOff: { config in
+        defaultY && options.allSatisfy { config.isExplicitlyOff($0) || config[$0] == nil }
+          && options.contains(where: config.isExplicitlyOff) && off.map(config.isOff) != true
+      })
   }
 
   static func off(_ option: String, when condition: String? = nil) -> Rule {
     Rule(
       item: "CONFIG_\(option)", expected: "is not set" + (condition.map { " (judged when CONFIG_\($0)=y)" } ?? ""),
-      options: [option]
-    ) { config in
-      config.isOff(option)
-    }
+      options: [option], holds: { config in config.isOff(option) })
   }
 
   static let rules: [Rule] = [
-    enabled("RANDOMIZE_BASE"),
-    enabled("RANDOMIZE_MEMORY"),
+    enabled("RANDOMIZE_BASE", defaultY: true),
+    enabled("RANDOMIZE_MEMORY", defaultY: true),
     enabled("RANDOMIZE_KSTACK_OFFSET_DEFAULT"),
     enabled("SLAB_FREELIST_RANDOM"),
     enabled("SHUFFLE_PAGE_ALLOCATOR"),
     enabled("RANDOM_KMALLOC_CACHES"),
     enabled("RANDSTRUCT_FULL", "GCC_PLUGIN_RANDSTRUCT"),
-    enabled("STRICT_KERNEL_RWX", "DEBUG_RODATA"),
-    enabled("STRICT_MODULE_RWX", "DEBUG_SET_MODULE_RONX", orOff: "MODULES"),
+    enabled("STRICT_KERNEL_RWX", "DEBUG_RODATA", defaultY: true),
+    enabled("STRICT_MODULE_RWX", "DEBUG_SET_MODULE_RONX", orOff: "MODULES", defaultY: true),
     enabled("DEBUG_WX"),
-    enabled("VMAP_STACK"),
-    enabled("PAGE_TABLE_ISOLATION", "MITIGATION_PAGE_TABLE_ISOLATION"),
+    enabled("VMAP_STACK", defaultY: true),
+    enabled("PAGE_TABLE_ISOLATION", "MITIGATION_PAGE_TABLE_ISOLATION", defaultY: true),
     enabled("FG_KASLR"),
     enabled("KRX"),
     enabled("KRX_MPX"),
@@ -68,14 +75,22 @@ enum ConfigCheck {
     for rule in rules {
       let (before, after) = (rule.holds(base), rule.holds(head))
       let show = { (config: KernelConfig) in rule.options.map { "\($0)=\(config.display($0))" }.joined(separator: ", ") }
-      let regressed = before && !after
+      // Left to its default in base's defconfig, turned off in head's.
+      let leftToDefault = base.isDefconfig && rule.options.allSatisfy { base[$0] == nil }
+      let turnedOff = !before && leftToDefault && rule.turnsOff(head)
+      let regressed = (before && !after) || turnedOff
       outcomes.append(
         CheckOutcome(
           check: name, item: rule.item, status: regressed ? .regressed : .held, baseValue: show(base),
           headValue: show(head), threshold: "expected \(rule.expected)",
-          message: regressed
+          message: turnedOff
+            ? "\(rule.item) is left to its Kconfig default in base's defconfig and turned off in head's"
+            : regressed
             ? "\(rule.item) held in base and no longer holds in head"
-            : (after ? "\(rule.item) holds in head" : "\(rule.item) holds in neither base nor head: no change"),
+            : after ? "\(rule.item) holds in head"
+            : leftToDefault && head.isDefconfig && rule.options.allSatisfy({ head[$0] == nil })
+            ? "\(rule.item) is left to its Kconfig default in both defconfigs: no change"
+            : "\(rule.item) holds in neither base nor head: no change",
           basis: basis, file: head.treePath))
     }
     for option in noRise {
