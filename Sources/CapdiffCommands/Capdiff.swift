@@ -55,7 +55,7 @@ public struct Capdiff: AsyncParsableCommand {
         Terminal.error(fullMessage(for: error))
         Glibc.exit(2)
       }
-      Terminal.error("error: " + fullMessage(for: error))
+      Terminal.error("error: " + ((error as? CommandFailure)?.description ?? fullMessage(for: error)))
       Glibc.exit(1)
     }
   }

@@ -20,6 +20,8 @@ struct Comparison {
   private let map: ComponentMap
   private let headTree: KernelTree?
   private let repository: Repository?
+  /// Base paths under their head names.
+  private let renames: [String: String]
 
   init(
     base: Snapshot, head: Snapshot, repository path: String, scheme: ComponentScheme, policy: Policy, rules: DriftRules,
@@ -79,6 +81,7 @@ struct Comparison {
     self.map = map
     self.headTree = headTree
     self.repository = repository
+    self.renames = renames
     document = FindingsDocument(
       toolVersion: Capdiff.version, base: side(base), head: side(head), scheme: scheme.description,
       granularity: granularity.rawValue, report: report, krxFindings: krx?.findings ?? [], krx: krx?.outcomes ?? [],
@@ -92,7 +95,8 @@ struct Comparison {
       document: document, base: ReportOptions.commit(base, repository: repository),
       head: ReportOptions.commit(head, repository: repository),
       graph: GraphEdge.compare(
-        base: PrivilegeGraph(base, map: map, tree: headTree?.paths), head: headGraph, findings: document.findings),
+        base: PrivilegeGraph(base.renamingFiles(renames), map: map, tree: headTree?.paths), head: headGraph,
+        findings: document.findings),
       subjectComponents: Array(Set(headGraph.edges.map(\.subject))), sourceURL: sourceURL,
       timestamp: ReportOptions.timestamp, hostname: ReportOptions.hostname)
   }

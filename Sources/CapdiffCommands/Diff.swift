@@ -14,6 +14,11 @@ struct GranularityArgument: ExpressibleByArgument {
   static var allValueStrings: [String] { Granularity.allCases.map(\.rawValue) }
 }
 
+extension GranularityArgument: CustomStringConvertible {
+  /// What `--help` shows as the default.
+  var description: String { granularity.rawValue }
+}
+
 extension Capdiff {
   /// `capdiff diff`: what privilege did the head kernel gain over its base?
   struct Diff: ParsableCommand {

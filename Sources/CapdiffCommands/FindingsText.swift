@@ -20,7 +20,7 @@ enum FindingsText {
     }
     out += ": \(document.verdict.uppercased())\n"
     if document.scheme != nil {
-      out += "  new-access \(counts["new-access"] ?? 0), escalation \(counts["escalation"] ?? 0), removed-access \(counts["removed-access"] ?? 0), growth \(counts["growth"] ?? 0), krx \(counts["krx"] ?? 0), suppressed \(counts["suppressed"] ?? 0)\n"
+      out += "  new-access \(counts["new-access"] ?? 0), escalation \(counts["escalation"] ?? 0), removed-access \(counts["removed-access"] ?? 0), growth \(counts["growth"] ?? 0), forbidden-access \(counts["forbidden-access"] ?? 0), krx \(counts["krx"] ?? 0), suppressed \(counts["suppressed"] ?? 0)\n"
       out += "  runs: base \(document.base.runs), head \(document.head.runs); base runs disagree on \(document.baseDisagreement["unstableEdges"] ?? 0) of \(document.baseDisagreement["crossComponentEdges"] ?? 0) cross-component edges\n"
     } else {
       out += "  krx regressions \(counts["krx"] ?? 0)\n"

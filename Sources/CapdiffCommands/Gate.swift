@@ -107,7 +107,7 @@ extension Capdiff {
         }
       } else {
         guard let stored = try snapshots.snapshot(commit: headCommit.hex, workload: workload) else {
-          throw ValidationError(
+          throw CommandFailure(
             "No snapshot of workload '\(workload)' at \(repository.rev) (\(headCommit.abbreviated())) in \(snapshots.name): give its kmaps and --symbols.")
         }
         head = stored

@@ -73,7 +73,7 @@ extension Capdiff {
         stored.append((commit, path.count - 1 - distance, snapshot))
       }
       guard stored.count >= 2 else {
-        throw ValidationError(
+        throw CommandFailure(
           "\(range) holds \(stored.count) snapshot\(stored.count == 1 ? "" : "s") of workload '\(workload)' in \(snapshots.name); history needs two or more (record them with 'capdiff record').")
       }
 
@@ -82,8 +82,13 @@ extension Capdiff {
       let map = ComponentMap(
         scheme: chosen, maintainers: tree.maintainers, rules: settings.componentRules,
         sharedAllocators: settings.sharedAllocators)
-      let graphs = stored.map { entry in
-        PrivilegeGraph(entry.snapshot, map: map, tree: tree.paths).edges.filter(\.isCrossComponent)
+      // Every snapshot is read under B's paths, as diff reads base under
+      // head's: a file moved within the range is not drift.
+      let graphs = try stored.map { entry in
+        let renames = entry.commit == end ? [:] : try repository.renames(from: entry.commit, to: end)
+          .reduce(into: [String: String]()) { $0[$1.oldPath] = $1.newPath }
+        return PrivilegeGraph(entry.snapshot.renamingFiles(renames), map: map, tree: tree.paths).edges
+          .filter(\.isCrossComponent)
           .reduce(into: [String: PrivilegeGraph.Edge]()) { $0["\($1.subject) -> \($1.owner)"] = $1 }
       }
       func commit(_ entry: (commit: OID, position: Int, snapshot: Snapshot)) throws -> HistoryReport.Commit {

@@ -37,7 +37,7 @@ enum SnapshotLocator {
     let snapshots = try store.open(repository: repo)
     let workload = try workload ?? onlyWorkload(at: commit, in: snapshots, revision: argument)
     guard let snapshot = try snapshots.snapshot(commit: commit.hex, workload: workload) else {
-      throw ValidationError(
+      throw CommandFailure(
         "No snapshot of workload '\(workload)' at \(argument) (\(commit.abbreviated())) in \(snapshots.name); record one with 'capdiff record --rev \(argument) --workload \(workload) …'."
       )
     }
@@ -48,7 +48,7 @@ enum SnapshotLocator {
     let workloads = try store.list().filter { $0.commit == commit.hex }.map(\.workload)
     guard workloads.count == 1 else {
       if workloads.isEmpty {
-        throw ValidationError("No snapshot at \(revision) (\(commit.abbreviated())) in \(store.name), and no file of that name.")
+        throw CommandFailure("No snapshot at \(revision) (\(commit.abbreviated())) in \(store.name), and no file of that name.")
       }
       throw ValidationError("\(revision) has snapshots of several workloads (\(workloads.joined(separator: ", "))); choose one with --workload.")
     }

@@ -36,6 +36,13 @@ public enum PseudoComponent {
   public static let unknown = "[unknown]"
 
   public static func isPseudo(_ component: String) -> Bool { component.hasPrefix("[") }
+
+  /// Whether code of `subject` touching objects of `owner` crosses from one
+  /// component into another: pseudo-components stand for no owner, so an
+  /// access to or from one crosses nothing (DESIGN §2).
+  public static func crosses(subject: String, owner: String) -> Bool {
+    subject != owner && !isPseudo(subject) && !isPseudo(owner)
+  }
 }
 
 /// Kernel helpers that allocate on behalf of their callers: objects they

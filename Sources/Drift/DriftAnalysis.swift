@@ -48,6 +48,18 @@ public struct SuppressionReport: Sendable, Codable, Equatable {
   public var status: Status
   /// Findings it suppressed (expired ones: would have suppressed).
   public var matched: Int
+
+  /// Every key always there, absent values as `null`, as in all of findings.json.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(subject, forKey: .subject)
+    try c.encode(object, forKey: .object)
+    try c.encode(reason, forKey: .reason)
+    try c.encode(owner, forKey: .owner)
+    try c.encode(expires, forKey: .expires)
+    try c.encode(status, forKey: .status)
+    try c.encode(matched, forKey: .matched)
+  }
 }
 
 /// The result of comparing two snapshots.
@@ -82,7 +94,8 @@ public enum DriftAnalysis {
         kind: kind.rawValue, severity: group.sensitive && kind != .removedAccess ? severity.raised : severity,
         subject: key.subject, object: key.object, access: access, suppressed: false, suppression: nil, runs: runs,
         message: message + (group.sensitive && kind != .removedAccess ? " (sensitive object site)" : ""),
-        coverage: coverage, failsGate: false, evidence: side.evidence(group), sensitive: group.sensitive)
+        coverage: coverage, failsGate: false, evidence: side.evidence(group), sensitive: group.sensitive,
+        subjectComponent: group.subjectComponent, objectComponent: group.ownerComponent)
     }
 
     for (packed, index) in head.slots {
@@ -93,9 +106,11 @@ public enum DriftAnalysis {
       let runs = Finding.Runs(seen: group.runs, of: headRuns)
       if let never = rules.never.first(where: { $0.matches(subject: group.subjectComponent, object: group.ownerComponent, access: access) }) {
         var forbidden = finding(
-          .newAccess, key, group, in: head, severity: .high, runs: runs,
-          message: "\(key.subject) \(verb(access)) objects owned by \(key.object), which a never rule (policy line \(never.line)) forbids")
-        forbidden.id = fingerprint(["never", key.subject, key.object, access.rawValue, input.granularity.rawValue])
+          .forbiddenAccess, key, group, in: head, severity: .high, runs: runs,
+          message: "\(key.subject) \(verb(access)) objects owned by \(key.object), which a never rule (policy line \(never.line)) forbids"
+            + (base.group(packed).map { old in
+              never.matches(subject: old.subjectComponent, object: old.ownerComponent, access: Access(reads: old.reads, writes: old.writes))
+            } == true ? "; base had this access too" : ""))
         forbidden.failsGate = true
         findings.append(forbidden)
         continue
@@ -153,7 +168,9 @@ public enum DriftAnalysis {
       }
     }
     var suppressionUse = [Int](repeating: 0, count: rules.suppressions.count)
-    for index in findings.indices {
+    // A never rule is absolute, as SELinux's neverallow is: no suppression
+    // lifts it, so its findings are not offered to them.
+    for index in findings.indices where findings[index].kind != FindingKind.forbiddenAccess.rawValue {
       let access = findings[index].access ?? .read
       let subject = findings[index].subject ?? ""
       let object = findings[index].object ?? ""
@@ -197,8 +214,7 @@ public enum DriftAnalysis {
   }
 
   private static func isCross(_ group: Group) -> Bool {
-    group.subjectComponent != group.ownerComponent && !PseudoComponent.isPseudo(group.ownerComponent)
-      && !PseudoComponent.isPseudo(group.subjectComponent)
+    PseudoComponent.crosses(subject: group.subjectComponent, owner: group.ownerComponent)
   }
 
   private static func grew(_ old: Int, _ new: Int, _ rules: DriftRules) -> Bool {

@@ -16,6 +16,8 @@ public enum FindingKind: String, Sendable, Codable, CaseIterable {
   case escalation
   case removedAccess = "removed-access"
   case growth
+  /// An access a `never` rule forbids, new or not.
+  case forbiddenAccess = "forbidden-access"
 }
 
 /// The rights an edge carries.
@@ -50,6 +52,14 @@ public struct AppliedSuppression: Sendable, Codable, Equatable {
   public var reason: String
   public var owner: String?
   public var expires: String?
+
+  /// Every key always there, absent values as `null`, as in all of findings.json.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(reason, forKey: .reason)
+    try c.encode(owner, forKey: .owner)
+    try c.encode(expires, forKey: .expires)
+  }
 }
 
 /// A drift finding, as findings.json carries it (DESIGN §8.1).
@@ -89,6 +99,10 @@ public struct Finding: Sendable, Codable, Equatable {
   /// the kernel tree, for reports that locate results there; nil when the
   /// file is not the tree's (`/boot/config-…`, standard input).
   public var file: String? = nil
+  /// The components of `subject` and `object` (themselves at component
+  /// granularity); nil for kR^X findings.
+  public var subjectComponent: String? = nil
+  public var objectComponent: String? = nil
 
   public var isKRX: Bool { kind.hasPrefix("krx-") }
 

@@ -125,7 +125,7 @@ extension FindingsDocument {
 extension Finding {
   enum CodingKeys: String, CodingKey {
     case id, kind, severity, subject, object, access, suppressed, suppression, runs, message, coverage, failsGate, evidence
-    case check, baseValue, headValue, threshold, sensitive
+    case check, baseValue, headValue, threshold, sensitive, subjectComponent, objectComponent
   }
 
   /// Absent values are written as `null`, so every key is always there.
@@ -155,6 +155,8 @@ extension Finding {
       try c.encode(threshold, forKey: .threshold)
     } else {
       try c.encode(sensitive, forKey: .sensitive)
+      try c.encode(subjectComponent, forKey: .subjectComponent)
+      try c.encode(objectComponent, forKey: .objectComponent)
     }
   }
 }

@@ -64,11 +64,7 @@ extension DriftAnalysis {
 
     /// Groups `snapshot`, reading its paths through `renames` first.
     init(_ snapshot: Snapshot, input: DriftInput, renames: [String: String], otherFunctions: Set<String>, names: Names) {
-      var renamed = snapshot
-      if !renames.isEmpty {
-        renamed.subjects = snapshot.subjects.map { var s = $0; s.file = s.file.map { renames[$0] ?? $0 }; return s }
-        renamed.sites = snapshot.sites.map { var s = $0; s.file = s.file.map { renames[$0] ?? $0 }; return s }
-      }
+      let renamed = snapshot.renamingFiles(renames)
       let attribution = SnapshotAttribution(renamed, map: input.map, tree: input.tree)
       let subjectNumbers = renamed.subjects.indices.map { i in
         switch input.granularity {

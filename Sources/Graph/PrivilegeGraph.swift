@@ -13,7 +13,7 @@ public struct PrivilegeGraph: Sendable {
     public var functions: Int
     public var sites: Int
 
-    public var isCrossComponent: Bool { subject != owner }
+    public var isCrossComponent: Bool { PseudoComponent.crosses(subject: subject, owner: owner) }
     /// `read`, `write` or `read-write`.
     public var access: String {
       switch (reads > 0, writes > 0) {

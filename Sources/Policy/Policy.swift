@@ -150,6 +150,9 @@ public struct Policy: Sendable {
       if let node = fields["kind"] {
         let text = try node.string()
         guard let parsed = FindingKind(rawValue: text) else { throw node.error("unknown finding kind '\(text)'") }
+        guard parsed != .forbiddenAccess else {
+          throw node.error("a never rule cannot be suppressed: narrow or remove the rule under 'never' instead")
+        }
         kind = parsed
       }
       var expires: String?

@@ -37,7 +37,9 @@ public enum GraphRenderer {
       out += "  n\(nodes[edge.subject]!) -> n\(nodes[edge.owner]!) [\(attributes.joined(separator: ", "))];\n"
     }
     if shown.count < edges.count {
-      out += "  more [shape=plaintext, style=\"\", label=\"\(edges.count - shown.count) more edges not drawn (all are in findings.json)\"];\n"
+      let changedLeft = edges.count(where: { $0.change != .unchanged }) - changed.count
+      let unchangedLeft = edges.count - shown.count - changedLeft
+      out += "  more [shape=plaintext, style=\"\", label=\"\(edges.count - shown.count) more edges not drawn: \(changedLeft) changed, \(unchangedLeft) unchanged\"];\n"
     }
     if shown.isEmpty { out += "  empty [shape=plaintext, style=\"\", label=\"no cross-component edges\"];\n" }
     return out + "}\n"

@@ -69,7 +69,7 @@ public enum HTMLWriter {
     }
     let unsuppressed = document.findings.filter { !$0.suppressed }.count
     var summary = "\(unsuppressed) finding\(unsuppressed == 1 ? "" : "s")"
-    summary += ": new-access \(counts["new-access"] ?? 0), escalation \(counts["escalation"] ?? 0), removed-access \(counts["removed-access"] ?? 0), growth \(counts["growth"] ?? 0), kR^X \(counts["krx"] ?? 0); \(counts["suppressed"] ?? 0) suppressed; \(document.findings.filter(\.failsGate).count) fail the gate."
+    summary += ": new-access \(counts["new-access"] ?? 0), escalation \(counts["escalation"] ?? 0), removed-access \(counts["removed-access"] ?? 0), growth \(counts["growth"] ?? 0), forbidden-access \(counts["forbidden-access"] ?? 0), kR^X \(counts["krx"] ?? 0); \(counts["suppressed"] ?? 0) suppressed; \(document.findings.filter(\.failsGate).count) fail the gate."
     let unstable = document.baseDisagreement["unstableEdges"] ?? 0
     return [
       "verdict": document.verdict, "verdictText": document.verdict.uppercased(), "title": clean(input.title),

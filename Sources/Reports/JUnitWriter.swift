@@ -56,8 +56,9 @@ public enum JUnitWriter {
         name: "\(subject) -> \(finding.object ?? "?"): \(RuleCatalog.phrase(finding))", classname: classname("drift", subject),
         outcome: outcome)
     }
-    // A passing case per subject component no new access or escalation names.
-    let flagged = Set(findings.filter { $0.kind == "new-access" || $0.kind == "escalation" }.compactMap(\.subject))
+    // A passing case per subject component no new, escalated or forbidden access names.
+    let gained: Set<String> = ["new-access", "escalation", "forbidden-access"]
+    let flagged = Set(findings.filter { gained.contains($0.kind) }.compactMap(\.subjectComponent))
     for component in input.subjectComponents.sorted() where !flagged.contains(component) {
       cases.append(Case(name: "\(component): no new cross-component access", classname: classname("drift", component), outcome: .pass))
     }

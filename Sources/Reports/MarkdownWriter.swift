@@ -5,7 +5,8 @@ import Drift
 public enum MarkdownWriter {
   public static let topFindings = 10
 
-  public static func render(_ input: ReportInput) -> [UInt8] {
+  /// `linked`: the other reports written beside it, which it links to.
+  public static func render(_ input: ReportInput, linked: Set<ReportFormat>) -> [UInt8] {
     let document = input.document
     let counts = document.counts
     var out = "## capdiff: \(document.verdict == "fail" ? "❌ FAIL" : "✅ PASS") — \(cell(input.title))\n\n"
@@ -13,8 +14,8 @@ public enum MarkdownWriter {
       out += "Workload \(cell(workload)), base \(document.base.runs) run\(document.base.runs == 1 ? "" : "s"), head \(document.head.runs); "
       out += "scheme \(cell(document.scheme ?? "-")), granularity \(cell(document.granularity ?? "-")).\n\n"
     }
-    out += "| new-access | escalation | removed-access | growth | kR^X | suppressed |\n|---:|---:|---:|---:|---:|---:|\n"
-    out += "| \(counts["new-access"] ?? 0) | \(counts["escalation"] ?? 0) | \(counts["removed-access"] ?? 0) | \(counts["growth"] ?? 0) | \(counts["krx"] ?? 0) | \(counts["suppressed"] ?? 0) |\n\n"
+    out += "| new-access | escalation | removed-access | growth | forbidden-access | kR^X | suppressed |\n|---:|---:|---:|---:|---:|---:|---:|\n"
+    out += "| \(counts["new-access"] ?? 0) | \(counts["escalation"] ?? 0) | \(counts["removed-access"] ?? 0) | \(counts["growth"] ?? 0) | \(counts["forbidden-access"] ?? 0) | \(counts["krx"] ?? 0) | \(counts["suppressed"] ?? 0) |\n\n"
     let shown = document.findings.filter { !$0.suppressed }.prefix(topFindings)
     if !shown.isEmpty {
       out += "| severity | kind | where | finding |\n|---|---|---|---|\n"
@@ -30,7 +31,12 @@ public enum MarkdownWriter {
     if !document.krx.isEmpty {
       out += "kR^X: \(document.krx.filter { $0.status == .held }.count) held, \(document.krx.filter { $0.status == .regressed }.count) regressed, \(skipped) skipped.\n\n"
     }
-    out += "Reports: [HTML](index.html) · [SARIF](results.sarif) · [JUnit](junit.xml) · [findings.json](findings.json) · [graph](privilege-graph.svg)\n"
+    let links: [(ReportFormat, String)] = [
+      (.html, "[HTML](index.html)"), (.sarif, "[SARIF](results.sarif)"), (.junit, "[JUnit](junit.xml)"),
+      (.json, "[findings.json](findings.json)"), (.graph, "[graph](privilege-graph.svg)"),
+    ]
+    let present = links.filter { linked.contains($0.0) }.map(\.1)
+    if !present.isEmpty { out += "Reports: \(present.joined(separator: " · "))\n" }
     return Array(out.utf8)
   }
 

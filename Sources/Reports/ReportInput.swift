@@ -74,7 +74,8 @@ public struct GraphEdge: Sendable, Equatable {
   public static func compare(base: PrivilegeGraph, head: PrivilegeGraph, findings: [Finding]) -> [GraphEdge] {
     let old = Dictionary(
       base.edges.filter(\.isCrossComponent).map { ("\($0.subject)\u{0}\($0.owner)", $0) }, uniquingKeysWith: { a, _ in a })
-    let sensitive = Set(findings.filter(\.sensitive).map { "\($0.subject ?? "")\u{0}\($0.object ?? "")" })
+    let sensitive = Set(
+      findings.filter(\.sensitive).map { "\($0.subjectComponent ?? "")\u{0}\($0.objectComponent ?? "")" })
     var edges: [GraphEdge] = []
     var seen = Set<String>()
     for edge in head.edges where edge.isCrossComponent {

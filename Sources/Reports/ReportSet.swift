@@ -35,12 +35,15 @@ public enum ReportSet {
     let needsGraph = (formats.contains(.graph) || formats.contains(.html)) && input.document.scheme != nil
     let dot = needsGraph ? GraphRenderer.dot(input.graph) : nil
     let svg = dot.flatMap(GraphRenderer.svg(fromDOT:))
+    // The summary links only to what is written beside it.
+    var linked = formats.subtracting([.markdown])
+    if svg == nil { linked.remove(.graph) }
     for format in ReportFormat.allCases where formats.contains(format) {
       switch format {
       case .json: try write("findings.json", try findingsJSON(input.document))
       case .junit: try write("junit.xml", JUnitWriter.render(input))
       case .sarif: try write("results.sarif", try SARIFWriter.render(input))
-      case .markdown: try write("summary.md", MarkdownWriter.render(input))
+      case .markdown: try write("summary.md", MarkdownWriter.render(input, linked: linked))
       case .html: try write("index.html", try HTMLWriter.render(input, graphSVG: svg))
       case .graph:
         guard let dot else { continue }

@@ -34,6 +34,10 @@ public enum RuleCatalog {
       help: "An edge present on both sides is backed by many more functions or object sites in head than in base.",
       level: "note"),
     ReportRule(
+      id: "forbidden-access", name: "ForbiddenAccess", title: "Access a never rule forbids",
+      help: "Code in one component reads or writes objects of another that a never rule in capdiff.yml forbids, whether or not base did too. It fails the gate in every mode and no suppression lifts it: fix the code, or narrow the rule.",
+      level: "error"),
+    ReportRule(
       id: "krx-config", name: "KRXConfigRegression", title: "Randomisation or memory-protection option weakened",
       help: "A Kconfig option that protects randomisation or memory permissions held in base and no longer holds in head.",
       level: "error"),
@@ -83,6 +87,7 @@ public enum RuleCatalog {
     case "escalation": "escalation to write"
     case "removed-access": "access removed"
     case "growth": "access grew"
+    case "forbidden-access": "forbidden \(finding.access?.rawValue ?? "") access"
     default: rule(finding.kind).title.lowercased()
     }
   }

@@ -39,7 +39,7 @@ import Testing
     #expect(base["commit"] as? String == kernel.first.hex)
     #expect(base["describe"] as? String == "v6.1")
     let counts = try #require(document["counts"] as? [String: Int])
-    #expect(counts == ["new-access": 1, "escalation": 0, "removed-access": 0, "growth": 0, "krx": 0, "suppressed": 0])
+    #expect(counts == ["new-access": 1, "escalation": 0, "removed-access": 0, "growth": 0, "forbidden-access": 0, "krx": 0, "suppressed": 0])
     let findings = try #require(document["findings"] as? [[String: Any]])
     #expect(findings.count == 1)
     let finding = findings[0]
@@ -86,6 +86,9 @@ import Testing
       capdiff, ["diff", "--repo", kernel.path, "--store", store, "--workload", "ltp", "--out", subset, "--format", "junit", "markdown", "--", "v6.1", "HEAD"])
     #expect(picked.status == 8, "\(picked.standardError)")
     #expect(try FileManager.default.contentsOfDirectory(atPath: subset).sorted() == ["junit.xml", "summary.md"])
+    // The summary links to what was written beside it, and nothing else.
+    let subsetMarkdown = try String(contentsOfFile: "\(subset)/summary.md", encoding: .utf8)
+    #expect(subsetMarkdown.hasSuffix("Reports: [JUnit](junit.xml)\n"))
 
     // The same finding, the same id, run after run.
     let again = try run(capdiff, ["diff", "--repo", kernel.path, "--store", store, "--workload", "ltp", "--out", out, "v6.1", "HEAD"])

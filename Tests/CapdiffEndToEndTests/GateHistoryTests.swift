@@ -13,7 +13,8 @@ struct History {
   let commits: [OID]
   let repository: Repository
 
-  init(commits count: Int = 5) throws {
+  /// `files(i)` adds files to commit `i`.
+  init(commits count: Int = 5, files extra: (Int) -> [String: [UInt8]] = { _ in [:] }) throws {
     directory = try TemporaryDirectory()
     path = "\(directory.path)/linux"
     store = "\(directory.path)/baselines"
@@ -23,7 +24,7 @@ struct History {
     for index in 0..<count {
       let files: [String: [UInt8]] = [
         "Makefile": Array("VERSION = 6\nPATCHLEVEL = \(index)\n".utf8), "fs/a.c": Array("// \(index)\n".utf8),
-      ]
+      ].merging(extra(index)) { _, new in new }
       commits.append(
         try repository.commit(files: files, message: "change \(index)", parents: commits.suffix(1), signature: signature))
     }
@@ -202,5 +203,36 @@ let kernelWritesMM = ("do_fork", "kernel/k.c", "mm_alloc", "mm/m.c", UInt64(1), 
     #expect(page.console == [])
     #expect(page.screenshotBytes > 10_000)
     #expect(try String(contentsOfFile: "\(out)/history.md", encoding: .utf8).contains("| kernel -&gt; mm | read-write |"))
+  }
+
+  @Test func aFileMovedWithinTheRangeIsNoNewEdge() throws {
+    // net/s.c moves to lib/s.c at commit 2: the allocating code is the same.
+    let source = Array(String(repeating: "void *sk_alloc(void) { return kmalloc(64); }\n", count: 20).utf8)
+    let history = try History { $0 < 2 ? ["net/s.c": source] : ["lib/s.c": source] }
+    try history.store(at: 0, [fsReadsNet])
+    try history.store(at: 4, [("ext4_write", "fs/a.c", "sk_alloc", "lib/s.c", 3, 0)])
+    let result = try run(
+      capdiff, ["history", "--repo", history.path, "--store", history.store, "--workload", "ltp", "--scheme", "dirs:1", "v1..v2"])
+    #expect(result.status == 0, "\(result.standardError)")
+    #expect(!result.standardOutput.contains("New since"), "\(result.standardOutput)")
+    // Neither snapshot gains or loses an edge on the way.
+    #expect(!result.standardOutput.contains(", +") && !result.standardOutput.contains(", -"), "\(result.standardOutput)")
+    // diff's graph reads the base under the head's names too: the edge is unchanged, not new and removed.
+    let out = "\(history.directory.path)/diff"
+    let diff = try run(
+      capdiff, ["diff", "--repo", history.path, "--store", history.store, "--workload", "ltp", "--scheme", "dirs:1", "--out", out, "v1", "v2"])
+    #expect(diff.status == 0, "\(diff.standardError)")
+    let dot = try String(contentsOfFile: "\(out)/privilege-graph.dot", encoding: .utf8)
+    #expect(!dot.contains("#d62728"), "\(dot)")
+    #expect(!dot.contains("style=dashed"), "\(dot)")
+  }
+
+  @Test func aMissingSnapshotIsAnInputProblemNotAUsageError() throws {
+    let history = try History()
+    try history.store(at: 0, [fsReadsNet])
+    let result = try run(capdiff, ["diff", "--repo", history.path, "--store", history.store, "--workload", "ltp", "v1", "v2"])
+    #expect(result.status == 1)
+    #expect(!result.standardError.contains("Usage"), "\(result.standardError)")
+    #expect(result.standardError.contains("No snapshot of workload 'ltp' at v2"))
   }
 }

@@ -147,10 +147,32 @@ func summary(_ report: DriftReport) -> [String] {
     let report = compare(head.snapshot(), head.snapshot(), rules: rules)
     #expect(
       summary(report) == [
-        "new-access high fs/ext4 -> net/core read-write FAIL",
+        "forbidden-access high fs/ext4 -> net/core read-write FAIL",
         "new-access medium fs/fuse -> net/core read FAIL",
       ])
+    #expect(
+      report.findings[0].message
+        == "fs/ext4 reads and writes objects owned by net/core, which a never rule (policy line 2) forbids; base had this access too")
+  }
+
+  @Test func aNeverRuleIsNotSuppressedAndNamesANewAccessAsNew() {
+    var rules = DriftRules()
+    rules.never = [AccessRule(subject: Glob("fs/ext4"), object: Glob("net/*"), access: .write, line: 2)]
+    rules.suppressions = [
+      Suppression(
+        rule: AccessRule(subject: Glob("fs/*"), object: Glob("net/*"), access: nil, line: 5), kind: nil, reason: "accepted",
+        owner: nil, expires: nil)
+    ]
+    var head = base
+    head.add("ext4_sync", "fs/ext4/fsync.c", "sk_alloc", "net/core/sock.c", writes: 1)
+    let report = compare(base.snapshot(), head.snapshot(), rules: rules)
+    // The never finding stays unsuppressed and fails; the suppression was not used by it.
+    #expect(summary(report) == ["forbidden-access high fs/ext4 -> net/core read-write FAIL"])
+    #expect(report.findings[0].suppression == nil)
     #expect(report.findings[0].message == "fs/ext4 reads and writes objects owned by net/core, which a never rule (policy line 2) forbids")
+    #expect(report.suppressions.map(\.status) == [.unused])
+    #expect(report.findings[0].subjectComponent == "fs/ext4")
+    #expect(report.findings[0].objectComponent == "net/core")
   }
 
   @Test func aRenamedFileIsNotDrift() {

@@ -18,7 +18,8 @@ func hostileInput(findings count: Int = 1) -> ReportInput {
       id: "f\(index)", kind: "new-access", severity: index % 2 == 0 ? .high : .medium, subject: "SUBJ \(hostile) \(index)",
       object: "OBJ.\(hostile)", access: .write, suppressed: false, suppression: nil, runs: Finding.Runs(seen: 1, of: 2),
       message: "SUBJ \(hostile) now writes objects owned by OBJ \(hostile)", coverage: nil, failsGate: true,
-      evidence: [evidence], sensitive: index == 0)
+      evidence: [evidence], sensitive: index == 0, subjectComponent: "SUBJ \(hostile) \(index)",
+      objectComponent: "OBJ.\(hostile)")
   }
   let krx = Finding.krx(
     check: "krx-config", item: "CONFIG_\(hostile)", severity: .high, failsGate: true, baseValue: "y \(hostile)",
@@ -74,6 +75,9 @@ func hostileInput(findings count: Int = 1) -> ReportInput {
     #expect(!markdown.contains("<script>"))
     #expect(markdown.contains("\\| \\`tick\\`"))
     #expect(markdown.split(separator: "\n").allSatisfy { $0.count < 1_200 })
+    #expect(
+      markdown.hasSuffix(
+        "Reports: [HTML](index.html) · [SARIF](results.sarif) · [JUnit](junit.xml) · [findings.json](findings.json) · [graph](privilege-graph.svg)\n"))
 
     let junit = try String(contentsOfFile: "\(out)/junit.xml", encoding: .utf8)
     #expect(!junit.contains("\u{1}"))
@@ -103,8 +107,25 @@ func hostileInput(findings count: Int = 1) -> ReportInput {
     #expect(xml.contains("name=\"S -&gt; O: new write access (2)\""))
     #expect(xml.contains("name=\"S -&gt; O: new write access (3)\""))
     #expect(xml.contains("<testsuite name=\"privilege drift\" package=\"capdiff.drift\" id=\"0\""))
-    // Three failing findings and a passing case for each of the two head subject components.
-    #expect(xml.contains("tests=\"5\" failures=\"3\" errors=\"0\" skipped=\"0\""))
+    // Three failing findings, and a passing case for the one head subject
+    // component no finding belongs to.
+    #expect(xml.contains("tests=\"4\" failures=\"3\" errors=\"0\" skipped=\"0\""))
+    #expect(xml.contains("name=\"CLEAN: no new cross-component access\""))
+  }
+
+  @Test func junitPassesNoComponentWhoseFunctionGainedAccess() throws {
+    // At function granularity a finding's subject is a function; its component is what the passing cases are about.
+    var input = hostileInput(findings: 1)
+    input.document.findings = input.document.findings.map {
+      var f = $0
+      f.subject = "ext4_fc_commit"
+      f.subjectComponent = "EXT4 FILE SYSTEM"
+      return f
+    }
+    input.subjectComponents = ["EXT4 FILE SYSTEM", "NETWORKING [GENERAL]"]
+    let xml = String(decoding: JUnitWriter.render(input), as: UTF8.self)
+    #expect(!xml.contains("EXT4 FILE SYSTEM: no new cross-component access"))
+    #expect(xml.contains("name=\"NETWORKING [GENERAL]: no new cross-component access\""))
   }
 
   @Test func sarifKeepsTheMostSevereResultsAndLocatesThem() throws {
