@@ -70,8 +70,8 @@ extension Capdiff {
     func validate() throws {
       guard !kmaps.isEmpty else { throw ValidationError("Give at least one KMAP file.") }
       if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1.") }
-      if kmaps.filter({ $0 == "-" }).count > 1 {
-        throw ValidationError("Standard input (-) can be read once only.")
+      if kmaps.filter({ $0 == "-" }).count + (symbols == "-" ? 1 : 0) > 1 {
+        throw ValidationError("Standard input (-) can be read once only: give it as the symbols or as one kmap.")
       }
       if out != nil, replace { throw ValidationError("--replace applies to the store; --out always writes a new file.") }
       if out != nil, evidence.configPath != nil {
@@ -176,7 +176,8 @@ enum RunInputs {
         runs.append(try splitPair(in: path))
         continue
       }
-      if path != "-", try KmapFormatProbe.format(of: path) == .allocations {
+      // Only a regular file is peeked at: a pipe would lose what the peek read.
+      if InputFile.isRegularFile(path), try KmapFormatProbe.format(of: path) == .allocations {
         guard index < arguments.count else {
           throw InputError(
             .unsupportedFormat, file: path,

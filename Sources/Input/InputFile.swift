@@ -78,6 +78,14 @@ public final class InputFile {
     if ownsDescriptor { close(descriptor) }
   }
 
+  /// Whether `path` names a regular file, which can be opened and read more
+  /// than once. A pipe, a FIFO or `<(…)` gives its bytes to one reader only:
+  /// whatever peeks at it first takes them from the real read.
+  public static func isRegularFile(_ path: String) -> Bool {
+    var info = stat()
+    return path != "-" && stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
+  }
+
   /// The whole decompressed content, for small files (configurations,
   /// command lines, page-table dumps, symbol maps kept as evidence).
   public func readAll() throws -> [UInt8] {

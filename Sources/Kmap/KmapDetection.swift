@@ -39,9 +39,17 @@ public enum KmapDetection {
       }
       return (.allocations, AccessColumns(hasPID: true))
     }
+    let fields = fieldCount(bytes, start, end)
+    var scanner = FieldScanner(start: start, end: end)
+    let addressFirst = scanner.scanHex(bytes) != nil
+    let current = addressFirst && looksCurrent(bytes, start, end, fields: fields)
     if let forced {
       if forced == .accesses {
         return (.accesses, AccessColumns(hasPID: fieldCount(bytes, start, end) == 5))
+      }
+      // Read as legacy, a current line would shift every count into the wrong column.
+      if forced == .legacy, current {
+        throw mismatch(file, forced, found: "an object line of the current format (field 8 is an allocation type)")
       }
       return (forced, AccessColumns(hasPID: true))
     }
@@ -50,27 +58,7 @@ public enum KmapDetection {
         .unsupportedFormat, file: file, line: lineNumber, column: 1,
         "begins with an access line; expected an object line first (is this the middle of a kmap?)")
     }
-    let fields = fieldCount(bytes, start, end)
-    var scanner = FieldScanner(start: start, end: end)
-    let addressFirst = scanner.scanHex(bytes) != nil
-    if addressFirst, fields >= 11 {
-      // Field 8 names an allocation type in the current format only.
-      var field = 0
-      var i = start
-      var typeStart = start
-      while i < end, field < 7 {
-        if bytes[i] == UInt8(ascii: ",") {
-          field += 1
-          typeStart = i + 1
-        }
-        i += 1
-      }
-      var typeEnd = typeStart
-      while typeEnd < end, bytes[typeEnd] != UInt8(ascii: ",") { typeEnd += 1 }
-      if AllocType.parse(bytes, typeStart, typeEnd) != nil {
-        return (.current, AccessColumns(hasPID: true))
-      }
-    }
+    if current { return (.current, AccessColumns(hasPID: true)) }
     if addressFirst, fields >= 8 {
       return (.legacy, AccessColumns(hasPID: true))
     }
@@ -96,6 +84,33 @@ public enum KmapDetection {
       i -= 1
     }
     return nil
+  }
+
+  /// Whether an object line has the current format's shape: ten fields or
+  /// more (the command may hold commas) with an allocation type in field 8,
+  /// or ending in the empty or typed new_alloc_type. A legacy line's eighth
+  /// field onwards is the command alone, which is neither. A current line
+  /// with a type capdiff does not know, or a field missing, is then read as
+  /// current and its error named, rather than read as legacy with every
+  /// count in the wrong column.
+  private static func looksCurrent(_ bytes: Span<UInt8>, _ start: Int, _ end: Int, fields: Int) -> Bool {
+    guard fields >= 10 else { return false }
+    var field = 0
+    var i = start
+    var typeStart = start
+    while i < end, field < 7 {
+      if bytes[i] == UInt8(ascii: ",") {
+        field += 1
+        typeStart = i + 1
+      }
+      i += 1
+    }
+    var typeEnd = typeStart
+    while typeEnd < end, bytes[typeEnd] != UInt8(ascii: ",") { typeEnd += 1 }
+    if AllocType.parse(bytes, typeStart, typeEnd) != nil { return true }
+    var lastComma = end - 1
+    while lastComma > start, bytes[lastComma] != UInt8(ascii: ",") { lastComma -= 1 }
+    return fields >= 11 && (lastComma + 1 == end || AllocType.parse(bytes, lastComma + 1, end) != nil)
   }
 
   private static func headerHasPID(_ bytes: Span<UInt8>, _ start: Int, _ end: Int) -> Bool {

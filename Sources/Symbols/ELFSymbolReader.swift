@@ -8,7 +8,9 @@ import Input
 enum ELFSymbolReader {
   /// The ELF magic number, for telling a vmlinux from a text symbol map.
   static func isELF(path: String) -> Bool {
-    guard path != "-" else { return false }
+    // libelf maps a vmlinux, which needs a regular file; peeking at a pipe
+    // would also take its first bytes from the symbol map parser.
+    guard InputFile.isRegularFile(path) else { return false }
     let fd = open(path, O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else { return false }
     defer { close(fd) }

@@ -56,6 +56,32 @@ func json(_ text: String) throws -> [String: Any] {
     #expect(text.standardOutput.contains("(no source files: System.map carries names only; record with a vmlinux for files and lines)"))
   }
 
+  @Test func recordsFromANamedPipeWithoutLosingItsStart() throws {
+    // A FIFO (as <(zcat kmap.gz) gives) yields its bytes once: nothing may peek at it first.
+    let directory = try TemporaryDirectory()
+    let symbols = try directory.write("System.map", map)
+    let fifo = "\(directory.path)/kmap.fifo"
+    #expect(mkfifo(fifo, 0o600) == 0)
+    let writer = Thread {
+      if let handle = FileHandle(forWritingAtPath: fifo) {
+        handle.write(Data(kmapText.utf8))
+        try? handle.close()
+      }
+    }
+    writer.start()
+    let out = "\(directory.path)/ltp.capmap"
+    let record = try run(capdiff, ["record", "--symbols", symbols, "--workload", "ltp", "--out", out, fifo])
+    #expect(record.status == 0, "\(record.standardError)")
+    let summary = try json(try run(capdiff, ["show", "--format", "json", out]).standardOutput)
+    let inputs = try #require(summary["inputs"] as? [[String: Any]])
+    #expect(inputs.first?["objects"] as? Int == 2)
+    #expect(inputs.first?["accesses"] as? Int == 3)
+    // Standard input feeds one reader: the symbols or a kmap, not both.
+    let both = try run(capdiff, ["record", "--symbols", "-", "--workload", "ltp", "--out", out, "-"], input: Array(map.utf8))
+    #expect(both.status == 2)
+    #expect(both.standardError.contains("Standard input (-) can be read once only"))
+  }
+
   @Test func malformedKmapFailsWithLocationAndLeavesNoOutput() throws {
     let directory = try TemporaryDirectory()
     let symbols = try directory.write("System.map", map)

@@ -229,6 +229,21 @@ func parse(_ text: String, _ format: KmapFormat, lenient: Bool = false, columns:
     #expect(try detect("alloc_ip,pid,ptr,size,alloc_time,free_time,free_ip,type,slab,new_type\n").0 == .allocations)
     #expect(try detect("alloc_index,access_ip,pid,writes,reads\n") == (.accesses, AccessColumns(hasPID: true)))
     #expect(try detect("alloc_index,access_ip,writes,reads\n") == (.accesses, AccessColumns(hasPID: false)))
+    // A legacy command may hold commas too.
+    #expect(try detect("ffffffff81000010,1,ffff888000000000,8,1,0,0,sshd: root,[priv]\n").0 == .legacy)
+    // A current line with an unknown type, or without its last field, is
+    // still current (and its parse names the field), never legacy with
+    // every count shifted.
+    #expect(try detect("ffffffff81000010,123,ffff888000000000,64,1,0,0,FOO,bash,kmalloc-64,\n").0 == .current)
+    #expect(try detect("ffffffff81000010,123,ffff888000000000,64,1,0,0,KMALLOC,bash,kmalloc-64\n").0 == .current)
+    #expect(
+      throws: InputError(
+        .unsupportedFormat, file: "k", line: 1, column: 1,
+        "--kmap-format legacy was given, but the file begins with an object line of the current format (field 8 is an allocation type)")
+    ) {
+      try KmapDetection.detect(
+        Array("ffffffff81000010,1,ffff888000000000,8,1,0,0,KMALLOC,cat,kmalloc-8,\n".utf8).span, file: "k", forced: .legacy)
+    }
   }
 
   @Test func refusesWhatIsNotAKmap() {
