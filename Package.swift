@@ -54,9 +54,9 @@ let package = Package(
     .target(
       name: "Store", dependencies: ["Snapshot", "Git"], swiftSettings: swiftSettings),
     .target(
-      name: "Graph", dependencies: ["Snapshot", "Components"], swiftSettings: swiftSettings),
+      name: "Graph", dependencies: ["Input", "Snapshot", "Components"], swiftSettings: swiftSettings),
     .target(
-      name: "Drift", dependencies: ["Snapshot", "Components", "Graph"], swiftSettings: swiftSettings),
+      name: "Drift", dependencies: ["Input", "Snapshot", "Components", "Graph"], swiftSettings: swiftSettings),
     .target(
       name: "SampleKernel", swiftSettings: swiftSettings),
     .target(

@@ -152,6 +152,16 @@ enum Recording {
   ) throws -> Snapshot {
     try snapshots.update(commit: commit.hex, workload: workload) { existing in
       guard let existing, !replace else { return recorded }
+      // Subjects named from other symbols (System.map's names only against a
+      // vmlinux's names and files) would never match: every edge would
+      // count as seen in one run of two.
+      let (old, new) = (existing.metadata, recorded.metadata)
+      if old.symbolSource != new.symbolSource || old.hasFileInformation != new.hasFileInformation {
+        throw StoreError(
+          store: snapshots.name,
+          "the runs stored for \(workload) at \(commit.abbreviated()) were symbolized with \(old.symbolSource)\(old.hasFileInformation ? " (with DWARF)" : "") and this one with \(new.symbolSource)\(new.hasFileInformation ? " (with DWARF)" : ""); their subjects would not match: record with the same kind of symbols, or use --replace"
+        )
+      }
       let repeated = existing.inputDigests.intersection(recorded.inputDigests)
       if !repeated.isEmpty {
         throw StoreError(

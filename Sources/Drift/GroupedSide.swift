@@ -1,5 +1,6 @@
 import Components
 import Graph
+import Input
 import Snapshot
 
 extension DriftAnalysis {
@@ -117,8 +118,8 @@ extension DriftAnalysis {
           lastSubject.append(-1)
         }
         groupOfEdge[index] = Int32(group)
-        reads[group] &+= edge.reads
-        writes[group] &+= edge.writes
+        reads[group] = reads[group].saturatingAdd(edge.reads)
+        writes[group] = writes[group].saturatingAdd(edge.writes)
         runs[group] = max(runs[group], edge.runs)
         if sensitiveSites[edge.site] { sensitive[group] = true }
         // Edges come sorted by subject, so a group's next function is a

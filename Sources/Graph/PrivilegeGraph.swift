@@ -1,4 +1,5 @@
 public import Components
+import Input
 public import Snapshot
 
 /// The component privilege graph of a snapshot: an edge X→Y carries what
@@ -38,8 +39,8 @@ public struct PrivilegeGraph: Sendable {
     for edge in snapshot.edges {
       let key = Key(subject: attribution.subjects[edge.subject], owner: attribution.owners[edge.site])
       var value = totals[key] ?? (0, 0, [], [])
-      value.reads &+= edge.reads
-      value.writes &+= edge.writes
+      value.reads = value.reads.saturatingAdd(edge.reads)
+      value.writes = value.writes.saturatingAdd(edge.writes)
       value.functions.insert(edge.subject)
       value.sites.insert(edge.site)
       totals[key] = value
@@ -51,7 +52,7 @@ public struct PrivilegeGraph: Sendable {
     }.sorted { a, b in
       // Cross-component edges first, then the busiest.
       if a.isCrossComponent != b.isCrossComponent { return a.isCrossComponent }
-      let (totalA, totalB) = (a.reads &+ a.writes, b.reads &+ b.writes)
+      let (totalA, totalB) = (a.reads.saturatingAdd(a.writes), b.reads.saturatingAdd(b.writes))
       if totalA != totalB { return totalA > totalB }
       return (a.subject, a.owner) < (b.subject, b.owner)
     }

@@ -1,3 +1,4 @@
+import Input
 import Kmap
 import Symbols
 
@@ -33,16 +34,16 @@ struct EdgeStats: Sendable {
 
   @inline(__always)
   mutating func add(reads: UInt64, writes: UInt64, newObject: Bool, address: UInt64) {
-    self.reads &+= reads
-    self.writes &+= writes
+    self.reads = self.reads.saturatingAdd(reads)
+    self.writes = self.writes.saturatingAdd(writes)
     if newObject { objects &+= 1 }
     if address < lowestAddress { lowestAddress = address }
   }
 
   mutating func merge(_ other: EdgeStats) {
-    reads &+= other.reads
-    writes &+= other.writes
-    objects &+= other.objects
+    reads = reads.saturatingAdd(other.reads)
+    writes = writes.saturatingAdd(other.writes)
+    objects = objects.saturatingAdd(other.objects)
     lowestAddress = min(lowestAddress, other.lowestAddress)
   }
 }

@@ -1,3 +1,5 @@
+import Input
+
 extension Snapshot {
   /// This snapshot with the runs of `other` (of the same commit and
   /// workload) added: edges seen in both add their counts and their runs;
@@ -14,9 +16,9 @@ extension Snapshot {
         let site = siteIndex[snapshot.sites[edge.site]]!
         let key = edgeKey(subject: UInt32(subject), site: UInt32(site))
         if var existing = merged[key] {
-          existing.reads &+= edge.reads
-          existing.writes &+= edge.writes
-          existing.objects &+= edge.objects
+          existing.reads = existing.reads.saturatingAdd(edge.reads)
+          existing.writes = existing.writes.saturatingAdd(edge.writes)
+          existing.objects = existing.objects.saturatingAdd(edge.objects)
           existing.runs += edge.runs
           existing.line = [existing.line, edge.line].compactMap { $0 }.min()
           merged[key] = existing

@@ -47,8 +47,19 @@ public enum SnapshotRecorder {
     runs: [RunInput], symbols: LoadedSymbols, options: RecordOptions
   ) async throws -> Snapshot {
     var builder = SnapshotBuilder(symbols: symbols)
+    var seen: [String: String] = [:]
     for run in runs {
       let (workers, reports) = try await read(run, symbols: symbols.table, options: options)
+      // One kmap given twice would count every edge it holds in two runs.
+      for report in reports {
+        guard let digest = report.digest else { continue }
+        if let first = seen[digest] {
+          throw InputError(
+            .refusedInput, file: report.file,
+            "holds the same bytes as \(first) (\(digest)): each run is recorded once, so that 'seen in k of n runs' counts real runs")
+        }
+        seen[digest] = report.file
+      }
       builder.add(workers, run: RunRecord(inputs: reports))
     }
     let metadata = SnapshotMetadata(

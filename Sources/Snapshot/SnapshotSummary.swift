@@ -1,3 +1,5 @@
+import Input
+
 /// The figures `capdiff show` prints: totals, the busiest subjects and
 /// sites, pseudo-sites, and how much could not be resolved.
 public struct SnapshotSummary: Sendable, Encodable, Equatable {
@@ -101,25 +103,25 @@ public struct SnapshotSummary: Sendable, Encodable, Equatable {
       subjects: snapshot.subjects.count, sites: snapshot.sites.count, edges: snapshot.edges.count,
       reads: 0, writes: 0, objects: 0)
     for edge in snapshot.edges {
-      subjectReads[edge.subject] &+= edge.reads
-      subjectWrites[edge.subject] &+= edge.writes
+      subjectReads[edge.subject] = subjectReads[edge.subject].saturatingAdd(edge.reads)
+      subjectWrites[edge.subject] = subjectWrites[edge.subject].saturatingAdd(edge.writes)
       subjectSites[edge.subject] += 1
-      siteReads[edge.site] &+= edge.reads
-      siteWrites[edge.site] &+= edge.writes
+      siteReads[edge.site] = siteReads[edge.site].saturatingAdd(edge.reads)
+      siteWrites[edge.site] = siteWrites[edge.site].saturatingAdd(edge.writes)
       siteSubjects[edge.site] += 1
       siteEdges[edge.site] += 1
-      totals.reads &+= edge.reads
-      totals.writes &+= edge.writes
-      totals.objects &+= edge.objects
+      totals.reads = totals.reads.saturatingAdd(edge.reads)
+      totals.writes = totals.writes.saturatingAdd(edge.writes)
+      totals.objects = totals.objects.saturatingAdd(edge.objects)
     }
     self.totals = totals
     var unresolvedAccesses: UInt64 = 0
     var unresolvedSubjects = 0
     for (i, subject) in snapshot.subjects.enumerated() where subject.isUnresolved {
       unresolvedSubjects += 1
-      unresolvedAccesses &+= subjectReads[i] &+ subjectWrites[i]
+      unresolvedAccesses = unresolvedAccesses.saturatingAdd(subjectReads[i].saturatingAdd(subjectWrites[i]))
     }
-    let all = totals.reads &+ totals.writes
+    let all = totals.reads.saturatingAdd(totals.writes)
     unresolved = Unresolved(
       subjects: unresolvedSubjects,
       accessShare: all == 0 ? 0 : Double(unresolvedAccesses) / Double(all),

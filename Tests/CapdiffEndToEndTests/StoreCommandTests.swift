@@ -34,6 +34,15 @@ import Testing
     let xxhsum = try run("/usr/bin/xxhsum", ["-H2", second])
     let digest = try #require(xxhsum.standardOutput.split(separator: " ").first)
     #expect(again.standardError.hasPrefix("\(store): error: this kmap is already recorded for ltp at \(kernel.first.abbreviated()) (xxh128:\(digest))"))
+    // A run symbolized from another kind of source would name its subjects apart.
+    let kallsyms = try kernel.directory.write("kallsyms", map)
+    let third = try kernel.directory.write("run3.kmap", kmap(seed: 3))
+    let mixed = try run(
+      capdiff, ["record", "--repo", kernel.path, "--rev", "v6.1", "--store", store, "--symbols", kallsyms, "--workload", "ltp", third])
+    #expect(mixed.status == 1)
+    #expect(
+      mixed.standardError.contains(
+        "the runs stored for ltp at \(kernel.first.abbreviated()) were symbolized with System.map and this one with kallsyms"))
     let show = try run(capdiff, ["show", "--repo", kernel.path, "--store", store, "--format", "json", "v6.1"])
     #expect(show.status == 0, "\(show.standardError)")
     let summary = try #require(JSONSerialization.jsonObject(with: Data(show.standardOutput.utf8)) as? [String: Any])

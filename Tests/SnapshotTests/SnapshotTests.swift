@@ -1,4 +1,5 @@
 import CapdiffTestSupport
+import Foundation
 import Input
 import Kmap
 import Symbols
@@ -89,6 +90,30 @@ func rows(_ snapshot: Snapshot) -> [String] {
     #expect(summary.unresolved.subjects == 1)
     #expect(summary.totals.reads == 24)
     #expect(summary.totals.writes == 13)
+  }
+
+  @Test func countsPastTwoToTheSixtyFourSaturateRatherThanWrap() async throws {
+    // A wrapped sum of writes would turn a writer into a reader.
+    let fixture = try Fixture()
+    let path = try fixture.directory.write(
+      "kmap",
+      "ffffffff81480010,1,ffff888005c20000,2048,1,0,0,KMEM_CACHE,sshd,TCP,\n  ffffffff81480c10,18446744073709551615,1,1\n  ffffffff81480c20,1,1,1\n")
+    let again = try fixture.directory.write("again", try String(contentsOfFile: path, encoding: .utf8) + "\n")
+    let snapshot = try await fixture.record([.kmap(path), .kmap(again)])
+    #expect(rows(snapshot) == ["tcp_sendmsg -> sk_alloc [KMEM_CACHE, TCP]: r4 w18446744073709551615 o2 runs2"])
+    #expect(SnapshotSummary(snapshot).totals.writes == .max)
+  }
+
+  @Test func oneKmapGivenTwiceIsOneRunNotTwo() async throws {
+    let fixture = try Fixture()
+    let path = try fixture.directory.write("kmap", kmap)
+    let copy = try fixture.directory.write("copy", kmap)
+    await #expect(throws: InputError.self) { try await fixture.record([.kmap(path), .kmap(copy)]) }
+    do {
+      _ = try await fixture.record([.kmap(path), .kmap(copy)])
+    } catch let error as InputError {
+      #expect("\(error)".hasPrefix("\(copy): error: holds the same bytes as \(path) (xxh128:"))
+    }
   }
 
   @Test func runsMergeAndCountWhereEachEdgeWasSeen() async throws {
