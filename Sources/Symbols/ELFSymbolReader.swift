@@ -40,7 +40,8 @@ enum ELFSymbolReader {
 
   private static func read(_ elf: OpaquePointer, path: String) throws -> SymbolTable {
 
-    // Which sections hold code, to tell functions from data among untyped symbols.
+    // Which sections hold code: the entry code (entry_SYSCALL_64,
+    // error_entry, asm_sysvec_*) is sized but untyped, and is code all the same.
     var executable = Set<Int>()
     var symbolSection: OpaquePointer?
     var symbolHeader = GElf_Shdr()
@@ -74,7 +75,9 @@ enum ELFSymbolReader {
         entry.st_value != 0,
         let cName = elf_strptr(elf, Int(symbolHeader.sh_link), Int(entry.st_name)), cName[0] != 0
       else { continue }
-      let isFunction = type == STT_FUNC
+      // Untyped symbols of no size are labels (_stext, __entry_text_start).
+      let isCode = type == STT_NOTYPE && entry.st_size > 0 && executable.contains(Int(entry.st_shndx))
+      let isFunction = type == STT_FUNC || isCode
       let isData = type == STT_OBJECT
       guard isFunction || isData else { continue }
       let name = String(cString: cName)

@@ -34,18 +34,27 @@ enum SymbolMapParser {
 
   static func parse(path: String) throws -> SymbolTable {
     let map = try SymbolMapFile(path: path)
-    // A symbol ends where the next code or data symbol starts (absolute
-    // and other symbols mark no extent).
+    // The maps give no sizes: a symbol ends where the next code or data
+    // symbol of its module (or of the image) starts; absolute and other
+    // symbols mark no extent.
     let kept = map.entries.filter { textTypes.contains($0.type) || dataTypes.contains($0.type) }
-    let starts = kept.map(\.address).sorted()
-    func nextStart(after address: UInt64) -> UInt64 {
+    var startsByModule: [String?: [UInt64]] = [:]
+    for entry in kept { startsByModule[entry.module, default: []].append(entry.address) }
+    for module in startsByModule.keys { startsByModule[module]!.sort() }
+    func end(of entry: SymbolMapFile.Entry) -> UInt64 {
+      let starts = startsByModule[entry.module]!
       var low = 0
       var high = starts.count
       while low < high {
         let mid = (low + high) >> 1
-        if starts[mid] <= address { low = mid + 1 } else { high = mid }
+        if starts[mid] <= entry.address { low = mid + 1 } else { high = mid }
       }
-      return low < starts.count ? starts[low] : address &+ 1
+      // The last symbol of a module, or one whose next lies in another
+      // region (per-CPU offsets below the image), runs to the end of its
+      // page, where a module's text or the region ends, and no further.
+      let pageEnd = (entry.address | 0xFFF) &+ 1
+      guard low < starts.count, starts[low] >> 32 == entry.address >> 32 else { return max(pageEnd, entry.address &+ 1) }
+      return starts[low]
     }
     var functions: [RankedSymbol] = []
     var data: [RankedSymbol] = []
@@ -55,7 +64,7 @@ enum SymbolMapParser {
       let type = entry.type
       let rank = type < UInt8(ascii: "a") ? (type == UInt8(ascii: "W") || type == UInt8(ascii: "V") ? 1 : 0) : 2
       let symbol = Symbol(
-        name: entry.name, start: entry.address, end: nextStart(after: entry.address), module: entry.module)
+        name: entry.name, start: entry.address, end: end(of: entry), module: entry.module)
       if isText {
         functions.append(RankedSymbol(symbol, rank: rank))
       } else {

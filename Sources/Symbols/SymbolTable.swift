@@ -83,10 +83,14 @@ public struct SymbolTable: Sendable {
   }
 
   /// One symbol per address (the best ranked), sorted; a symbol without a
-  /// size ends where the next one starts.
+  /// size ends where the next one starts. Among aliases of one rank, the
+  /// name with fewer leading underscores wins: `io_schedule_timeout` over
+  /// the linker's `__sched_text_start`, `startup_64` over `_stext`.
   private static func sortedUnique(_ symbols: [RankedSymbol]) -> [Symbol] {
+    func underscores(_ name: String) -> Int { name.utf8.prefix { $0 == UInt8(ascii: "_") }.count }
     let sorted = symbols.sorted {
-      ($0.symbol.start, $0.rank, $0.symbol.name) < ($1.symbol.start, $1.rank, $1.symbol.name)
+      ($0.symbol.start, $0.rank, underscores($0.symbol.name), $0.symbol.name)
+        < ($1.symbol.start, $1.rank, underscores($1.symbol.name), $1.symbol.name)
     }
     var result: [Symbol] = []
     result.reserveCapacity(sorted.count)

@@ -24,7 +24,8 @@ import Testing
     let table = symbols.table
     #expect(table.kind == .systemMap)
     #expect(!symbols.hasFileInformation)
-    #expect(table.functions.map(\.name) == ["_text", "helper_alias", "_etext"])
+    // Of aliases, the global with the fewest leading underscores: not the linker's marker.
+    #expect(table.functions.map(\.name) == ["startup_64", "helper_alias", "_etext"])
     #expect(table.function(containing: 0xffff_ffff_8100_0150).map { table.functions[$0].name } == "helper_alias")
     #expect(table.functions[1].end == 0xffff_ffff_8100_0300)
     #expect(table.function(containing: 0xffff_ffff_8000_0000) == nil)
@@ -36,10 +37,25 @@ import Testing
     let directory = try TemporaryDirectory()
     let path = try directory.write(
       "syms",
-      "ffffffff81000000 T _text\nffffffffc0a01000 t ext4_foo\t[ext4]\nffffffffc0a02000 t ext4_bar\t[ext4]\n")
+      """
+      0000000000035000 D __per_cpu_end
+      ffffffff81000000 T _text
+      ffffffffc0a01000 t ext4_foo\t[ext4]
+      ffffffffc0a02000 t ext4_bar\t[ext4]
+      ffffffffc0b00000 t nf_fn\t[nf_tables]
+
+      """)
     let table = try LoadedSymbols(path: path).table
     #expect(table.kind == .kallsyms)
     #expect(table.functions[1] == Symbol(name: "ext4_foo", start: 0xffff_ffff_c0a0_1000, end: 0xffff_ffff_c0a0_2000, module: "ext4"))
+    // A module's last function runs to the end of its page, not into the next module.
+    #expect(table.functions[2].end == 0xffff_ffff_c0a0_3000)
+    #expect(table.function(containing: 0xffff_ffff_c0a0_2ff0).map { table.functions[$0].name } == "ext4_bar")
+    #expect(table.function(containing: 0xffff_ffff_c0a0_3010) == nil)
+    #expect(table.function(containing: 0xffff_ffff_c0b0_0010).map { table.functions[$0].name } == "nf_fn")
+    // A per-CPU offset does not stretch up to the image.
+    #expect(table.data[0].end == 0x36000)
+    #expect(table.dataSymbol(containing: 0xffff_ffff_8000_0000) == nil)
   }
 
   @Test func refusesZeroedKallsyms() throws {
@@ -113,6 +129,11 @@ import Testing
       }
       void start_kernel(void) { sk_alloc(1); }
       """,
+    // Entry code as arch/x86/entry writes it: sized (SYM_CODE_END) but untyped.
+    "arch/x86/entry/entry_64.c": """
+      __asm__(".text\\n.globl entry_code\\nentry_code:\\n nop\\n nop\\n nop\\n nop\\n.size entry_code, .-entry_code\\n"
+              ".globl entry_label\\nentry_label:\\n nop\\n");
+      """,
   ]
 
   @Test(arguments: [false, true])
@@ -134,6 +155,10 @@ import Testing
     // The function's first instruction belongs to its opening line.
     #expect(debug.line(at: write) == 2)
     #expect(debug.line(at: alloc) == 2)
+    let entry = try elf.address(of: "entry_code")
+    #expect(table.function(containing: entry + 2).map { table.functions[$0].name } == "entry_code")
+    // A label of no size is no function.
+    #expect(!table.functions.contains { $0.name == "entry_label" })
     let counter = try elf.address(of: "ext4_counter")
     #expect(table.dataSymbol(containing: counter).map { table.data[$0].name } == "ext4_counter")
     let state = try elf.address(of: "sock_state")
