@@ -101,7 +101,8 @@ enum DemoHistory {
   }
 
   /// One run of the workload as Memorizer prints it: an object line per
-  /// access in the trace (allocated by SITE), then its access line.
+  /// access in the trace (allocated by SITE), then its access line. Each run
+  /// has its own tasks, objects and allocation indexes, as real runs do.
   static func kmap(_ trace: [[String]], run: Int, symbols: [String: UInt64]) throws -> String {
     var out = ""
     for (number, access) in trace.enumerated() {
@@ -109,8 +110,9 @@ enum DemoHistory {
         throw ValidationError("sample trace line '\(access.joined(separator: " "))': expected FUNCTION SITE SLAB READS WRITES [RUNS] naming functions of the sample kernel")
       }
       if access.count > 5, !access[5].split(separator: ",").contains(Substring(String(run))) { continue }
-      let pid = 200 + number
-      out += "\(String(site + 4, radix: 16)),\(pid),\(String(0xffff_8880_0100_0000 + UInt64(number) * 0x1000, radix: 16)),256,\(100 + number),0,0,KMEM_CACHE,demo-workload,\(access[2]),\n"
+      let pid = 200 + number + 1000 * (run - 1)
+      let object = 0xffff_8880_0100_0000 + UInt64(run) << 24 + UInt64(number) * 0x1000
+      out += "\(String(site + 4, radix: 16)),\(pid),\(String(object, radix: 16)),256,\(100 + number + 1000 * (run - 1)),0,0,KMEM_CACHE,demo-workload,\(access[2]),\n"
       out += "  \(String(function + 4, radix: 16)),\(access[4]),\(access[3]),\(pid)\n"
     }
     return out
