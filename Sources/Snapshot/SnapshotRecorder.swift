@@ -239,7 +239,9 @@ struct SnapshotBuilder {
     case .global:
       let name =
         key.ref.resolved ? symbols.table.data[Int(key.ref.value)].name : unresolvedName(key.ref.value)
-      return ObjectSite(kind: .global, name: name, file: nil, allocType: type, slab: nil)
+      // The defining file decides the owner (DESIGN §2); DWARF knows it.
+      let file = key.ref.resolved ? symbols.debugInfo?.definingFile(ofVariableAt: symbols.table.data[Int(key.ref.value)].start) : nil
+      return ObjectSite(kind: .global, name: name, file: file, allocType: type, slab: nil)
     case .heap:
       let slab = key.slab == 0 ? nil : slabNames[key.slab]
       guard key.ref.resolved else {

@@ -18,6 +18,10 @@ public final class DebugInfo {
   /// `.debug_aranges` does not cover (some units' aranges omit sections such
   /// as `.noinstr.text`).
   private var unitRanges: [(low: UInt64, high: UInt64, unit: Dwarf_Off)]?
+  /// Every global variable's address and the unit defining it, sorted,
+  /// built on the first question about a variable: variables are outside
+  /// `.debug_aranges`, so only the units' own DIEs tell where one lives.
+  private var variableUnits: [(address: UInt64, unit: Dwarf_Off)]?
 
   /// Opens the DWARF of `path`; nil when the file has none.
   public init?(path: String, stripPrefixes: [String]) throws {
@@ -78,6 +82,48 @@ public final class DebugInfo {
       }
     }
     return ranges.sorted { $0.low < $1.low }
+  }
+
+  /// The tree-relative path of the compilation unit that defines the global
+  /// variable starting at `address` (the file whose component owns it).
+  public func definingFile(ofVariableAt address: UInt64) -> String? {
+    let variables = variableUnits ?? Self.allVariableUnits(dwarf)
+    variableUnits = variables
+    var low = 0
+    var high = variables.count
+    while low < high {
+      let mid = (low + high) >> 1
+      if variables[mid].address < address { low = mid + 1 } else { high = mid }
+    }
+    var unit = Dwarf_Die()
+    guard low < variables.count, variables[low].address == address,
+      dwarf_offdie(dwarf, variables[low].unit, &unit) != nil
+    else { return nil }
+    return unitPath(&unit)
+  }
+
+  /// The variables each unit defines at file scope: a `DW_TAG_variable`
+  /// whose location is one `DW_OP_addr` (declarations have none).
+  private static func allVariableUnits(_ dwarf: OpaquePointer) -> [(address: UInt64, unit: Dwarf_Off)] {
+    var variables: [(address: UInt64, unit: Dwarf_Off)] = []
+    forEachUnit(dwarf) { unit, offset in
+      var child = Dwarf_Die()
+      guard dwarf_child(&unit, &child) == 0 else { return }
+      var current = child
+      repeat {
+        child = current
+        guard dwarf_tag(&child) == DW_TAG_variable else { continue }
+        var attribute = Dwarf_Attribute()
+        var expression: UnsafeMutablePointer<Dwarf_Op>?
+        var length = 0
+        guard dwarf_attr(&child, UInt32(DW_AT_location), &attribute) != nil,
+          dwarf_getlocation(&attribute, &expression, &length) == 0, length == 1, let op = expression,
+          op.pointee.atom == UInt8(DW_OP_addr)
+        else { continue }
+        variables.append((op.pointee.number, offset))
+      } while dwarf_siblingof(&child, &current) == 0
+    }
+    return variables.sorted { $0.address < $1.address }
   }
 
   /// The line of `address` in its compilation unit's own file; nil when the

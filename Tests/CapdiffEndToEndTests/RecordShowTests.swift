@@ -143,6 +143,15 @@ func json(_ text: String) throws -> [String: Any] {
     let sites = try #require(summary["topSites"] as? [[String: Any]])
     #expect(sites.first?["site"] as? String == "sk_alloc [KMEM_CACHE, TCP]")
     #expect(sites.first?["file"] as? String == "net/core/sock.c")
+    // A global object belongs to the file that defines the variable.
+    let slot = try elf.address(of: "cred_jar_slot")
+    let global = try directory.write("global.kmap", "6,1,\(hex(slot)),4,1,0,0,GLOBAL,swapper/0,no-slab,\n  \(hex(alloc)),1,0,1\n")
+    let globalOut = "\(directory.path)/g.capmap"
+    #expect(try run(capdiff, ["record", "--symbols", elf.path, "--workload", "boot", "--out", globalOut, global]).status == 0)
+    let globalSites = try #require(
+      try json(try run(capdiff, ["show", "--format", "json", globalOut]).standardOutput)["topSites"] as? [[String: Any]])
+    #expect(globalSites.first?["site"] as? String == "cred_jar_slot [global]")
+    #expect(globalSites.first?["file"] as? String == "kernel/cred.c")
   }
 
   @Test func recordingIsDeterministic() throws {

@@ -163,6 +163,10 @@ import Testing
     #expect(table.dataSymbol(containing: counter).map { table.data[$0].name } == "ext4_counter")
     let state = try elf.address(of: "sock_state")
     #expect(table.dataSymbol(containing: state + 16).map { table.data[$0].name } == "sock_state")
+    // A global's owner is the file that defines it, static or not.
+    #expect(debug.definingFile(ofVariableAt: counter) == "fs/ext4/inode.c")
+    #expect(debug.definingFile(ofVariableAt: state) == "net/core/sock.c")
+    #expect(debug.definingFile(ofVariableAt: state + 8) == nil)
     if absolutePaths {
       #expect(debug.detectedRoot == elf.sourceRoot + "/")
     }
