@@ -121,6 +121,10 @@ enum Recording {
     jobs: Int?
   ) async throws -> Snapshot {
     let runs = try RunInputs.group(kmaps)
+    if let format, runs.contains(where: { if case .split = $0 { true } else { false } }) {
+      throw ValidationError(
+        "--kmap-format \(format.rawValue) applies to single kmaps; a split kmap is read as its allocations and accesses files.")
+    }
     let loaded = try LoadedSymbols(path: symbols, stripPrefixes: stripPrefixes)
     let options = RecordOptions(
       workload: workload, toolVersion: Capdiff.version, format: format, lenient: lenient,
@@ -130,7 +134,7 @@ enum Recording {
       if let cut = input.cutLine { Terminal.diagnostic(cut) }
       if input.skippedLines > 0 {
         for problem in input.problems { Terminal.diagnostic(problem) }
-        Terminal.note("\(input.file): skipped \(input.skippedLines) malformed line\(input.skippedLines == 1 ? "" : "s")")
+        Terminal.note("\(input.file): skipped \(input.skippedLines) line\(input.skippedLines == 1 ? "" : "s")")
       }
     }
     return snapshot

@@ -26,7 +26,10 @@ struct StoreOptions: ParsableArguments {
 enum SnapshotLocator {
   static func load(_ argument: String, repository: String, store: StoreOptions, workload: String?) throws -> Snapshot {
     var isDirectory: ObjCBool = false
-    if FileManager.default.fileExists(atPath: argument, isDirectory: &isDirectory), !isDirectory.boolValue {
+    if FileManager.default.fileExists(atPath: argument, isDirectory: &isDirectory) {
+      guard !isDirectory.boolValue else {
+        throw InputError(.io, file: argument, "is a directory: expected a snapshot file or a revision")
+      }
       return try SnapshotFile.read(argument)
     }
     if argument.hasSuffix(".capmap") || argument.hasPrefix("/") || argument.hasPrefix("./") {

@@ -125,6 +125,6 @@ public enum KmapDetection {
   private static func mismatch(_ file: String, _ forced: KmapFormat, found: String) -> InputError {
     InputError(
       .unsupportedFormat, file: file, line: 1, column: 1,
-      "--kmap-format \(forced.rawValue) was given, but the file begins with \(found)")
+      "is read as \(forced == .accesses ? "the accesses half of a split kmap" : "a \(forced.rawValue) kmap") (--kmap-format, or its place after an allocations file), but it begins with \(found)")
   }
 }

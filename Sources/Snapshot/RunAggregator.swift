@@ -79,6 +79,8 @@ struct RunAggregator: KmapSink, Sendable {
   private var unknownIDs: [UInt64: UInt32] = [:]
   var slabNames: [UInt64: String] = [:]
   var recordedSites: [UInt64: SiteKey] = [:]
+  /// Allocation indexes an `allocations` file gave more than once.
+  var repeatedIndexes: Set<UInt64> = []
   /// Accesses whose object index the allocations file did not list.
   var orphanAccesses = 0
 
@@ -102,7 +104,9 @@ struct RunAggregator: KmapSink, Sendable {
   mutating func object(_ object: KmapObject, slab: Span<UInt8>) {
     let site = siteID(of: object, slab: slab)
     if recordsSitesByIndex {
-      recordedSites[object.allocIndex] = sites[Int(site)]
+      if recordedSites.updateValue(sites[Int(site)], forKey: object.allocIndex) != nil {
+        repeatedIndexes.insert(object.allocIndex)
+      }
     } else {
       currentSite = site
       objectNumber += 1

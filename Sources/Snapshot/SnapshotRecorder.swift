@@ -93,9 +93,21 @@ public enum SnapshotRecorder {
       ) { RunAggregator(symbols: symbols, recordsSitesByIndex: true) }
       var sites: [UInt64: SiteKey] = [:]
       var slabNames: [UInt64: String] = [:]
+      var repeated = Set<UInt64>()
       for sink in allocationSinks {
-        sites.merge(sink.recordedSites) { first, _ in first }
+        repeated.formUnion(sink.repeatedIndexes)
+        for (index, site) in sink.recordedSites where sites.updateValue(site, forKey: index) != nil {
+          repeated.insert(index)
+        }
         slabNames.merge(sink.slabNames) { first, _ in first }
+      }
+      // Accesses name their object by index alone: two objects under one
+      // index cannot be told apart (and which one won would depend on the
+      // order the workers finished in).
+      if let index = repeated.min() {
+        throw InputError(
+          .malformedLine, file: allocationReport.file,
+          "allocation index \(index) is given to more than one object\(repeated.count > 1 ? " (and \(repeated.count - 1) more indexes)" : ""): the accesses file names objects by index, so it cannot be joined")
       }
       let (accessSinks, accessReport) = try await KmapReader.read(
         path: accessesPath, format: .accesses, lenient: options.lenient, workers: options.workers,

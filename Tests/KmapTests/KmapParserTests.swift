@@ -239,7 +239,7 @@ func parse(_ text: String, _ format: KmapFormat, lenient: Bool = false, columns:
     #expect(
       throws: InputError(
         .unsupportedFormat, file: "k", line: 1, column: 1,
-        "--kmap-format legacy was given, but the file begins with an object line of the current format (field 8 is an allocation type)")
+        "is read as a legacy kmap (--kmap-format, or its place after an allocations file), but it begins with an object line of the current format (field 8 is an allocation type)")
     ) {
       try KmapDetection.detect(
         Array("ffffffff81000010,1,ffff888000000000,8,1,0,0,KMALLOC,cat,kmalloc-8,\n".utf8).span, file: "k", forced: .legacy)

@@ -160,6 +160,26 @@ func rows(_ snapshot: Snapshot) -> [String] {
     #expect(rows(split) == rows(single))
   }
 
+  @Test func anAllocationIndexGivenTwiceCannotBeJoined() async throws {
+    let fixture = try Fixture()
+    let allocations = try fixture.directory.write(
+      "allocations",
+      """
+      alloc_ip,pid,ptr,size,alloc_serial,free_serial,free_ip,type,slab,new_type
+      ffffffff810a1410,1,ffff888003a4c000,176,1,0,0,KMEM_CACHE,systemd,cred_jar,
+      ffffffff81480010,2,ffff888005c20000,2048,1,0,0,KMEM_CACHE,sshd,TCP,
+
+      """)
+    let accesses = try fixture.directory.write("accesses", "alloc_index,access_ip,pid,writes,reads\n1,ffffffff810a1010,1,1,1\n")
+    await #expect(
+      throws: InputError(
+        .malformedLine, file: allocations,
+        "allocation index 1 is given to more than one object: the accesses file names objects by index, so it cannot be joined")
+    ) {
+      try await fixture.record([.split(allocations: allocations, accesses: accesses)])
+    }
+  }
+
   @Test func sameInputsGiveByteIdenticalSnapshotsWhateverTheWorkers() async throws {
     let fixture = try Fixture()
     // Large enough to be cut into several chunks.
