@@ -137,6 +137,16 @@ enum Recording {
         Terminal.note("\(input.file): skipped \(input.skippedLines) line\(input.skippedLines == 1 ? "" : "s")")
       }
     }
+    // Most accesses in no known function: the kmap and the symbols do not
+    // belong together, which would otherwise pass unnoticed with exit 0.
+    let unresolved = SnapshotSummary(snapshot, top: 0).unresolved.accessShare
+    if unresolved > 0.5 {
+      Terminal.diagnostic(
+        Diagnostic(
+          .warning, file: symbols,
+          "\(Int((unresolved * 100).rounded()))% of the accesses lie in no function it knows: were the kmap's addresses hashed (boot with no_hash_pointers), or are these the symbols of another kernel?"
+        ))
+    }
     return snapshot
   }
 

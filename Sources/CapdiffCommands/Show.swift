@@ -48,8 +48,8 @@ extension Capdiff {
     @Option(help: "Kernel repository, for the component view (MAINTAINERS at --rev).")
     var repo: String?
 
-    @Option(help: "The commit whose tree and MAINTAINERS attribute components.")
-    var rev: String = "HEAD"
+    @Option(help: "The commit whose tree and MAINTAINERS attribute components (default: the snapshot's own commit, else HEAD).")
+    var rev: String?
 
     @Option(help: "Component scheme: maintainers or dirs:N (dirs:N needs no repository).")
     var scheme: SchemeArgument?
@@ -86,7 +86,8 @@ extension Capdiff {
       var commit: String?
       if chosen.needsRepository || repo != nil {
         let repository = try Repository(opening: repo ?? ".")
-        let oid = try repository.resolve(rev)
+        // A snapshot is read with its own kernel's MAINTAINERS unless told otherwise.
+        let oid = try rev.map(repository.resolve) ?? snapshot.metadata.commit.flatMap { OID(hex: $0.oid) } ?? repository.resolve("HEAD")
         commit = try repository.describe(oid)
         tree = try KernelTree.load(from: repository, at: oid, requireMaintainers: chosen.needsRepository)
         tree?.problems.forEach(Terminal.diagnostic)
@@ -172,9 +173,10 @@ enum SummaryText {
     let t = s.totals
     out += "\nTotals\n"
     out += "  \(t.subjects) subjects, \(t.sites) object sites, \(t.edges) edges\n"
-    out += "  \(t.reads) reads, \(t.writes) writes, \(t.objects) objects touched\n"
+    let objects = s.inputs.reduce(0) { $0 + $1.objects }
+    out += "  \(t.reads) reads, \(t.writes) writes; \(objects) objects in the kmaps (\(t.objects) object-edge pairs)\n"
     out +=
-      "  unresolved: \(s.unresolved.subjects) subject address\(s.unresolved.subjects == 1 ? "" : "es") (\(percent(s.unresolved.accessShare)) of accesses), \(s.unresolved.sites) allocation site\(s.unresolved.sites == 1 ? "" : "s")\n"
+      "  unresolved: \(s.unresolved.subjects) subject address\(s.unresolved.subjects == 1 ? "" : "es") (\(percent(s.unresolved.accessShare)) of accesses), \(s.unresolved.sites) object site\(s.unresolved.sites == 1 ? "" : "s")\n"
     if !s.pseudoSites.isEmpty {
       out += "\nPseudo-sites (no owner)\n"
       for p in s.pseudoSites {

@@ -22,6 +22,8 @@ public struct SnapshotSummary: Sendable, Encodable, Equatable {
     public var edges: Int
     public var reads: UInt64
     public var writes: UInt64
+    /// Each edge's distinct objects, summed over edges: an object two
+    /// functions touched counts twice (the kmaps' own object count is in `inputs`).
     public var objects: UInt64
   }
 
@@ -30,7 +32,8 @@ public struct SnapshotSummary: Sendable, Encodable, Equatable {
     public var subjects: Int
     /// Their share of all accesses (reads + writes), 0…1.
     public var accessShare: Double
-    /// Heap sites whose allocating address no function covers.
+    /// Heap sites whose allocating address no function covers, and global
+    /// sites whose address no data symbol covers.
     public var sites: Int
   }
 
@@ -125,7 +128,7 @@ public struct SnapshotSummary: Sendable, Encodable, Equatable {
     unresolved = Unresolved(
       subjects: unresolvedSubjects,
       accessShare: all == 0 ? 0 : Double(unresolvedAccesses) / Double(all),
-      sites: snapshot.sites.filter { $0.kind == .heap && $0.name.hasPrefix(unresolvedPrefix) }.count)
+      sites: snapshot.sites.filter { $0.kind != .pseudo && $0.name.hasPrefix(unresolvedPrefix) }.count)
     pseudoSites = snapshot.sites.indices.filter { snapshot.sites[$0].kind == .pseudo }.map { i in
       PseudoLine(site: snapshot.sites[i].name, edges: siteEdges[i], reads: siteReads[i], writes: siteWrites[i])
     }

@@ -53,6 +53,9 @@ func json(_ text: String) throws -> [String: Any] {
     #expect(top.first?["reads"] as? Int == 11)
     // The text form names the missing file information.
     let text = try run(capdiff, ["show", out])
+    // Two objects in the kmap; the first touched by two functions.
+    #expect(text.standardOutput.contains("  16 reads, 5 writes; 2 objects in the kmaps (3 object-edge pairs)\n"))
+    #expect(text.standardOutput.contains("  unresolved: 0 subject addresses (0.0% of accesses), 0 object sites\n"))
     #expect(text.standardOutput.contains("(no source files: System.map carries names only; record with a vmlinux for files and lines)"))
   }
 
@@ -80,6 +83,21 @@ func json(_ text: String) throws -> [String: Any] {
     let both = try run(capdiff, ["record", "--symbols", "-", "--workload", "ltp", "--out", out, "-"], input: Array(map.utf8))
     #expect(both.status == 2)
     #expect(both.standardError.contains("Standard input (-) can be read once only"))
+  }
+
+  @Test func symbolsThatFitNoAccessAreCalledOut() throws {
+    // Hashed pointers (no no_hash_pointers at boot) resolve to nothing.
+    let directory = try TemporaryDirectory()
+    let symbols = try directory.write("System.map", map)
+    let hashed = try directory.write(
+      "hashed.kmap", "000000003a4c2f10,1,00000000b2d41c88,176,1,0,0,KMEM_CACHE,bash,cred_jar,\n  0000000071f0a2c4,1,1,1\n")
+    let result = try run(capdiff, ["record", "--symbols", symbols, "--workload", "w", "--out", "\(directory.path)/h.capmap", hashed])
+    #expect(result.status == 0)
+    #expect(
+      result.standardError.contains(
+        "\(symbols): warning: 100% of the accesses lie in no function it knows: were the kmap's addresses hashed (boot with no_hash_pointers), or are these the symbols of another kernel?"))
+    let show = try run(capdiff, ["show", "\(directory.path)/h.capmap"])
+    #expect(show.standardOutput.contains("unresolved: 1 subject address (100.0% of accesses), 1 object site\n"))
   }
 
   @Test func malformedKmapFailsWithLocationAndLeavesNoOutput() throws {

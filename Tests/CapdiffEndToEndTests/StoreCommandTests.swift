@@ -47,6 +47,8 @@ import Testing
     #expect(show.status == 0, "\(show.standardError)")
     let summary = try #require(JSONSerialization.jsonObject(with: Data(show.standardOutput.utf8)) as? [String: Any])
     #expect(summary["runs"] as? Int == 2)
+    // Components come from the snapshot's own commit, not HEAD's.
+    #expect((summary["componentGraph"] as? [String: Any])?["commit"] as? String == "v6.1")
     let commit = try #require(summary["commit"] as? [String: Any])
     #expect(commit["oid"] as? String == kernel.first.hex)
     #expect(commit["describe"] as? String == "v6.1")
