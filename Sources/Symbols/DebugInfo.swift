@@ -59,12 +59,7 @@ public final class DebugInfo {
     if dwarf_addrdie(dwarf, address, &unit) != nil { return true }
     let ranges = unitRanges ?? Self.allUnitRanges(dwarf)
     unitRanges = ranges
-    var low = 0
-    var high = ranges.count
-    while low < high {
-      let mid = (low + high) >> 1
-      if ranges[mid].low <= address { low = mid + 1 } else { high = mid }
-    }
+    let low = ranges.partitionPoint { $0.low <= address }
     guard low > 0, address < ranges[low - 1].high else { return false }
     return dwarf_offdie(dwarf, ranges[low - 1].unit, &unit) != nil
   }
@@ -89,12 +84,7 @@ public final class DebugInfo {
   public func definingFile(ofVariableAt address: UInt64) -> String? {
     let variables = variableUnits ?? Self.allVariableUnits(dwarf)
     variableUnits = variables
-    var low = 0
-    var high = variables.count
-    while low < high {
-      let mid = (low + high) >> 1
-      if variables[mid].address < address { low = mid + 1 } else { high = mid }
-    }
+    let low = variables.partitionPoint { $0.address < address }
     var unit = Dwarf_Die()
     guard low < variables.count, variables[low].address == address,
       dwarf_offdie(dwarf, variables[low].unit, &unit) != nil

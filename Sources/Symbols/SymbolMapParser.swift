@@ -43,12 +43,7 @@ enum SymbolMapParser {
     for module in startsByModule.keys { startsByModule[module]!.sort() }
     func end(of entry: SymbolMapFile.Entry) -> UInt64 {
       let starts = startsByModule[entry.module]!
-      var low = 0
-      var high = starts.count
-      while low < high {
-        let mid = (low + high) >> 1
-        if starts[mid] <= entry.address { low = mid + 1 } else { high = mid }
-      }
+      let low = starts.partitionPoint { $0 <= entry.address }
       // The last symbol of a module, or one whose next lies in another
       // region (per-CPU offsets below the image), runs to the end of its
       // page, where a module's text or the region ends, and no further.

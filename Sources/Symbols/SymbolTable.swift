@@ -71,12 +71,7 @@ public struct SymbolTable: Sendable {
   private static func lookup(
     _ address: UInt64, starts: [UInt64], ends: [UInt64], low: Int = 0, high: Int? = nil
   ) -> Int? {
-    var low = low
-    var high = high ?? starts.count
-    while low < high {
-      let mid = (low + high) >> 1
-      if starts[mid] <= address { low = mid + 1 } else { high = mid }
-    }
+    let low = starts[low..<(high ?? starts.count)].partitionPoint { $0 <= address }
     guard low > 0 else { return nil }
     let index = low - 1
     return address < ends[index] ? index : nil
