@@ -94,6 +94,10 @@ struct RunAggregator: KmapSink, Sendable {
   /// Sites by a hash of what determines them, each beside the allocating
   /// address, type and slab it stands for: one cache line per object line.
   private var siteMemo = KeyedTable<UInt64, MemoizedSite>(initial: MemoizedSite())
+  /// A batch's lines on their way to the edges, kept between batches: a
+  /// batch is often one object's few lines, and an array each cost a malloc
+  /// and a free per object line.
+  private var lines: [EdgeLine] = []
 
   init(symbols: SymbolTable, sitesByIndex: [UInt64: SiteKey]? = nil, recordsSitesByIndex: Bool = false) {
     self.symbols = symbols
@@ -141,8 +145,7 @@ struct RunAggregator: KmapSink, Sendable {
     // needs: the subjects' slots, then the edges' slots, then the counts. A
     // line at a time, every access line waited on two cache misses in turn.
     for index in batch.indices { subjects.prefetch(batch[index].address) }
-    var lines: [EdgeLine] = []
-    lines.reserveCapacity(batch.count)
+    lines.removeAll(keepingCapacity: true)
     for index in batch.indices {
       let access = batch[index]
       if let objectIndex = access.objectIndex, objectIndex != currentObjectIndex {
@@ -159,6 +162,7 @@ struct RunAggregator: KmapSink, Sendable {
       lines.append(
         EdgeLine(key: key, reads: access.reads, writes: access.writes, object: objectNumber, address: access.address))
     }
+    let lines = lines  // lent to the edges while they change, apart from self
     edges.add(lines.span)
   }
 
