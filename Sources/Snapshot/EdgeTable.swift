@@ -1,27 +1,92 @@
 /// The edges one worker has aggregated, keyed by subject and site packed
 /// into 64 bits (`edgeKey`).
+///
+/// A slot is 32 bytes with its key, half a cache line: the table of a large
+/// kmap's ~92 k edges is bigger than the second-level cache, and every
+/// access line waits on its slot. So counts are kept in 32 bits, and one
+/// about to run over moves, with the others of its edge, to `overflow`; and
+/// an object's number is kept by its low 32 bits, which `objectNumber(after:)`
+/// never makes 0 and which are reset when the high bits change.
 struct EdgeTable: Sendable {
   private struct Entry: Sendable {
-    /// The last object that counted for this edge, so that an object
-    /// counts once per edge however many of its access lines land here.
-    var lastObject: UInt64 = 0
-    var stats = EdgeStats()
+    /// The low half of the last object that counted for this edge, so that
+    /// an object counts once per edge however many of its lines land here.
+    var lastObject: UInt32 = 0
+    var objects: UInt32 = 0
+    var reads: UInt32 = 0
+    var writes: UInt32 = 0
+    var lowestAddress: UInt64 = .max
   }
 
   private var table = KeyedTable<UInt64, Entry>(initial: Entry())
+  /// Counts that left the table's 32-bit fields, by edge.
+  private var overflow: [UInt64: EdgeStats] = [:]
+  /// The high half of the object numbers the slots' `lastObject`s belong to.
+  private var epoch: UInt64 = 0
 
   var count: Int { table.count }
 
-  /// Adds access lines, each of an object numbered so that the number
-  /// differs for every object the table sees.
+  /// The number of the object after `number`: the next, except that the low
+  /// half is never 0, which a new slot's `lastObject` holds.
+  static func objectNumber(after number: UInt64) -> UInt64 {
+    let next = number &+ 1
+    return UInt32(truncatingIfNeeded: next) == 0 ? next &+ 1 : next
+  }
+
+  /// Adds access lines, in the order their objects were numbered
+  /// (`objectNumber(after:)`).
   @inline(__always)
   mutating func add(_ lines: Span<EdgeLine>) {
+    // Lines never go back to an earlier object: a batch whose last line is of
+    // this epoch lies in it whole.
+    if _fastPath(lines.isEmpty || lines[lines.count - 1].object >> 32 == epoch) {
+      addInEpoch(lines)
+    } else {
+      addAcrossEpochs(lines)
+    }
+  }
+
+  @inline(never)
+  private mutating func addAcrossEpochs(_ lines: Span<EdgeLine>) {
+    var start = 0
+    while start < lines.count {
+      var end = start
+      while end < lines.count, lines[end].object >> 32 == epoch { end += 1 }
+      addInEpoch(lines.extracting(start..<end))
+      guard end < lines.count else { return }
+      // No later object can have an earlier one's low half, save 0, which
+      // none has: forgetting them all keeps each object counting once.
+      table.updateAll { $0.lastObject = 0 }
+      epoch = lines[end].object >> 32
+      start = end
+    }
+  }
+
+  @inline(__always)
+  private mutating func addInEpoch(_ lines: Span<EdgeLine>) {
+    var spilled: [(key: UInt64, stats: EdgeStats)] = []
     table.updateEach(lines.count, key: { lines[$0].key }) { index, entry in
       let line = lines[index]
-      let newObject = entry.lastObject != line.object
-      entry.lastObject = line.object
-      entry.stats.add(reads: line.reads, writes: line.writes, newObject: newObject, address: line.address)
+      let object = UInt32(truncatingIfNeeded: line.object)
+      let newObject = entry.lastObject != object
+      entry.lastObject = object
+      if line.address < entry.lowestAddress { entry.lowestAddress = line.address }
+      // Sums in 64 bits cannot wrap while a line's counts stay below 2^32.
+      let reads = UInt64(entry.reads) &+ line.reads
+      let writes = UInt64(entry.writes) &+ line.writes
+      let objects = UInt64(entry.objects) &+ (newObject ? 1 : 0)
+      if _fastPath((reads | writes | objects | line.reads | line.writes) >> 32 == 0) {
+        entry.reads = UInt32(truncatingIfNeeded: reads)
+        entry.writes = UInt32(truncatingIfNeeded: writes)
+        entry.objects = UInt32(truncatingIfNeeded: objects)
+      } else {
+        var stats = EdgeStats(reads: UInt64(entry.reads), writes: UInt64(entry.writes), objects: UInt64(entry.objects))
+        stats.add(reads: line.reads, writes: line.writes, newObject: newObject, address: .max)
+        spilled.append((line.key, stats))
+        (entry.reads, entry.writes, entry.objects) = (0, 0, 0)
+      }
     }
+    for (key, stats) in spilled { overflow[key, default: EdgeStats()].merge(stats) }
   }
 
   @inline(__always)
@@ -29,7 +94,13 @@ struct EdgeTable: Sendable {
 
   /// Every edge and its counts, in no particular order.
   func forEach(_ body: (UInt64, EdgeStats) -> Void) {
-    table.forEach { key, entry in body(key, entry.stats) }
+    table.forEach { key, entry in
+      var stats = EdgeStats(
+        reads: UInt64(entry.reads), writes: UInt64(entry.writes), objects: UInt64(entry.objects),
+        lowestAddress: entry.lowestAddress)
+      if !overflow.isEmpty, let spilled = overflow[key] { stats.merge(spilled) }
+      body(key, stats)
+    }
   }
 }
 

@@ -98,6 +98,11 @@ struct KeyedTable<Key: FixedWidthInteger & UnsignedInteger & Sendable, Value: Se
     self.count += added
   }
 
+  /// Changes the value of every key present.
+  mutating func updateAll(_ body: (inout Value) -> Void) {
+    for index in slots.indices where slots[index].storedKey != 0 { body(&slots[index].value) }
+  }
+
   /// Every key and its value, in no particular order.
   func forEach(_ body: (Key, Value) -> Void) {
     for slot in slots where slot.storedKey != 0 { body(slot.storedKey &- 1, slot.value) }

@@ -113,7 +113,7 @@ struct RunAggregator: KmapSink, Sendable {
       }
     } else {
       currentSite = site
-      objectNumber += 1
+      objectNumber = EdgeTable.objectNumber(after: objectNumber)
     }
   }
 
@@ -150,7 +150,7 @@ struct RunAggregator: KmapSink, Sendable {
       let access = batch[index]
       if let objectIndex = access.objectIndex, objectIndex != currentObjectIndex {
         currentObjectIndex = objectIndex
-        objectNumber += 1
+        objectNumber = EdgeTable.objectNumber(after: objectNumber)
         currentSite = sitesByIndex?[objectIndex].map { siteID($0) }
       }
       guard let site = currentSite else {
