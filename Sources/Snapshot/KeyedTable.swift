@@ -11,7 +11,37 @@ struct KeyedTable<Key: FixedWidthInteger & UnsignedInteger & Sendable, Value: Se
     var value: Value
   }
 
-  private var slots: [Slot]
+  /// The slots, from a cache line's start: an array's elements begin 48
+  /// bytes into a line once it is large, so that every other 32-byte slot
+  /// would straddle two. Copied before a change while shared.
+  private final class Slots: @unchecked Sendable {
+    let base: UnsafeMutablePointer<Slot>
+    let count: Int
+
+    init(repeating slot: Slot, count: Int) {
+      base = Self.allocate(count)
+      base.initialize(repeating: slot, count: count)
+      self.count = count
+    }
+
+    init(copying other: Slots) {
+      base = Self.allocate(other.count)
+      base.initialize(from: other.base, count: other.count)
+      count = other.count
+    }
+
+    private static func allocate(_ count: Int) -> UnsafeMutablePointer<Slot> {
+      UnsafeMutableRawPointer.allocate(byteCount: MemoryLayout<Slot>.stride * count, alignment: 64)
+        .bindMemory(to: Slot.self, capacity: count)
+    }
+
+    deinit {
+      base.deinitialize(count: count)
+      UnsafeMutableRawPointer(base).deallocate()
+    }
+  }
+
+  private var slots: Slots
   private var shift: UInt64
   /// What a new key's value starts as.
   private let initial: Value
@@ -21,39 +51,40 @@ struct KeyedTable<Key: FixedWidthInteger & UnsignedInteger & Sendable, Value: Se
     var bits: UInt64 = 4
     while (1 << bits) < capacity * 2 { bits += 1 }
     self.initial = initial
-    slots = [Slot](repeating: Slot(storedKey: 0, value: initial), count: 1 << Int(bits))
+    slots = Slots(repeating: Slot(storedKey: 0, value: initial), count: 1 << Int(bits))
     shift = 64 - bits
   }
 
   @inline(__always)
-  private func home(_ key: Key) -> Int { Self.home(key, shift: shift) }
-
-  @inline(__always)
-  private static func home(_ key: Key, shift: UInt64) -> Int {
+  private func home(_ key: Key) -> Int {
     Int(truncatingIfNeeded: (UInt64(truncatingIfNeeded: key) &* 0x9E37_79B9_7F4A_7C15) >> shift)
   }
 
+  /// The slots, to change: a copy of their own when they are shared.
+  private mutating func unshared() -> UnsafeMutablePointer<Slot> {
+    if !isKnownUniquelyReferenced(&slots) { slots = Slots(copying: slots) }
+    return slots.base
+  }
+
   /// Starts loading the slot where `key` would be found, ahead of a lookup:
-  /// both cache lines when the slot straddles two, as every other 48-byte
-  /// slot does, or the counts at its end are a second miss.
+  /// both cache lines when a slot of more than 32 bytes straddles two.
   @inline(__always)
   func prefetch(_ key: Key) {
-    slots.withUnsafeBufferPointer {
-      let first = UnsafeRawPointer($0.baseAddress! + home(key))
-      let last = first + (MemoryLayout<Slot>.size - 1)
-      capdiff_prefetch(first)
-      if UInt(bitPattern: first) >> 6 != UInt(bitPattern: last) >> 6 { capdiff_prefetch(last) }
-    }
+    let first = UnsafeRawPointer(slots.base + home(key))
+    let last = first + (MemoryLayout<Slot>.size - 1)
+    capdiff_prefetch(first)
+    if UInt(bitPattern: first) >> 6 != UInt(bitPattern: last) >> 6 { capdiff_prefetch(last) }
   }
 
   @inline(__always)
   func value(for key: Key) -> Value? {
     let stored = key &+ 1
     let mask = slots.count - 1
+    let base = slots.base
     var slot = home(key)
     while true {
-      let found = slots[slot].storedKey
-      if found == stored { return slots[slot].value }
+      let found = base[slot].storedKey
+      if found == stored { return base[slot].value }
       if found == 0 { return nil }
       slot = (slot + 1) & mask
     }
@@ -74,49 +105,51 @@ struct KeyedTable<Key: FixedWidthInteger & UnsignedInteger & Sendable, Value: Se
     // Up to three quarters full: the table stays small enough to be cached,
     // and a lookup rarely probes past the next slot.
     while (self.count + count) * 4 > slots.count * 3 { grow() }
-    let shift = shift
+    let base = unshared()
+    let mask = slots.count - 1
     var added = 0
-    slots.withUnsafeMutableBufferPointer { slots in
-      let mask = slots.count - 1
-      for index in 0..<count {
-        guard let key = key(index) else { continue }
-        let stored = key &+ 1
-        var slot = Self.home(key, shift: shift)
-        while true {
-          let found = slots[slot].storedKey
-          if found == stored { break }
-          if found == 0 {
-            slots[slot].storedKey = stored
-            added += 1
-            break
-          }
-          slot = (slot + 1) & mask
+    for index in 0..<count {
+      guard let key = key(index) else { continue }
+      let stored = key &+ 1
+      var slot = home(key)
+      while true {
+        let found = base[slot].storedKey
+        if found == stored { break }
+        if found == 0 {
+          base[slot].storedKey = stored
+          added += 1
+          break
         }
-        body(index, &slots[slot].value)
+        slot = (slot + 1) & mask
       }
+      body(index, &base[slot].value)
     }
     self.count += added
   }
 
   /// Changes the value of every key present.
   mutating func updateAll(_ body: (inout Value) -> Void) {
-    for index in slots.indices where slots[index].storedKey != 0 { body(&slots[index].value) }
+    let base = unshared()
+    for slot in 0..<slots.count where base[slot].storedKey != 0 { body(&base[slot].value) }
   }
 
   /// Every key and its value, in no particular order.
   func forEach(_ body: (Key, Value) -> Void) {
-    for slot in slots where slot.storedKey != 0 { body(slot.storedKey &- 1, slot.value) }
+    for slot in 0..<slots.count where slots.base[slot].storedKey != 0 {
+      body(slots.base[slot].storedKey &- 1, slots.base[slot].value)
+    }
   }
 
   private mutating func grow() {
     let old = slots
     shift -= 1
-    slots = [Slot](repeating: Slot(storedKey: 0, value: initial), count: old.count * 2)
+    slots = Slots(repeating: Slot(storedKey: 0, value: initial), count: old.count * 2)
     let mask = slots.count - 1
-    for entry in old where entry.storedKey != 0 {
+    for index in 0..<old.count where old.base[index].storedKey != 0 {
+      let entry = old.base[index]
       var slot = home(entry.storedKey &- 1)
-      while slots[slot].storedKey != 0 { slot = (slot + 1) & mask }
-      slots[slot] = entry
+      while slots.base[slot].storedKey != 0 { slot = (slot + 1) & mask }
+      slots.base[slot] = entry
     }
   }
 }
