@@ -136,8 +136,8 @@ public enum SnapshotRecorder {
 struct SnapshotBuilder {
   let symbols: LoadedSymbols
   private var runs: [RunRecord] = []
-  private var subjectIndex: [Subject: Int] = [:]
-  private var siteIndex: [ObjectSite: Int] = [:]
+  private var subjectNumbers = InternTable<Subject>()
+  private var siteNumbers = InternTable<ObjectSite>()
   /// Global subject index by function index, -1 until named.
   private var functionSubjects: [Int]
   private var functionFiles: [Int: String?] = [:]
@@ -155,9 +155,9 @@ struct SnapshotBuilder {
     runs.append(run)
     let names = slabNames(workers)
     for aggregate in workers {
-      let siteMap = aggregate.sites.map { index(of: site($0, slabNames: names)) }
+      let siteMap = aggregate.sites.map { siteNumbers.number(of: site($0, slabNames: names)) }
       let unknownMap = aggregate.unknownAddresses.map { address in
-        index(of: Subject(function: unresolvedName(address), file: nil, module: nil))
+        subjectNumbers.number(of: Subject(function: unresolvedName(address), file: nil, module: nil))
       }
       pending.reserveCapacity(pending.count + aggregate.edges.count)
       aggregate.edges.forEach { key, stats in
@@ -176,33 +176,35 @@ struct SnapshotBuilder {
   }
 
   func build(metadata: SnapshotMetadata) -> Snapshot {
-    let subjects = subjectIndex.keys.sorted()
-    let sites = siteIndex.keys.sorted()
-    var subjectOrder = [UInt32](repeating: 0, count: subjects.count)
-    for (new, subject) in subjects.enumerated() { subjectOrder[subjectIndex[subject]!] = UInt32(new) }
-    var siteOrder = [UInt32](repeating: 0, count: sites.count)
-    for (new, site) in sites.enumerated() { siteOrder[siteIndex[site]!] = UInt32(new) }
+    let (subjects, subjectOrder) = subjectNumbers.sorted()
+    let (sites, siteOrder) = siteNumbers.sorted()
     // Rekey into the sorted orders, sort, and fold equal keys: sums of the
-    // counts, and the number of distinct runs.
-    var order = pending.map { item in
-      (key: edgeKey(subject: subjectOrder[Int(item.key >> 32)], site: siteOrder[Int(UInt32(truncatingIfNeeded: item.key))]),
-       run: item.run, stats: item.stats)
+    // counts, and the number of distinct runs. The keys are sorted with
+    // their place in `pending` rather than whole entries, which are six
+    // words; runs are added in order, so that place orders runs too.
+    var order = pending.indices.map { index in
+      let key = pending[index].key
+      return (
+        key: edgeKey(subject: subjectOrder[Int(key >> 32)], site: siteOrder[Int(UInt32(truncatingIfNeeded: key))]),
+        index: Int32(index)
+      )
     }
-    order.sort { ($0.key, $0.run) < ($1.key, $1.run) }
+    order.sort { ($0.key, $0.index) < ($1.key, $1.index) }
     var result: [Edge] = []
     result.reserveCapacity(order.count)
     var index = 0
     while index < order.count {
       let key = order[index].key
-      var stats = order[index].stats
+      var stats = pending[Int(order[index].index)].stats
       var runCount = 1
-      var lastRun = order[index].run
+      var lastRun = pending[Int(order[index].index)].run
       index += 1
       while index < order.count, order[index].key == key {
-        stats.merge(order[index].stats)
-        if order[index].run != lastRun {
+        let item = pending[Int(order[index].index)]
+        stats.merge(item.stats)
+        if item.run != lastRun {
           runCount += 1
-          lastRun = order[index].run
+          lastRun = item.run
         }
         index += 1
       }
@@ -218,23 +220,9 @@ struct SnapshotBuilder {
   private mutating func functionSubject(_ function: Int) -> Int {
     if functionSubjects[function] >= 0 { return functionSubjects[function] }
     let symbol = symbols.table.functions[function]
-    let subject = index(of: Subject(function: symbol.name, file: file(ofFunction: function), module: symbol.module))
+    let subject = subjectNumbers.number(of: Subject(function: symbol.name, file: file(ofFunction: function), module: symbol.module))
     functionSubjects[function] = subject
     return subject
-  }
-
-  private mutating func index(of subject: Subject) -> Int {
-    if let known = subjectIndex[subject] { return known }
-    let new = subjectIndex.count
-    subjectIndex[subject] = new
-    return new
-  }
-
-  private mutating func index(of site: ObjectSite) -> Int {
-    if let known = siteIndex[site] { return known }
-    let new = siteIndex.count
-    siteIndex[site] = new
-    return new
   }
 
   private mutating func site(_ key: SiteKey, slabNames: [UInt64: String]) -> ObjectSite {

@@ -1,0 +1,27 @@
+/// Gives each distinct value a number in the order first seen, then sorts
+/// them: the snapshot lists subjects and sites sorted, while edges are
+/// gathered by first-seen numbers.
+struct InternTable<Value: Hashable & Comparable> {
+  private var numbers: [Value: Int] = [:]
+  private var values: [Value] = []
+
+  /// The value's number, new ones numbered from the count so far.
+  mutating func number(of value: Value) -> Int {
+    if let known = numbers[value] { return known }
+    let new = values.count
+    numbers[value] = new
+    values.append(value)
+    return new
+  }
+
+  /// The values sorted, and for each first-seen number its place among them.
+  ///
+  /// Numbers are sorted rather than the values: a value holds strings, and
+  /// moving it retains and releases each.
+  func sorted() -> (values: [Value], place: [UInt32]) {
+    let order = values.indices.sorted { values[$0] < values[$1] }
+    var place = [UInt32](repeating: 0, count: values.count)
+    for (new, old) in order.enumerated() { place[old] = UInt32(new) }
+    return (order.map { values[$0] }, place)
+  }
+}
