@@ -35,7 +35,7 @@ public enum KmapReader {
   ///   - format: forces a layout; nil detects it from the first line.
   ///   - lenient: skip malformed lines instead of failing on the first.
   public static func read<Sink: KmapSink & Sendable>(
-    path: String, format: KmapFormat?, lenient: Bool, workers: Int, chunkSize: Int = 8 << 20,
+    path: String, format: KmapFormat?, lenient: Bool, workers: Int, chunkSize: Int,
     makeSink: @escaping @Sendable () -> Sink
   ) async throws -> (sinks: [Sink], report: KmapFileReport) {
     let feed = try ChunkFeed(path: path, chunkSize: chunkSize)

@@ -25,12 +25,13 @@ public struct RecordOptions: Sendable {
   public var lenient: Bool
   /// Parallel parsing tasks per file.
   public var workers: Int
-  /// Bytes per parsing chunk.
+  /// Bytes per parsing chunk: 4 MiB shares a 100 MB kmap's last chunks
+  /// between the workers better than 8 MiB did, and costs a gigabyte nothing.
   public var chunkSize: Int
 
   public init(
     workload: String, toolVersion: String, format: KmapFormat?, lenient: Bool, workers: Int,
-    chunkSize: Int = 8 << 20
+    chunkSize: Int = 4 << 20
   ) {
     self.chunkSize = chunkSize
     self.workload = workload
