@@ -3,10 +3,19 @@ import Input
 /// Reads `System.map` and `/proc/kallsyms`: `ADDRESS TYPE NAME` lines, with
 /// `\t[module]` after module symbols in kallsyms.
 enum SymbolMapParser {
-  /// nm's letters for code; data letters below. Everything else (absolute
-  /// `A`, `U`ndefined, `N`…) is ignored.
-  static let textTypes: Set<UInt8> = Set("TtWw".utf8)
-  static let dataTypes: Set<UInt8> = Set("DdBbRrGgSsVv".utf8)
+  /// What an nm type letter marks: code, data, or (absolute `A`,
+  /// `U`ndefined, `N`…) nothing that has an extent.
+  enum Kind { case text, data, other }
+
+  static func kind(of type: UInt8) -> Kind {
+    switch type | 0x20 {
+    case UInt8(ascii: "t"), UInt8(ascii: "w"): .text
+    case UInt8(ascii: "d"), UInt8(ascii: "b"), UInt8(ascii: "r"), UInt8(ascii: "g"), UInt8(ascii: "s"),
+      UInt8(ascii: "v"):
+      .data
+    default: .other
+    }
+  }
 
   static func text(_ bytes: Span<UInt8>, _ start: Int, _ end: Int) -> String {
     bytes.extracting(start..<end).withUnsafeBufferPointer { String(decoding: $0, as: UTF8.self) }
@@ -37,12 +46,18 @@ enum SymbolMapParser {
     // The maps give no sizes: a symbol ends where the next code or data
     // symbol of its module (or of the image) starts; absolute and other
     // symbols mark no extent.
-    let kept = map.entries.filter { textTypes.contains($0.type) || dataTypes.contains($0.type) }
+    let kept = map.entries.filter { kind(of: $0.type) != .other }
     var startsByModule: [String?: [UInt64]] = [:]
     for entry in kept { startsByModule[entry.module, default: []].append(entry.address) }
     for module in startsByModule.keys { startsByModule[module]!.sort() }
+    // Entries come module by module: the starts are looked up once a run.
+    var module: String?? = .none
+    var starts: [UInt64] = []
     func end(of entry: SymbolMapFile.Entry) -> UInt64 {
-      let starts = startsByModule[entry.module]!
+      if module != .some(entry.module) {
+        module = .some(entry.module)
+        starts = startsByModule[entry.module]!
+      }
       let low = starts.partitionPoint { $0 <= entry.address }
       // The last symbol of a module, or one whose next lies in another
       // region (per-CPU offsets below the image), runs to the end of its
@@ -54,7 +69,7 @@ enum SymbolMapParser {
     var functions: [RankedSymbol] = []
     var data: [RankedSymbol] = []
     for entry in kept {
-      let isText = textTypes.contains(entry.type)
+      let isText = kind(of: entry.type) == .text
       // Global before weak before local, as the name a reader expects.
       let type = entry.type
       let rank = type < UInt8(ascii: "a") ? (type == UInt8(ascii: "W") || type == UInt8(ascii: "V") ? 1 : 0) : 2

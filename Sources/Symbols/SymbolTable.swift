@@ -83,14 +83,17 @@ public struct SymbolTable: Sendable {
   /// the linker's `__sched_text_start`, `startup_64` over `_stext`.
   private static func sortedUnique(_ symbols: [RankedSymbol]) -> [Symbol] {
     func underscores(_ name: String) -> Int { name.utf8.prefix { $0 == UInt8(ascii: "_") }.count }
-    let sorted = symbols.sorted {
-      ($0.symbol.start, $0.rank, underscores($0.symbol.name), $0.symbol.name)
-        < ($1.symbol.start, $1.rank, underscores($1.symbol.name), $1.symbol.name)
+    // Positions are sorted, not symbols, whose names would be retained and
+    // released at every move; names are compared only between aliases.
+    let order = symbols.indices.sorted {
+      let (a, b) = (symbols[$0], symbols[$1])
+      guard a.symbol.start == b.symbol.start else { return a.symbol.start < b.symbol.start }
+      return (a.rank, underscores(a.symbol.name), a.symbol.name) < (b.rank, underscores(b.symbol.name), b.symbol.name)
     }
     var result: [Symbol] = []
-    result.reserveCapacity(sorted.count)
-    for ranked in sorted where result.last?.start != ranked.symbol.start {
-      result.append(ranked.symbol)
+    result.reserveCapacity(order.count)
+    for index in order where result.last?.start != symbols[index].symbol.start {
+      result.append(symbols[index].symbol)
     }
     for i in result.indices {
       let next = i + 1 < result.count ? result[i + 1].start : UInt64.max
