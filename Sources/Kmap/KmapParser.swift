@@ -109,7 +109,7 @@ public struct KmapParser: Sendable {
         if chunk.index == 0, lineNumber == 1, isHeader(bytes, start, end, first: "alloc_index") {
           return true
         }
-        problem = parseSplitAccess(bytes, start, end, line: lineNumber, into: &batch)
+        problem = parseSplitAccess(bytes, start, end, line: lineNumber, knows: { sink.knowsObject($0) }, into: &batch)
         if problem == nil { report.accesses += 1 }
       }
       guard let problem else { return true }
@@ -322,7 +322,8 @@ public struct KmapParser: Sendable {
   }
 
   private func parseSplitAccess(
-    _ bytes: Span<UInt8>, _ start: Int, _ end: Int, line: Int, into batch: inout AccessBatch
+    _ bytes: Span<UInt8>, _ start: Int, _ end: Int, line: Int, knows: (UInt64) -> Bool,
+    into batch: inout AccessBatch
   ) -> LineProblem? {
     var scanner = FieldScanner(start: start, end: end)
     let expected =
@@ -355,6 +356,12 @@ public struct KmapParser: Sendable {
     fieldStart = scanner.position
     guard let reads = scanner.scanDecimal(bytes), scanner.atEnd else {
       return bad("reads", "a decimal count")
+    }
+    // An index the allocations file does not list: the two files are not of
+    // one dump, and the line has no object to count against.
+    guard knows(index) else {
+      fieldStart = start
+      return bad("alloc_index", "an allocation index that the allocations file lists")
     }
     batch.append(
       KmapAccess(address: address, writes: writes, reads: reads, pid: pid, objectIndex: index))

@@ -87,4 +87,11 @@ public enum KmapSpecial {
 public protocol KmapSink {
   mutating func object(_ object: KmapObject, slab: Span<UInt8>)
   mutating func accesses(_ batch: Span<KmapAccess>)
+  /// Whether a split `accesses` line's allocation index names an object the
+  /// sink can join it to; a line whose index it cannot is a malformed line.
+  func knowsObject(_ index: UInt64) -> Bool
+}
+
+extension KmapSink {
+  public func knowsObject(_ index: UInt64) -> Bool { true }
 }

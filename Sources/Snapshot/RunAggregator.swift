@@ -81,8 +81,6 @@ struct RunAggregator: KmapSink, Sendable {
   var recordedSites: [UInt64: SiteKey] = [:]
   /// Allocation indexes an `allocations` file gave more than once.
   var repeatedIndexes: Set<UInt64> = []
-  /// Accesses whose object index the allocations file did not list.
-  var orphanAccesses = 0
 
   private var currentSite: UInt32?
   private var currentObjectIndex: UInt64 = .max
@@ -153,10 +151,7 @@ struct RunAggregator: KmapSink, Sendable {
         objectNumber = EdgeTable.objectNumber(after: objectNumber)
         currentSite = sitesByIndex?[objectIndex].map { siteID($0) }
       }
-      guard let site = currentSite else {
-        if access.objectIndex != nil { orphanAccesses += 1 }
-        continue
-      }
+      guard let site = currentSite else { continue }
       let key = edgeKey(subject: subjectID(at: access.address), site: site)
       edges.prefetch(key)
       lines.append(
@@ -165,6 +160,8 @@ struct RunAggregator: KmapSink, Sendable {
     let lines = lines  // lent to the edges while they change, apart from self
     edges.add(lines.span)
   }
+
+  func knowsObject(_ index: UInt64) -> Bool { sitesByIndex.map { $0[index] != nil } ?? true }
 
   /// What a subject id stands for.
   func subjectRef(_ id: UInt32) -> SymbolRef {

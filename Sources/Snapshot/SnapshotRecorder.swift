@@ -116,17 +116,7 @@ public enum SnapshotRecorder {
       ) { [sites] in RunAggregator(symbols: symbols, sitesByIndex: sites) }
       var workers = accessSinks
       workers[0].slabNames.merge(slabNames) { first, _ in first }
-      var report = accessReport
-      let orphans = workers.reduce(0) { $0 + $1.orphanAccesses }
-      if orphans > 0 {
-        report.skippedLines += orphans
-        report.problems.append(
-          Diagnostic(
-            .warning, file: report.file,
-            "\(orphans) access line\(orphans == 1 ? "" : "s") name an allocation index that \(allocationReport.file) does not list (skipped)"
-          ))
-      }
-      return (workers, [allocationReport, report])
+      return (workers, [allocationReport, accessReport])
     }
   }
 }

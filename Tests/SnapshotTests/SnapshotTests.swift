@@ -180,6 +180,35 @@ func rows(_ snapshot: Snapshot) -> [String] {
     }
   }
 
+  @Test func anAccessToAnObjectTheAllocationsDoNotListIsAMalformedLine() async throws {
+    // As when the two files come from different dumps: strict mode stops at
+    // the line, lenient mode skips it and says where it was.
+    let fixture = try Fixture()
+    let allocations = try fixture.directory.write(
+      "allocations",
+      """
+      alloc_ip,pid,ptr,size,alloc_serial,free_serial,free_ip,type,slab,new_type
+      ffffffff81480010,2,ffff888005c20000,2048,1,0,0,KMEM_CACHE,sshd,TCP,
+
+      """)
+    let accesses = try fixture.directory.write(
+      "accesses", "alloc_index,access_ip,pid,writes,reads\n1,ffffffff81480c10,2,1,3\n7,ffffffff81480c10,2,5,5\n1,ffffffff81480c10,2,0,1\n")
+    let run = RunInput.split(allocations: allocations, accesses: accesses)
+    await #expect(
+      throws: InputError(
+        .malformedLine, file: accesses, line: 3, column: 1,
+        "alloc_index: expected an allocation index that the allocations file lists, found '7'")
+    ) {
+      try await fixture.record([run])
+    }
+    let snapshot = try await fixture.record([run], lenient: true)
+    #expect(rows(snapshot) == ["tcp_sendmsg -> sk_alloc [KMEM_CACHE, TCP]: r4 w1 o1 runs1"])
+    let input = snapshot.runs[0].inputs[1]
+    #expect(input.accesses == 2)
+    #expect(input.skippedLines == 1)
+    #expect(input.problems.map(\.line) == [3])
+  }
+
   @Test func sameInputsGiveByteIdenticalSnapshotsWhateverTheWorkers() async throws {
     let fixture = try Fixture()
     // Large enough to be cut into several chunks.
