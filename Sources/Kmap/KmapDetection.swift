@@ -68,8 +68,16 @@ public enum KmapDetection {
     )
   }
 
-  /// Cuts before the last line that starts an object (or any record of a
-  /// split file): a line beginning with neither white space nor a line end.
+  /// Where a chunk of `format` may end: before an object line, or in a
+  /// split `accesses` file, before a line of another object.
+  static func boundary(for format: KmapFormat?) -> (Span<UInt8>) -> Int? {
+    if format == .accesses { return { accessesBoundary($0) } }
+    return { objectBoundary($0) }
+  }
+
+  /// Cuts before the last line that starts an object (or any line of an
+  /// `allocations` file): a line beginning with neither white space nor a
+  /// line end.
   public static func objectBoundary(_ bytes: Span<UInt8>) -> Int? {
     var i = bytes.count - 2
     while i >= 0 {
@@ -84,6 +92,32 @@ public enum KmapDetection {
       i -= 1
     }
     return nil
+  }
+
+  /// Cuts before the lines of the last whole line's object: an object's
+  /// lines counted in two chunks, by two workers, would count it twice. The
+  /// last line may be cut short, so its object is not known; it goes to the
+  /// next chunk with them.
+  public static func accessesBoundary(_ bytes: Span<UInt8>) -> Int? {
+    func startOfLine(at position: Int) -> Int {
+      var i = position
+      while i > 0, bytes[i - 1] != UInt8(ascii: "\n") { i -= 1 }
+      return i
+    }
+    // Whether two lines begin with the same allocation index.
+    func sameIndex(_ a: Int, _ b: Int) -> Bool {
+      var (i, j) = (a, b)
+      while i < bytes.count, j < bytes.count, bytes[i] == bytes[j] {
+        if bytes[i] == UInt8(ascii: ",") || bytes[i] == UInt8(ascii: "\n") { return true }
+        (i, j) = (i + 1, j + 1)
+      }
+      return false
+    }
+    guard let lastNewline = bytes.indices.last(where: { bytes[$0] == UInt8(ascii: "\n") }) else { return nil }
+    let last = startOfLine(at: lastNewline)
+    var start = last
+    while start > 0, sameIndex(startOfLine(at: start - 1), last) { start = startOfLine(at: start - 1) }
+    return start > 0 ? start : nil
   }
 
   /// Whether an object line has the current format's shape: ten fields or

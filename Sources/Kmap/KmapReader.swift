@@ -38,7 +38,7 @@ public enum KmapReader {
     path: String, format: KmapFormat?, lenient: Bool, workers: Int, chunkSize: Int,
     makeSink: @escaping @Sendable () -> Sink
   ) async throws -> (sinks: [Sink], report: KmapFileReport) {
-    let feed = try ChunkFeed(path: path, chunkSize: chunkSize)
+    let feed = try ChunkFeed(path: path, chunkSize: chunkSize, boundary: KmapDetection.boundary(for: format))
     let first = try await feed.peek()
     let name = feed.name
     guard let first else {
@@ -103,11 +103,11 @@ private actor ChunkFeed {
   private var pending: Chunk?
   private var stopAfter = Int.max
 
-  init(path: String, chunkSize: Int) throws {
+  init(path: String, chunkSize: Int, boundary: @escaping (Span<UInt8>) -> Int?) throws {
     let file = try InputFile(path: path)
     name = file.name
     compression = file.compression
-    reader = ChunkReader(file: file, chunkSize: chunkSize, boundary: KmapDetection.objectBoundary)
+    reader = ChunkReader(file: file, chunkSize: chunkSize, boundary: boundary)
   }
 
   /// The first chunk, left in place for `next()`.

@@ -54,8 +54,8 @@ struct EdgeTable: Sendable {
       while end < lines.count, lines[end].object >> 32 == epoch { end += 1 }
       addInEpoch(lines.extracting(start..<end))
       guard end < lines.count else { return }
-      // No later object can have an earlier one's low half, save 0, which
-      // none has: forgetting them all keeps each object counting once.
+      // A later object may share an earlier one's low half: every slot is
+      // set to 0, which no object's low half is, so that it counts anew.
       table.updateAll { $0.lastObject = 0 }
       epoch = lines[end].object >> 32
       start = end

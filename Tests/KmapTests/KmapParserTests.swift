@@ -267,4 +267,16 @@ func parse(_ text: String, _ format: KmapFormat, lenient: Bool = false, columns:
     let text = Array("obj1\n  a\n  b\nobj2\n  c\n".utf8)
     #expect(KmapDetection.objectBoundary(text.span) == 13)
   }
+
+  @Test func accessesBoundaryKeepsAnObjectsLinesInOneChunk() {
+    func cut(_ text: String) -> Int? { KmapDetection.accessesBoundary(Array(text.utf8).span) }
+    // Before the lines of index 2, whose last may go on past the chunk.
+    #expect(cut("alloc_index,x\n1,a\n12,b\n2,c\n2,d\n") == 23)
+    // The last line is cut short: whether it is 2's or 23's, it goes with 2's lines.
+    #expect(cut("alloc_index,x\n1,a\n12,b\n2,c\n2,d\n2") == 23)
+    #expect(cut("1,a\n1,b\n") == nil)
+    #expect(cut("1,a\n1,") == nil)
+    #expect(cut("1,a\n2,b") == nil)
+    #expect(cut("1,a\n2,b\n") == 4)
+  }
 }

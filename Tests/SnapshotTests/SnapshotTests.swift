@@ -209,6 +209,25 @@ func rows(_ snapshot: Snapshot) -> [String] {
     #expect(input.problems.map(\.line) == [3])
   }
 
+  @Test func anObjectsAccessLinesAcrossAChunkEndCountItOnce() async throws {
+    // Object 2's lines run past the first 64 KiB chunk: cut there, the two
+    // workers would each count it.
+    let fixture = try Fixture()
+    let allocations = try fixture.directory.write(
+      "allocations",
+      "alloc_ip,pid,ptr,size,alloc_serial,free_serial,free_ip,type,slab,new_type\n"
+        + (1...3).map { "ffffffff81480010,2,ffff888005c2000\($0),2048,\($0),0,0,KMEM_CACHE,sshd,TCP,\n" }.joined())
+    let lines = [(1, 1000), (2, 3000), (3, 1000)].map { index, count in
+      String(repeating: "\(index),ffffffff81480c10,2,0,1\n", count: count)
+    }
+    let accesses = try fixture.directory.write(
+      "accesses", "alloc_index,access_ip,pid,writes,reads\n" + lines.joined())
+    for _ in 0..<3 {
+      let snapshot = try await fixture.record([.split(allocations: allocations, accesses: accesses)])
+      #expect(rows(snapshot) == ["tcp_sendmsg -> sk_alloc [KMEM_CACHE, TCP]: r5000 w0 o3 runs1"])
+    }
+  }
+
   @Test func sameInputsGiveByteIdenticalSnapshotsWhateverTheWorkers() async throws {
     let fixture = try Fixture()
     // Large enough to be cut into several chunks.
