@@ -126,7 +126,12 @@ public struct Subject: Sendable, Hashable, Comparable {
   public var isUnresolved: Bool { function.hasPrefix(unresolvedPrefix) }
 
   public static func < (a: Subject, b: Subject) -> Bool {
-    (a.function, a.file ?? "", a.module ?? "") < (b.function, b.file ?? "", b.module ?? "")
+    // Field by field, the later ones only on a tie: a snapshot's subjects
+    // are sorted by this, and most differ in name.
+    if a.function != b.function { return a.function < b.function }
+    let (fileA, fileB) = (a.file ?? "", b.file ?? "")
+    if fileA != fileB { return fileA < fileB }
+    return (a.module ?? "") < (b.module ?? "")
   }
 }
 
@@ -164,8 +169,13 @@ public struct ObjectSite: Sendable, Hashable, Comparable {
   }
 
   public static func < (a: ObjectSite, b: ObjectSite) -> Bool {
-    (a.kind, a.name, a.file ?? "", a.allocType?.rawValue ?? 0xFF, a.slab ?? "")
-      < (b.kind, b.name, b.file ?? "", b.allocType?.rawValue ?? 0xFF, b.slab ?? "")
+    if a.kind != b.kind { return a.kind < b.kind }
+    if a.name != b.name { return a.name < b.name }
+    let (fileA, fileB) = (a.file ?? "", b.file ?? "")
+    if fileA != fileB { return fileA < fileB }
+    let (typeA, typeB) = (a.allocType?.rawValue ?? 0xFF, b.allocType?.rawValue ?? 0xFF)
+    if typeA != typeB { return typeA < typeB }
+    return (a.slab ?? "") < (b.slab ?? "")
   }
 
   /// `sk_alloc [KMEM_CACHE, TCP]`, `init_task [GLOBAL]`, `[stack]`.
