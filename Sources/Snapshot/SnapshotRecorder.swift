@@ -104,8 +104,14 @@ public enum SnapshotRecorder {
       }
       // Accesses name their object by index alone: two objects under one
       // index cannot be told apart (and which one won would depend on the
-      // order the workers finished in).
+      // order the workers finished in). From a regular file, the repeat is
+      // named by its line.
       if let index = repeated.min() {
+        if InputFile.isRegularFile(allocationsPath), let located = try RepeatedAllocationIndex.find(in: allocationsPath) {
+          throw InputError(
+            .malformedLine, file: allocationReport.file, line: located.line, column: located.column,
+            "field 5 (alloc_index): allocation index \(located.index) was given to the object on line \(located.firstLine) already; the accesses file names objects by index, so it cannot be joined")
+        }
         throw InputError(
           .malformedLine, file: allocationReport.file,
           "allocation index \(index) is given to more than one object\(repeated.count > 1 ? " (and \(repeated.count - 1) more indexes)" : ""): the accesses file names objects by index, so it cannot be joined")

@@ -173,8 +173,8 @@ func rows(_ snapshot: Snapshot) -> [String] {
     let accesses = try fixture.directory.write("accesses", "alloc_index,access_ip,pid,writes,reads\n1,ffffffff810a1010,1,1,1\n")
     await #expect(
       throws: InputError(
-        .malformedLine, file: allocations,
-        "allocation index 1 is given to more than one object: the accesses file names objects by index, so it cannot be joined")
+        .malformedLine, file: allocations, line: 3, column: 42,
+        "field 5 (alloc_index): allocation index 1 was given to the object on line 2 already; the accesses file names objects by index, so it cannot be joined")
     ) {
       try await fixture.record([.split(allocations: allocations, accesses: accesses)])
     }
