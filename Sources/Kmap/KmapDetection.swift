@@ -113,8 +113,8 @@ public enum KmapDetection {
       }
       return false
     }
-    guard let lastNewline = bytes.indices.last(where: { bytes[$0] == UInt8(ascii: "\n") }) else { return nil }
-    let last = startOfLine(at: lastNewline)
+    guard let afterLastNewline = ChunkReader.lastNewline(bytes) else { return nil }
+    let last = startOfLine(at: afterLastNewline - 1)
     var start = last
     while start > 0, sameIndex(startOfLine(at: start - 1), last) { start = startOfLine(at: start - 1) }
     return start > 0 ? start : nil

@@ -16,6 +16,11 @@ struct EdgeTable: Sendable {
     var reads: UInt32 = 0
     var writes: UInt32 = 0
     var lowestAddress: UInt64 = .max
+
+    var stats: EdgeStats {
+      EdgeStats(
+        reads: UInt64(reads), writes: UInt64(writes), objects: UInt64(objects), lowestAddress: lowestAddress)
+    }
   }
 
   private var table = KeyedTable<UInt64, Entry>(initial: Entry())
@@ -80,8 +85,8 @@ struct EdgeTable: Sendable {
         entry.writes = UInt32(truncatingIfNeeded: writes)
         entry.objects = UInt32(truncatingIfNeeded: objects)
       } else {
-        var stats = EdgeStats(reads: UInt64(entry.reads), writes: UInt64(entry.writes), objects: UInt64(entry.objects))
-        stats.add(reads: line.reads, writes: line.writes, newObject: newObject, address: .max)
+        var stats = entry.stats
+        stats.add(reads: line.reads, writes: line.writes, newObject: newObject, address: line.address)
         spilled.append((line.key, stats))
         (entry.reads, entry.writes, entry.objects) = (0, 0, 0)
       }
@@ -95,9 +100,7 @@ struct EdgeTable: Sendable {
   /// Every edge and its counts, in no particular order.
   func forEach(_ body: (UInt64, EdgeStats) -> Void) {
     table.forEach { key, entry in
-      var stats = EdgeStats(
-        reads: UInt64(entry.reads), writes: UInt64(entry.writes), objects: UInt64(entry.objects),
-        lowestAddress: entry.lowestAddress)
+      var stats = entry.stats
       if !overflow.isEmpty, let spilled = overflow[key] { stats.merge(spilled) }
       body(key, stats)
     }

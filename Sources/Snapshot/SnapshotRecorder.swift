@@ -192,10 +192,9 @@ struct SnapshotBuilder {
     var index = 0
     while index < order.count {
       let key = order[index].key
-      var stats = pending[Int(order[index].index)].stats
-      var runCount = 1
-      var lastRun = pending[Int(order[index].index)].run
-      index += 1
+      var stats = EdgeStats()
+      var runCount = 0
+      var lastRun: Int32 = -1
       while index < order.count, order[index].key == key {
         let item = pending[Int(order[index].index)]
         stats.merge(item.stats)

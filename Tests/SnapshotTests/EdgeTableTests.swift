@@ -9,7 +9,10 @@ import Testing
     EdgeLine(key: key, reads: reads, writes: writes, object: object, address: address)
   }
 
-  private func stats(_ table: EdgeTable) -> [UInt64: EdgeStats] {
+  /// Each edge's counts once the batches were added, in order.
+  private func stats(afterAdding batches: [EdgeLine]...) -> [UInt64: EdgeStats] {
+    var table = EdgeTable()
+    for batch in batches { table.add(batch.span) }
     var all: [UInt64: EdgeStats] = [:]
     table.forEach { all[$0] = $1 }
     return all
@@ -23,12 +26,9 @@ import Testing
   }
 
   @Test func anObjectCountsOncePerEdgeEvenAcrossBatches() {
-    var table = EdgeTable()
-    let lines = [line(7, object: 1), line(7, object: 1), line(8, object: 1)]
-    table.add(lines.span)
-    let more = [line(7, object: 1), line(7, object: 2)]
-    table.add(more.span)
-    let all = stats(table)
+    let all = stats(
+      afterAdding: [line(7, object: 1), line(7, object: 1), line(8, object: 1)],
+      [line(7, object: 1), line(7, object: 2)])
     #expect(all[7]?.objects == 2)
     #expect(all[7]?.reads == 4)
     #expect(all[8]?.objects == 1)
@@ -36,43 +36,33 @@ import Testing
 
   @Test func objectsPastTwoToTheThirtyTwoAreStillNewObjects() {
     // Slots keep an object's low half: object 2^32 + 5 must not pass for object 5.
-    var table = EdgeTable()
-    let first = [line(7, object: 5)]
-    table.add(first.span)
-    let later = [line(7, object: 0x1_0000_0005)]
-    table.add(later.span)
-    #expect(stats(table)[7]?.objects == 2)
+    let all = stats(afterAdding: [line(7, object: 5)], [line(7, object: 0x1_0000_0005)])
+    #expect(all[7]?.objects == 2)
   }
 
   @Test func aBatchAcrossTheEpochKeepsItsFirstObjectOnce() {
-    var table = EdgeTable()
-    let before = [line(7, object: 0xFFFF_FFFF)]
-    table.add(before.span)
-    // The object that began in the last batch, then the first two of the next epoch.
-    let across = [
-      line(7, object: 0xFFFF_FFFF), line(8, object: 0xFFFF_FFFF), line(7, object: 0x1_0000_0001),
-      line(7, object: 0x1_0000_0001), line(8, object: 0x1_0000_0002),
-    ]
-    table.add(across.span)
-    let all = stats(table)
+    let all = stats(
+      afterAdding: [line(7, object: 0xFFFF_FFFF)],
+      // The object that began in the last batch, then the first two of the next epoch.
+      [
+        line(7, object: 0xFFFF_FFFF), line(8, object: 0xFFFF_FFFF), line(7, object: 0x1_0000_0001),
+        line(7, object: 0x1_0000_0001), line(8, object: 0x1_0000_0002),
+      ])
     #expect(all[7]?.objects == 2)
     #expect(all[7]?.reads == 4)
     #expect(all[8]?.objects == 2)
   }
 
   @Test func countsPastThirtyTwoBitsAreExactAndSaturateAtSixtyFour() {
-    var table = EdgeTable()
-    let lines = [
-      line(7, object: 1, reads: 3_000_000_000, writes: 1, address: 0x180),
-      line(7, object: 2, reads: 3_000_000_000, writes: 2, address: 0x140),
-      line(7, object: 3, reads: 5, writes: 0xFFFF_FFFF, address: 0x1C0),
-      line(8, object: 3, reads: .max, writes: 1),
-      line(8, object: 4, reads: 1, writes: 1),
-    ]
-    table.add(lines.span)
-    let more = [line(7, object: 3, reads: 1, writes: 1), line(7, object: 4, reads: 1, writes: 1)]
-    table.add(more.span)
-    let all = stats(table)
+    let all = stats(
+      afterAdding: [
+        line(7, object: 1, reads: 3_000_000_000, writes: 1, address: 0x180),
+        line(7, object: 2, reads: 3_000_000_000, writes: 2, address: 0x140),
+        line(7, object: 3, reads: 5, writes: 0xFFFF_FFFF, address: 0x1C0),
+        line(8, object: 3, reads: .max, writes: 1),
+        line(8, object: 4, reads: 1, writes: 1),
+      ],
+      [line(7, object: 3, reads: 1, writes: 1), line(7, object: 4, reads: 1, writes: 1)])
     #expect(all[7]?.reads == 6_000_000_007)
     #expect(all[7]?.writes == 0xFFFF_FFFF + 5)
     #expect(all[7]?.objects == 4)

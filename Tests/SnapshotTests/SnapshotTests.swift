@@ -51,6 +51,15 @@ struct Fixture {
     symbols = try LoadedSymbols(path: try directory.write("System.map", systemMap))
   }
 
+  /// Writes a split kmap, each file under its header; returns its paths.
+  func writeSplit(allocations: String, accesses: String) throws -> (allocations: String, accesses: String) {
+    (
+      try directory.write(
+        "allocations", "alloc_ip,pid,ptr,size,alloc_serial,free_serial,free_ip,type,slab,new_type\n" + allocations),
+      try directory.write("accesses", "alloc_index,access_ip,pid,writes,reads\n" + accesses)
+    )
+  }
+
   func record(_ runs: [RunInput], workers: Int = 2, lenient: Bool = false) async throws -> Snapshot {
     try await SnapshotRecorder.record(
       runs: runs, symbols: symbols,
@@ -133,8 +142,8 @@ func rows(_ snapshot: Snapshot) -> [String] {
     let fixture = try Fixture()
     let single = try await fixture.record([.kmap(try fixture.directory.write("kmap", kmap))])
     // The same objects as allocations + accesses, joined on the allocation index.
-    var allocations = "alloc_ip,pid,ptr,size,alloc_serial,free_serial,free_ip,type,slab,new_type\n"
-    var accesses = "alloc_index,access_ip,pid,writes,reads\n"
+    var allocations = ""
+    var accesses = ""
     var index = ""
     for line in kmap.split(separator: "\n") {
       if line.hasPrefix("  ") {
@@ -152,25 +161,20 @@ func rows(_ snapshot: Snapshot) -> [String] {
         index = String(line.split(separator: ",")[4])
       }
     }
-    let split = try await fixture.record([
-      .split(
-        allocations: try fixture.directory.write("allocations", allocations),
-        accesses: try fixture.directory.write("accesses", accesses))
-    ])
+    let files = try fixture.writeSplit(allocations: allocations, accesses: accesses)
+    let split = try await fixture.record([.split(allocations: files.allocations, accesses: files.accesses)])
     #expect(rows(split) == rows(single))
   }
 
   @Test func anAllocationIndexGivenTwiceCannotBeJoined() async throws {
     let fixture = try Fixture()
-    let allocations = try fixture.directory.write(
-      "allocations",
-      """
-      alloc_ip,pid,ptr,size,alloc_serial,free_serial,free_ip,type,slab,new_type
-      ffffffff810a1410,1,ffff888003a4c000,176,1,0,0,KMEM_CACHE,systemd,cred_jar,
-      ffffffff81480010,2,ffff888005c20000,2048,1,0,0,KMEM_CACHE,sshd,TCP,
+    let (allocations, accesses) = try fixture.writeSplit(
+      allocations: """
+        ffffffff810a1410,1,ffff888003a4c000,176,1,0,0,KMEM_CACHE,systemd,cred_jar,
+        ffffffff81480010,2,ffff888005c20000,2048,1,0,0,KMEM_CACHE,sshd,TCP,
 
-      """)
-    let accesses = try fixture.directory.write("accesses", "alloc_index,access_ip,pid,writes,reads\n1,ffffffff810a1010,1,1,1\n")
+        """,
+      accesses: "1,ffffffff810a1010,1,1,1\n")
     await #expect(
       throws: InputError(
         .malformedLine, file: allocations, line: 3, column: 42,
@@ -184,15 +188,9 @@ func rows(_ snapshot: Snapshot) -> [String] {
     // As when the two files come from different dumps: strict mode stops at
     // the line, lenient mode skips it and says where it was.
     let fixture = try Fixture()
-    let allocations = try fixture.directory.write(
-      "allocations",
-      """
-      alloc_ip,pid,ptr,size,alloc_serial,free_serial,free_ip,type,slab,new_type
-      ffffffff81480010,2,ffff888005c20000,2048,1,0,0,KMEM_CACHE,sshd,TCP,
-
-      """)
-    let accesses = try fixture.directory.write(
-      "accesses", "alloc_index,access_ip,pid,writes,reads\n1,ffffffff81480c10,2,1,3\n7,ffffffff81480c10,2,5,5\n1,ffffffff81480c10,2,0,1\n")
+    let (allocations, accesses) = try fixture.writeSplit(
+      allocations: "ffffffff81480010,2,ffff888005c20000,2048,1,0,0,KMEM_CACHE,sshd,TCP,\n",
+      accesses: "1,ffffffff81480c10,2,1,3\n7,ffffffff81480c10,2,5,5\n1,ffffffff81480c10,2,0,1\n")
     let run = RunInput.split(allocations: allocations, accesses: accesses)
     await #expect(
       throws: InputError(
@@ -213,15 +211,12 @@ func rows(_ snapshot: Snapshot) -> [String] {
     // Object 2's lines run past the first 64 KiB chunk: cut there, the two
     // workers would each count it.
     let fixture = try Fixture()
-    let allocations = try fixture.directory.write(
-      "allocations",
-      "alloc_ip,pid,ptr,size,alloc_serial,free_serial,free_ip,type,slab,new_type\n"
-        + (1...3).map { "ffffffff81480010,2,ffff888005c2000\($0),2048,\($0),0,0,KMEM_CACHE,sshd,TCP,\n" }.joined())
     let lines = [(1, 1000), (2, 3000), (3, 1000)].map { index, count in
       String(repeating: "\(index),ffffffff81480c10,2,0,1\n", count: count)
     }
-    let accesses = try fixture.directory.write(
-      "accesses", "alloc_index,access_ip,pid,writes,reads\n" + lines.joined())
+    let (allocations, accesses) = try fixture.writeSplit(
+      allocations: (1...3).map { "ffffffff81480010,2,ffff888005c2000\($0),2048,\($0),0,0,KMEM_CACHE,sshd,TCP,\n" }.joined(),
+      accesses: lines.joined())
     for _ in 0..<3 {
       let snapshot = try await fixture.record([.split(allocations: allocations, accesses: accesses)])
       #expect(rows(snapshot) == ["tcp_sendmsg -> sk_alloc [KMEM_CACHE, TCP]: r5000 w0 o3 runs1"])
