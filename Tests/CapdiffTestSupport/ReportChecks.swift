@@ -4,8 +4,9 @@ import Foundation
 /// Checks reports as their consumers would: XML against an XSD through
 /// libxml2, SARIF against the JSON schema, HTML in headless Chromium.
 public enum ReportChecks {
-  /// The shared schemas beside the repository.
-  public static let schemas = "\(packageRoot)/../shared/schemas"
+  /// The JUnit XSD (Apache Ant's, Apache 2.0) and the OASIS SARIF 2.1.0
+  /// schema, kept in the repository so that any clone can run the tests.
+  public static let schemas = "\(packageRoot)/Tests/Schemas"
 
   /// libxml2's complaints about `file` against `schema`; empty when valid.
   public static func xmlSchemaErrors(file: String, schema: String) -> [String] {
