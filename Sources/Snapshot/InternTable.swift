@@ -1,7 +1,7 @@
 /// Gives each distinct value a number in the order first seen, then sorts
 /// them: the snapshot lists subjects and sites sorted, while edges are
 /// gathered by first-seen numbers.
-struct InternTable<Value: Hashable & Comparable> {
+struct InternTable<Value: Hashable & PrefixOrdered> {
   private var numbers: [Value: Int] = [:]
   private var values: [Value] = []
 
@@ -17,9 +17,10 @@ struct InternTable<Value: Hashable & Comparable> {
   /// The values sorted, and for each first-seen number its place among them.
   ///
   /// Numbers are sorted rather than the values: a value holds strings, and
-  /// moving it retains and releases each.
+  /// moving it retains and releases each. Values are compared only where
+  /// their prefixes tie.
   func sorted() -> (values: [Value], place: [UInt32]) {
-    let order = values.indices.sorted { values[$0] < values[$1] }
+    let order = values.sortedPositions(prefix: \.orderPrefix, by: <)
     var place = [UInt32](repeating: 0, count: values.count)
     for (new, old) in order.enumerated() { place[old] = UInt32(new) }
     return (order.map { values[$0] }, place)

@@ -128,11 +128,15 @@ public struct Subject: Sendable, Hashable, Comparable {
   public static func < (a: Subject, b: Subject) -> Bool {
     // Field by field, the later ones only on a tie: a snapshot's subjects
     // are sorted by this, and most differ in name.
-    if a.function != b.function { return a.function < b.function }
+    if a.function != b.function { return a.function.bytesPrecede(b.function) }
     let (fileA, fileB) = (a.file ?? "", b.file ?? "")
-    if fileA != fileB { return fileA < fileB }
-    return (a.module ?? "") < (b.module ?? "")
+    if fileA != fileB { return fileA.bytesPrecede(fileB) }
+    return (a.module ?? "").bytesPrecede(b.module ?? "")
   }
+}
+
+extension Subject: PrefixOrdered {
+  var orderPrefix: UInt128 { function.orderPrefix }
 }
 
 /// The name given to an address no symbol covers.
@@ -170,12 +174,12 @@ public struct ObjectSite: Sendable, Hashable, Comparable {
 
   public static func < (a: ObjectSite, b: ObjectSite) -> Bool {
     if a.kind != b.kind { return a.kind < b.kind }
-    if a.name != b.name { return a.name < b.name }
+    if a.name != b.name { return a.name.bytesPrecede(b.name) }
     let (fileA, fileB) = (a.file ?? "", b.file ?? "")
-    if fileA != fileB { return fileA < fileB }
+    if fileA != fileB { return fileA.bytesPrecede(fileB) }
     let (typeA, typeB) = (a.allocType?.rawValue ?? 0xFF, b.allocType?.rawValue ?? 0xFF)
     if typeA != typeB { return typeA < typeB }
-    return (a.slab ?? "") < (b.slab ?? "")
+    return (a.slab ?? "").bytesPrecede(b.slab ?? "")
   }
 
   /// `sk_alloc [KMEM_CACHE, TCP]`, `init_task [GLOBAL]`, `[stack]`.
@@ -189,6 +193,11 @@ public struct ObjectSite: Sendable, Hashable, Comparable {
       return "\(name) [\(parts.joined(separator: ", "))]"
     }
   }
+}
+
+extension ObjectSite: PrefixOrdered {
+  /// The kind, then the first 15 bytes of the name.
+  var orderPrefix: UInt128 { UInt128(kind.rawValue) << 120 | name.orderPrefix >> 8 }
 }
 
 /// Names of the pseudo-sites (DESIGN §2).

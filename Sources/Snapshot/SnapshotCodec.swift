@@ -18,6 +18,7 @@ public enum SnapshotCodec {
 
   public static func encode(_ snapshot: Snapshot) -> [UInt8] {
     var strings = Set<String>()
+    strings.reserveCapacity(snapshot.subjects.count + snapshot.sites.count)  // names, mostly distinct
     func collect(_ text: String?) { if let text { strings.insert(text) } }
     let m = snapshot.metadata
     [m.workload, m.toolVersion, m.symbolSource, m.symbolFile].forEach(collect)
@@ -31,8 +32,10 @@ public enum SnapshotCodec {
     for subject in snapshot.subjects { [subject.function, subject.file, subject.module].forEach(collect) }
     for site in snapshot.sites { [site.name, site.file, site.slab].forEach(collect) }
     for file in snapshot.evidence { [file.kind.rawValue, file.name].forEach(collect) }
-    let table = strings.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+    let unsorted = Array(strings)
+    let table = unsorted.sortedPositions(prefix: \.orderPrefix) { $0.bytesPrecede($1) }.map { unsorted[$0] }
     var index: [String: Int] = [:]
+    index.reserveCapacity(table.count)
     for (i, text) in table.enumerated() { index[text] = i }
 
     var w = BinaryWriter()
