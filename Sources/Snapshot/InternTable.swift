@@ -5,6 +5,13 @@ struct InternTable<Value: Hashable & PrefixOrdered> {
   private var numbers: [Value: Int] = [:]
   private var values: [Value] = []
 
+  /// Makes room for `count` values in all: growing rehashes every value
+  /// seen so far, strings and all.
+  mutating func reserveCapacity(_ count: Int) {
+    numbers.reserveCapacity(count)
+    values.reserveCapacity(count)
+  }
+
   /// The value's number, new ones numbered from the count so far.
   mutating func number(of value: Value) -> Int {
     if let known = numbers[value] { return known }

@@ -151,12 +151,19 @@ struct SnapshotBuilder {
     let runIndex = Int32(runs.count)
     runs.append(run)
     let names = slabNames(workers)
+    // Room ahead: growing rehashes every subject and site so far. The
+    // workers' edges bound what the run adds, and the functions and unknown
+    // addresses bound its subjects.
+    let edges = workers.reduce(0) { $0 + $1.edges.count }
+    let unknown = workers.reduce(0) { $0 + $1.unknownAddresses.count }
+    pending.reserveCapacity(pending.count + edges)
+    subjectNumbers.reserveCapacity(min(edges, symbols.table.functions.count + unknown))
+    siteNumbers.reserveCapacity(workers.reduce(0) { $0 + $1.sites.count })
     for aggregate in workers {
       let siteMap = aggregate.sites.map { siteNumbers.number(of: site($0, slabNames: names)) }
       let unknownMap = aggregate.unknownAddresses.map { address in
         subjectNumbers.number(of: Subject(function: unresolvedName(address), file: nil, module: nil))
       }
-      pending.reserveCapacity(pending.count + aggregate.edges.count)
       aggregate.edges.forEach { key, stats in
         let subjectID = UInt32(truncatingIfNeeded: key >> 32)
         let subject =
@@ -175,40 +182,48 @@ struct SnapshotBuilder {
   func build(metadata: SnapshotMetadata) -> Snapshot {
     let (subjects, subjectOrder) = subjectNumbers.sorted()
     let (sites, siteOrder) = siteNumbers.sorted()
-    // Rekey into the sorted orders, sort, and fold equal keys: sums of the
-    // counts, and the number of distinct runs. The keys are sorted with
-    // their place in `pending` rather than whole entries, which are six
-    // words; runs are added in order, so that place orders runs too.
-    var order = pending.indices.map { index in
-      let key = pending[index].key
-      return (
-        key: edgeKey(subject: subjectOrder[Int(key >> 32)], site: siteOrder[Int(UInt32(truncatingIfNeeded: key))]),
-        index: Int32(index)
-      )
+    // Rekey into the sorted orders and fold equal keys: sums of the counts,
+    // and the number of distinct runs. The entries are counted out into a
+    // bucket per subject, then each bucket is sorted by site and place in
+    // `pending` (runs are added in order, so that place orders runs too):
+    // no comparison sort runs over all of them. Moving whole entries into
+    // the buckets instead, to read `pending` in order, was slower.
+    var bucketStart = [Int](repeating: 0, count: subjects.count + 1)
+    for entry in pending { bucketStart[Int(subjectOrder[Int(entry.key >> 32)]) + 1] += 1 }
+    for subject in subjects.indices { bucketStart[subject + 1] += bucketStart[subject] }
+    var next = bucketStart
+    var order = [UInt64](repeating: 0, count: pending.count)
+    for (place, entry) in pending.enumerated() {
+      let subject = Int(subjectOrder[Int(entry.key >> 32)])
+      order[next[subject]] = UInt64(siteOrder[Int(UInt32(truncatingIfNeeded: entry.key))]) << 32 | UInt64(place)
+      next[subject] += 1
     }
-    order.sort { ($0.key, $0.index) < ($1.key, $1.index) }
     var result: [Edge] = []
-    result.reserveCapacity(order.count)
-    var index = 0
-    while index < order.count {
-      let key = order[index].key
-      var stats = EdgeStats()
-      var runCount = 0
-      var lastRun: Int32 = -1
-      while index < order.count, order[index].key == key {
-        let item = pending[Int(order[index].index)]
-        stats.merge(item.stats)
-        if item.run != lastRun {
-          runCount += 1
-          lastRun = item.run
+    result.reserveCapacity(pending.count)
+    for subject in subjects.indices {
+      let bucket = bucketStart[subject]..<bucketStart[subject + 1]
+      order[bucket].sort()
+      var index = bucket.lowerBound
+      while index < bucket.upperBound {
+        let site = order[index] >> 32
+        var stats = EdgeStats()
+        var runCount = 0
+        var lastRun: Int32 = -1
+        while index < bucket.upperBound, order[index] >> 32 == site {
+          let item = pending[Int(UInt32(truncatingIfNeeded: order[index]))]
+          stats.merge(item.stats)
+          if item.run != lastRun {
+            runCount += 1
+            lastRun = item.run
+          }
+          index += 1
         }
-        index += 1
+        let line = stats.lowestAddress == .max ? nil : symbols.debugInfo?.line(at: stats.lowestAddress)
+        result.append(
+          Edge(
+            subject: subject, site: Int(site), reads: stats.reads, writes: stats.writes, objects: stats.objects,
+            runs: runCount, line: line))
       }
-      let line = stats.lowestAddress == .max ? nil : symbols.debugInfo?.line(at: stats.lowestAddress)
-      result.append(
-        Edge(
-          subject: Int(key >> 32), site: Int(UInt32(truncatingIfNeeded: key)), reads: stats.reads,
-          writes: stats.writes, objects: stats.objects, runs: runCount, line: line))
     }
     return Snapshot(metadata: metadata, runs: runs, subjects: subjects, sites: sites, edges: result)
   }
