@@ -46,9 +46,10 @@ enum SymbolMapParser {
     // The maps give no sizes: a symbol ends where the next code or data
     // symbol of its module (or of the image) starts; absolute and other
     // symbols mark no extent.
-    let kept = map.entries.filter { kind(of: $0.type) != .other }
     var startsByModule: [String?: [UInt64]] = [:]
-    for entry in kept { startsByModule[entry.module, default: []].append(entry.address) }
+    for entry in map.entries where kind(of: entry.type) != .other {
+      startsByModule[entry.module, default: []].append(entry.address)
+    }
     for module in startsByModule.keys { startsByModule[module]!.sort() }
     // Entries come module by module: the starts are looked up once a run.
     var module: String?? = .none
@@ -68,14 +69,15 @@ enum SymbolMapParser {
     }
     var functions: [RankedSymbol] = []
     var data: [RankedSymbol] = []
-    for entry in kept {
-      let isText = kind(of: entry.type) == .text
+    for entry in map.entries {
+      let kind = kind(of: entry.type)
+      guard kind != .other else { continue }
       // Global before weak before local, as the name a reader expects.
       let type = entry.type
       let rank = type < UInt8(ascii: "a") ? (type == UInt8(ascii: "W") || type == UInt8(ascii: "V") ? 1 : 0) : 2
       let symbol = Symbol(
         name: entry.name, start: entry.address, end: end(of: entry), module: entry.module)
-      if isText {
+      if kind == .text {
         functions.append(RankedSymbol(symbol, rank: rank))
       } else {
         data.append(RankedSymbol(symbol, rank: rank))
@@ -132,6 +134,9 @@ public struct SymbolMapFile: Sendable {
     var firstLine: String?
     var lines = 0
     while let chunk = try nextChunk() {
+      // A line takes at least 20 bytes (16 digits, type, name, separators):
+      // room for that many spares the copies of growing.
+      entries.reserveCapacity(entries.count + chunk.count / 20)
       let bytes = chunk.span
       var lineNumber = lineOffset
       var failure: InputError?

@@ -85,14 +85,15 @@ public struct SymbolTable: Sendable {
     func underscores(_ name: String) -> Int { name.utf8.prefix { $0 == UInt8(ascii: "_") }.count }
     // Positions are sorted, not symbols, whose names would be retained and
     // released at every move; names are compared only between aliases.
+    let starts = symbols.map(\.symbol.start)
     let order = symbols.indices.sorted {
+      guard starts[$0] == starts[$1] else { return starts[$0] < starts[$1] }
       let (a, b) = (symbols[$0], symbols[$1])
-      guard a.symbol.start == b.symbol.start else { return a.symbol.start < b.symbol.start }
       return (a.rank, underscores(a.symbol.name), a.symbol.name) < (b.rank, underscores(b.symbol.name), b.symbol.name)
     }
     var result: [Symbol] = []
     result.reserveCapacity(order.count)
-    for index in order where result.last?.start != symbols[index].symbol.start {
+    for index in order where result.last?.start != starts[index] {
       result.append(symbols[index].symbol)
     }
     for i in result.indices {
