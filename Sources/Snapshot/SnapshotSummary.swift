@@ -132,18 +132,18 @@ public struct SnapshotSummary: Sendable, Encodable, Equatable {
     pseudoSites = snapshot.sites.indices.filter { snapshot.sites[$0].kind == .pseudo }.map { i in
       PseudoLine(site: snapshot.sites[i].name, edges: siteEdges[i], reads: siteReads[i], writes: siteWrites[i])
     }
-    let subjectOrder = snapshot.subjects.indices.sorted {
-      (subjectReads[$1] &+ subjectWrites[$1], snapshot.subjects[$0]) < (subjectReads[$0] &+ subjectWrites[$0], snapshot.subjects[$1])
-    }
+    // Busiest first; ties in the snapshot's order, which is sorted, so that
+    // positions break them without comparing names.
+    let subjectAccesses = zip(subjectReads, subjectWrites).map { $0.saturatingAdd($1) }
+    let subjectOrder = snapshot.subjects.indices.sorted { (subjectAccesses[$1], $0) < (subjectAccesses[$0], $1) }
     topSubjects = subjectOrder.prefix(top).map { i in
       let subject = snapshot.subjects[i]
       return SubjectLine(
         function: subject.function, file: subject.file, module: subject.module, reads: subjectReads[i],
         writes: subjectWrites[i], sites: subjectSites[i])
     }
-    let siteOrder = snapshot.sites.indices.sorted {
-      (siteReads[$1] &+ siteWrites[$1], snapshot.sites[$0]) < (siteReads[$0] &+ siteWrites[$0], snapshot.sites[$1])
-    }
+    let siteAccesses = zip(siteReads, siteWrites).map { $0.saturatingAdd($1) }
+    let siteOrder = snapshot.sites.indices.sorted { (siteAccesses[$1], $0) < (siteAccesses[$0], $1) }
     topSites = siteOrder.prefix(top).map { i in
       let site = snapshot.sites[i]
       return SiteLine(
