@@ -120,7 +120,7 @@ do {
         if symbols.debugInfo?.line(at: address) != nil { withLine += 1 }
       }
     }
-    print(String(format: "symbolize: %.2f s for %d addresses (%d functions, %d files, %d lines; loading included)", time, addresses.count, resolved, withFile, withLine))
+    print(String(format: "symbolize: %.3f s for %d addresses (%d functions, %d files, %d lines; loading included)", time, addresses.count, resolved, withFile, withLine))
 
   case "maintainers":
     guard let file = option("--maintainers"), let pathFile = option("--paths") else {
