@@ -11,13 +11,12 @@ extension String {
   /// differ, they order their strings as `bytesPrecede` does; equal ones
   /// decide nothing.
   var orderPrefix: UInt128 {
-    var prefix: UInt128 = 0
-    var shift = 120
-    for byte in utf8.prefix(16) {
-      prefix |= UInt128(byte) << shift
-      shift -= 8
+    var text = self
+    return text.withUTF8 { bytes in
+      var prefix: UInt128 = 0
+      for i in 0..<min(16, bytes.count) { prefix |= UInt128(bytes[i]) << (120 - 8 * i) }
+      return prefix
     }
-    return prefix
   }
 }
 
