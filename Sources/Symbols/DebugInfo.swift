@@ -22,6 +22,16 @@ public final class DebugInfo {
   /// built on the first question about a variable: variables are outside
   /// `.debug_aranges`, so only the units' own DIEs tell where one lives.
   private var variableUnits: [(address: UInt64, unit: Dwarf_Off)]?
+  /// Whether a line-table file name, as libdw hands it out for a unit, is
+  /// that unit's own file: reducing the name to a tree path for every edge's
+  /// line cost more than looking the line up. libdw keeps the names for as
+  /// long as the handle; DWARF 5 shares them between units, hence the unit.
+  private var ownFiles: [FileInUnit: Bool] = [:]
+
+  private struct FileInUnit: Hashable {
+    var unit: UInt64
+    var name: UInt
+  }
 
   /// Opens the DWARF of `path`; nil when the file has none.
   public init?(path: String, stripPrefixes: [String]) throws {
@@ -127,8 +137,15 @@ public final class DebugInfo {
     guard dwarf_lineno(line, &number) == 0, number > 0,
       let cFile = dwarf_linesrc(line, nil, nil)
     else { return nil }
-    let file = reducer.reduce(String(cString: cFile), compilationDirectory: compilationDirectory(&unit))
-    return file == unitPath(&unit) ? Int(number) : nil
+    let key = FileInUnit(unit: UInt64(dwarf_dieoffset(&unit)), name: UInt(bitPattern: cFile))
+    let own: Bool
+    if let known = ownFiles[key] {
+      own = known
+    } else {
+      own = reducer.reduce(String(cString: cFile), compilationDirectory: compilationDirectory(&unit)) == unitPath(&unit)
+      ownFiles[key] = own
+    }
+    return own ? Int(number) : nil
   }
 
   private func unitPath(_ unit: inout Dwarf_Die) -> String? {
