@@ -7,16 +7,32 @@ extension String {
     return a.withUTF8 { a in b.withUTF8 { b in a.lexicographicallyPrecedes(b) } }
   }
 
-  /// The first 16 bytes, big-endian and zero-padded. Where two prefixes
-  /// differ, they order their strings as `bytesPrecede` does; equal ones
-  /// decide nothing.
-  var orderPrefix: UInt128 {
+  /// The first 32 bytes, big-endian and zero-padded, as two integers.
+  /// Where two prefixes differ, they order their strings as `bytesPrecede`
+  /// does; equal ones decide nothing. 32 bytes hold most kernel names whole,
+  /// `unknown+0xffffffffc0a81234` among them, whose first 16 are all alike.
+  var orderPrefix: OrderPrefix {
     var text = self
     return text.withUTF8 { bytes in
-      var prefix: UInt128 = 0
-      for i in 0..<min(16, bytes.count) { prefix |= UInt128(bytes[i]) << (120 - 8 * i) }
+      var prefix = OrderPrefix(high: 0, low: 0)
+      for i in 0..<min(16, bytes.count) { prefix.high |= UInt128(bytes[i]) << (120 - 8 * i) }
+      for i in 16..<max(16, min(32, bytes.count)) { prefix.low |= UInt128(bytes[i]) << (248 - 8 * i) }
       return prefix
     }
+  }
+}
+
+/// A 256-bit integer made of a name's first bytes: see `String.orderPrefix`.
+struct OrderPrefix: Comparable {
+  var high: UInt128
+  var low: UInt128
+
+  static func < (a: OrderPrefix, b: OrderPrefix) -> Bool { (a.high, a.low) < (b.high, b.low) }
+
+  /// The prefix moved one byte down, `byte` taking the top: a site's kind
+  /// before its name.
+  func after(_ byte: UInt8) -> OrderPrefix {
+    OrderPrefix(high: UInt128(byte) << 120 | high >> 8, low: (high & 0xFF) << 120 | low >> 8)
   }
 }
 
@@ -25,14 +41,14 @@ extension String {
 /// first spares it most of the string comparisons.
 protocol PrefixOrdered: Comparable {
   /// Where two prefixes differ, the lower one's value is the lower value.
-  var orderPrefix: UInt128 { get }
+  var orderPrefix: OrderPrefix { get }
 }
 
 extension Array {
   /// The positions of the elements in the order `precedes` gives, which
   /// `prefix` must agree with wherever two prefixes differ: most comparisons
   /// are then between integers, and no string is retained to compare it.
-  func sortedPositions(prefix: (Element) -> UInt128, by precedes: (Element, Element) -> Bool) -> [Int] {
+  func sortedPositions(prefix: (Element) -> OrderPrefix, by precedes: (Element, Element) -> Bool) -> [Int] {
     let prefixes = map(prefix)
     return indices.sorted {
       prefixes[$0] != prefixes[$1] ? prefixes[$0] < prefixes[$1] : precedes(self[$0], self[$1])

@@ -136,7 +136,7 @@ public struct Subject: Sendable, Hashable, Comparable {
 }
 
 extension Subject: PrefixOrdered {
-  var orderPrefix: UInt128 { function.orderPrefix }
+  var orderPrefix: OrderPrefix { function.orderPrefix }
 }
 
 /// The name given to an address no symbol covers.
@@ -196,8 +196,8 @@ public struct ObjectSite: Sendable, Hashable, Comparable {
 }
 
 extension ObjectSite: PrefixOrdered {
-  /// The kind, then the first 15 bytes of the name.
-  var orderPrefix: UInt128 { UInt128(kind.rawValue) << 120 | name.orderPrefix >> 8 }
+  /// The kind, then the first 31 bytes of the name.
+  var orderPrefix: OrderPrefix { name.orderPrefix.after(kind.rawValue) }
 }
 
 /// Names of the pseudo-sites (DESIGN §2).

@@ -3,12 +3,13 @@ import Testing
 @testable import Snapshot
 
 @Suite struct ByteOrderTests {
-  /// Names that tie on their first bytes, run past 16 of them, hold a NUL,
-  /// or leave ASCII (one of them not in NFC).
+  /// Names that tie on their first bytes, run past 16 or 32 of them, hold a
+  /// NUL, or leave ASCII (one of them not in NFC).
   static let names = [
     "", "a", "a\0", "a\0b", "ab", "_", "__x64_sys_read", "__x64_sys_readv", "__x64_sys_readlink",
     "abcdefghijklmnop", "abcdefghijklmnopq", "abcdefghijklmnoq", "abcdefghijklmno", "Z", "z", "\u{E9}",
-    "e\u{301}", "\u{7F}", "\u{80}",
+    "e\u{301}", "\u{7F}", "\u{80}", "unknown+0xffffffffc0a81234", "unknown+0xffffffffc0a81235",
+    "unknown+0xffffffff8", "abcdefghijklmnopqrstuvwxyz012345", "abcdefghijklmnopqrstuvwxyz0123456",
   ]
 
   @Test func bytesPrecedeIsTheOrderOfTheUTF8Bytes() {
@@ -27,17 +28,30 @@ import Testing
         decided += 1
       }
     }
-    // Only the pairs alike in their first 16 bytes are left to the strings.
-    #expect("abcdefghijklmnopq".orderPrefix == "abcdefghijklmnop".orderPrefix)
+    // Only the pairs alike in their first 32 bytes are left to the strings.
+    #expect("abcdefghijklmnopqrstuvwxyz0123456".orderPrefix == "abcdefghijklmnopqrstuvwxyz012345".orderPrefix)
     #expect("a".orderPrefix == "a\0".orderPrefix)
-    #expect(decided == 19 * 18 - 2 * 2)
+    #expect(decided == Self.names.count * (Self.names.count - 1) - 2 * 2)
   }
 
-  @Test func sitesOrderByKindBeforeName() {
+  @Test func sitePrefixesOrderByKindThenNameAsSitesDo() {
+    // Not the name out of NFC: to a String it is the same name as é.
+    let names = Self.names.filter { !$0.unicodeScalars.contains("\u{301}") }
+    let sites = [ObjectSite.Kind.heap, .global, .pseudo].flatMap { kind in
+      names.map { ObjectSite(kind: kind, name: $0, file: nil, allocType: nil, slab: nil) }
+    }
+    var decided = 0
+    for a in sites {
+      for b in sites where a.orderPrefix != b.orderPrefix {
+        #expect((a.orderPrefix < b.orderPrefix) == (a < b), "\(a.label) / \(b.label)")
+        decided += 1
+      }
+    }
+    // A site keeps 31 bytes of its name: the two 32-byte names tie too.
+    #expect(decided == sites.count * (sites.count - 1) - 3 * 2 * 2)
     let heap = ObjectSite(kind: .heap, name: "zzz", file: nil, allocType: nil, slab: nil)
     let global = ObjectSite(kind: .global, name: "aaa", file: nil, allocType: nil, slab: nil)
     #expect(heap.orderPrefix < global.orderPrefix)
-    #expect(heap < global)
   }
 
   @Test func internTableSortsAsTheValuesSortAndMapsEveryNumberToItsPlace() {
