@@ -79,6 +79,18 @@ if [ -s "$vmlinux" ]; then
   echo "      $line"
   awk -v a="$a2l" -v o="$best" -v m="$bm" -v n="$(wc -l < "$work/faddrs.txt")" 'BEGIN {
     printf "%d addresses: addr2line -f %.2fs, capdiff-bench symbolize %.2fs (max RSS %d MiB): addr2line / capdiff = %.1fx (target >= 4x)\n", n, a, o, m / 1024, a / o }'
+  # A kmap laid over this kernel's own functions and data, recorded as a
+  # reviewer would: with the System.map (names), then the vmlinux (files, lines).
+  echo "== ingest of a 100 MB kmap over the real kernel's symbols"
+  "$bin/capdiff-bench" generate --out "$work/real-100" --size-mb 100 --symbols-from "$map" --reuse
+  for symbols in "$work/real-100/System.map" "$vmlinux"; do
+    for ((i = 0; i < runs; i++)); do
+      out=$(/usr/bin/time -f "TIME %e %U %S %M" "$bin/capdiff-bench" ingest --symbols "$symbols" "$work/real-100/kmap" 2>&1) ||
+        { echo "$out" >&2; exit 1; }
+      read -r _ e u s m <<<"$(grep '^TIME' <<<"$out")"
+      echo "      $(basename "$symbols"): ${e}s wall (${u}s user + ${s}s sys), max RSS $((m / 1024)) MiB; $(grep -v '^TIME' <<<"$out")"
+    done
+  done
 fi
 
 maintainers=${MAINTAINERS_DIR:-/work/kdata/real-kernel-data/src/6.12.117}

@@ -3,20 +3,6 @@ import Input
 /// Reads `System.map` and `/proc/kallsyms`: `ADDRESS TYPE NAME` lines, with
 /// `\t[module]` after module symbols in kallsyms.
 enum SymbolMapParser {
-  /// What an nm type letter marks: code, data, or (absolute `A`,
-  /// `U`ndefined, `N`…) nothing that has an extent.
-  enum Kind { case text, data, other }
-
-  static func kind(of type: UInt8) -> Kind {
-    switch type | 0x20 {
-    case UInt8(ascii: "t"), UInt8(ascii: "w"): .text
-    case UInt8(ascii: "d"), UInt8(ascii: "b"), UInt8(ascii: "r"), UInt8(ascii: "g"), UInt8(ascii: "s"),
-      UInt8(ascii: "v"):
-      .data
-    default: .other
-    }
-  }
-
   static func text(_ bytes: Span<UInt8>, _ start: Int, _ end: Int) -> String {
     bytes.extracting(start..<end).withUnsafeBufferPointer { String(decoding: $0, as: UTF8.self) }
   }
@@ -47,7 +33,7 @@ enum SymbolMapParser {
     // symbol of its module (or of the image) starts; absolute and other
     // symbols mark no extent.
     var startsByModule: [String?: [UInt64]] = [:]
-    for entry in map.entries where kind(of: entry.type) != .other {
+    for entry in map.entries where entry.kind != .other {
       startsByModule[entry.module, default: []].append(entry.address)
     }
     for module in startsByModule.keys { startsByModule[module]!.sort() }
@@ -70,7 +56,7 @@ enum SymbolMapParser {
     var functions: [RankedSymbol] = []
     var data: [RankedSymbol] = []
     for entry in map.entries {
-      let kind = kind(of: entry.type)
+      let kind = entry.kind
       guard kind != .other else { continue }
       // Global before weak before local, as the name a reader expects.
       let type = entry.type
@@ -102,6 +88,20 @@ public struct SymbolMapFile: Sendable {
     public var name: String
     /// kallsyms' `[module]`, nil for the kernel image.
     public var module: String?
+
+    /// What an nm type letter marks: code, data, or (absolute `A`,
+    /// `U`ndefined, `N`…) nothing that has an extent.
+    public enum Kind: Sendable { case text, data, other }
+
+    public var kind: Kind {
+      switch type | 0x20 {
+      case UInt8(ascii: "t"), UInt8(ascii: "w"): .text
+      case UInt8(ascii: "d"), UInt8(ascii: "b"), UInt8(ascii: "r"), UInt8(ascii: "g"), UInt8(ascii: "s"),
+        UInt8(ascii: "v"):
+        .data
+      default: .other
+      }
+    }
   }
 
   /// The file as named in messages.

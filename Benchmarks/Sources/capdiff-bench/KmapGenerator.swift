@@ -1,6 +1,7 @@
 #if canImport(Glibc)
   import Glibc
 #endif
+import Symbols
 
 /// Writes a realistic current-format kmap and the System.map it refers to.
 ///
@@ -152,6 +153,22 @@ struct KmapGenerator {
     }
     output.flush()
     return (functions, data)
+  }
+
+  /// The functions and data of a real kernel's symbol map, for a kmap whose
+  /// every address resolves in that kernel's System.map and vmlinux. Sizes
+  /// are the distance to the next symbol of the kind; the very small and the
+  /// very large (alignment gaps, section ends) are left out.
+  static func symbols(of map: SymbolMapFile) -> (functions: [Function], data: [Function]) {
+    func extents(_ kind: SymbolMapFile.Entry.Kind, sizes: ClosedRange<UInt64>) -> [Function] {
+      let kept = map.entries.filter { $0.module == nil && $0.kind == kind }
+        .sorted { $0.address < $1.address }
+      return zip(kept, kept.dropFirst()).compactMap { entry, next in
+        let size = next.address - entry.address
+        return sizes.contains(size) ? Function(name: entry.name, address: entry.address, size: size) : nil
+      }
+    }
+    return (extents(.text, sizes: 0x40...0x4000), extents(.data, sizes: 8...0x10000))
   }
 
   /// Writes about `bytes` of kmap to `path`; returns the objects and lines written.

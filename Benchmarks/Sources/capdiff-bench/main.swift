@@ -15,7 +15,7 @@ import Symbols
 
 /// capdiff-bench: the generator and drivers behind Benchmarks/run.sh.
 ///
-///   capdiff-bench generate --out DIR --size-mb N [--seed S] [--reuse]
+///   capdiff-bench generate --out DIR --size-mb N [--seed S] [--symbols-from SYSTEM_MAP] [--reuse]
 ///   capdiff-bench ingest --symbols FILE [--workers N] KMAP
 ///   capdiff-bench symbolize --vmlinux FILE --addresses FILE
 ///   capdiff-bench maintainers --maintainers FILE --paths FILE [--repeat N]
@@ -54,11 +54,14 @@ do {
   switch arguments.first {
   case "generate":
     guard let out = option("--out"), let size = option("--size-mb").flatMap(Int.init), size > 0 else {
-      fail("usage: generate --out DIR --size-mb N [--seed S] [--reuse]")
+      fail("usage: generate --out DIR --size-mb N [--seed S] [--symbols-from SYSTEM_MAP] [--reuse]")
     }
     guard let seed = UInt64(option("--seed") ?? "1") else { fail("--seed takes a decimal number") }
+    // A real kernel's System.map to lay the kmap over, instead of a made-up one.
+    let realMap = option("--symbols-from")
     // What made the files: with --reuse, files made the same way are kept.
-    let stamp = "kmap generator \(KmapGenerator.version), seed \(seed), \(size) MB\n"
+    let stamp =
+      "kmap generator \(KmapGenerator.version), seed \(seed), \(size) MB\(realMap.map { ", symbols of \($0)" } ?? "")\n"
     let stampPath = "\(out)/generator.txt"
     if arguments.contains("--reuse"), (try? String(contentsOfFile: stampPath, encoding: .utf8)) == stamp,
       FileManager.default.fileExists(atPath: "\(out)/kmap"), FileManager.default.fileExists(atPath: "\(out)/System.map")
@@ -69,7 +72,14 @@ do {
     try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
     try? FileManager.default.removeItem(atPath: stampPath)
     var generator = KmapGenerator(random: SplitMix(state: seed))
-    let symbols = try generator.writeSymbols(to: "\(out)/System.map")
+    let symbols: (functions: [KmapGenerator.Function], data: [KmapGenerator.Function])
+    if let realMap {
+      symbols = KmapGenerator.symbols(of: try SymbolMapFile(path: realMap))
+      try? FileManager.default.removeItem(atPath: "\(out)/System.map")
+      try FileManager.default.copyItem(atPath: realMap, toPath: "\(out)/System.map")
+    } else {
+      symbols = try generator.writeSymbols(to: "\(out)/System.map")
+    }
     var counts = (objects: 0, lines: 0)
     let time = try await seconds {
       counts = try generator.writeKmap(
