@@ -47,10 +47,14 @@ public enum SnapshotRecorder {
   public static func record(
     runs: [RunInput], symbols: LoadedSymbols, options: RecordOptions
   ) async throws -> Snapshot {
+    // Naming a global's file walks every unit's variables, which takes
+    // longer than reading a 100 MB kmap: it walks while the kmaps are read.
+    let variables = symbols.debugInfo.map { debugInfo in Task.detached { debugInfo.indexVariables() } }
     var builder = SnapshotBuilder(symbols: symbols)
     var seen: [String: String] = [:]
     for run in runs {
       let (workers, reports) = try await read(run, symbols: symbols.table, options: options)
+      await variables?.value
       // One kmap given twice would count every edge it holds in two runs.
       for report in reports {
         guard let digest = report.digest else { continue }

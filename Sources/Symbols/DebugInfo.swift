@@ -3,12 +3,15 @@
 #endif
 internal import CDW
 import Input
+import Synchronization
 
 /// DWARF of a vmlinux through libdw: the compilation unit (source file) of an
 /// address and its line, as paths relative to the kernel tree.
 ///
-/// Not `Sendable`: libdw handles are used from one thread at a time.
-public final class DebugInfo {
+/// Sendable by its lock: libdw 0.188 handles are not safe to share, so every
+/// call into libdw, and every cache below, is used under `lock`.
+public final class DebugInfo: @unchecked Sendable {
+  private let lock = Mutex(())
   private let descriptor: Int32
   private let dwarf: OpaquePointer
   private let reducer: SourcePathReducer
@@ -60,9 +63,11 @@ public final class DebugInfo {
 
   /// The tree-relative path of the compilation unit holding `address`.
   public func sourceFile(at address: UInt64) -> String? {
-    var unit = Dwarf_Die()
-    guard findUnit(address, &unit) else { return nil }
-    return unitPath(&unit)
+    lock.withLock { _ in
+      var unit = Dwarf_Die()
+      guard findUnit(address, &unit) else { return nil }
+      return unitPath(&unit)
+    }
   }
 
   private func findUnit(_ address: UInt64, _ unit: inout Dwarf_Die) -> Bool {
@@ -92,14 +97,29 @@ public final class DebugInfo {
   /// The tree-relative path of the compilation unit that defines the global
   /// variable starting at `address` (the file whose component owns it).
   public func definingFile(ofVariableAt address: UInt64) -> String? {
-    let variables = variableUnits ?? Self.allVariableUnits(dwarf)
+    lock.withLock { _ in
+      let variables = indexedVariables()
+      let low = variables.partitionPoint { $0.address < address }
+      var unit = Dwarf_Die()
+      guard low < variables.count, variables[low].address == address,
+        dwarf_offdie(dwarf, variables[low].unit, &unit) != nil
+      else { return nil }
+      return unitPath(&unit)
+    }
+  }
+
+  /// Walks every unit's variables now rather than at the first question
+  /// about one: the walk over the whole of a distribution's vmlinux takes
+  /// about 0.3 s, which a caller can spend beside other work.
+  public func indexVariables() {
+    lock.withLock { _ in _ = indexedVariables() }
+  }
+
+  private func indexedVariables() -> [(address: UInt64, unit: Dwarf_Off)] {
+    if let variableUnits { return variableUnits }
+    let variables = Self.allVariableUnits(dwarf)
     variableUnits = variables
-    let low = variables.partitionPoint { $0.address < address }
-    var unit = Dwarf_Die()
-    guard low < variables.count, variables[low].address == address,
-      dwarf_offdie(dwarf, variables[low].unit, &unit) != nil
-    else { return nil }
-    return unitPath(&unit)
+    return variables
   }
 
   /// The variables each unit defines at file scope: a `DW_TAG_variable`
@@ -129,6 +149,10 @@ public final class DebugInfo {
   /// The line of `address` in its compilation unit's own file; nil when the
   /// line table puts it in another file (code inlined from a header).
   public func line(at address: UInt64) -> Int? {
+    lock.withLock { _ in findLine(address) }
+  }
+
+  private func findLine(_ address: UInt64) -> Int? {
     var unit = Dwarf_Die()
     guard findUnit(address, &unit),
       let line = dwarf_getsrc_die(&unit, address)

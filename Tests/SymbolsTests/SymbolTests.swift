@@ -171,4 +171,31 @@ import Testing
       #expect(debug.detectedRoot == elf.sourceRoot + "/")
     }
   }
+
+  /// The recorder indexes variables on one thread while others look lines
+  /// and files up: every answer must be the one a lone caller gets.
+  @Test func answersFromManyTasksAtOnceAsFromOne() async throws {
+    let directory = try TemporaryDirectory()
+    let elf = try KernelELF(in: directory, sources: Self.sources, absolutePaths: true)
+    let debug = try #require(try LoadedSymbols(path: elf.path).debugInfo)
+    let (write, alloc) = (try elf.address(of: "ext4_write_inode"), try elf.address(of: "sk_alloc"))
+    let (counter, state) = (try elf.address(of: "ext4_counter"), try elf.address(of: "sock_state"))
+    typealias Answers = [String?]
+    @Sendable func ask() -> Answers {
+      [
+        debug.sourceFile(at: write + 4), debug.sourceFile(at: alloc), debug.line(at: write).map(String.init),
+        debug.line(at: alloc).map(String.init), debug.definingFile(ofVariableAt: counter),
+        debug.definingFile(ofVariableAt: state),
+      ]
+    }
+    let answers = await withTaskGroup(of: [Answers].self) { group in
+      group.addTask { debug.indexVariables(); return [] }
+      for _ in 0..<8 { group.addTask { (0..<200).map { _ in ask() } } }
+      return await group.reduce(into: []) { $0 += $1 }
+    }
+    #expect(answers.count == 1600)
+    #expect(Set(answers.map { $0.map { $0 ?? "-" }.joined(separator: " ") }) == [
+      "fs/ext4/inode.c net/core/sock.c 2 2 fs/ext4/inode.c net/core/sock.c"
+    ])
+  }
 }
