@@ -71,6 +71,9 @@ struct RunAggregator: KmapSink, Sendable {
   let sitesByIndex: [UInt64: SiteKey]?
   /// When reading a split `allocations` file: record sites by index only.
   let recordsSitesByIndex: Bool
+  /// Told of the functions this worker meets, a thousand at a time.
+  let preparation: DebugInfoPreparation?
+  private var metFunctions: [Int] = []
 
   private(set) var edges = EdgeTable()
   private(set) var sites: [SiteKey] = []
@@ -97,8 +100,12 @@ struct RunAggregator: KmapSink, Sendable {
   /// and a free per object line.
   private var lines: [EdgeLine] = []
 
-  init(symbols: SymbolTable, sitesByIndex: [UInt64: SiteKey]? = nil, recordsSitesByIndex: Bool = false) {
+  init(
+    symbols: SymbolTable, preparation: DebugInfoPreparation? = nil, sitesByIndex: [UInt64: SiteKey]? = nil,
+    recordsSitesByIndex: Bool = false
+  ) {
     self.symbols = symbols
+    self.preparation = preparation
     self.sitesByIndex = sitesByIndex
     self.recordsSitesByIndex = recordsSitesByIndex
   }
@@ -173,8 +180,16 @@ struct RunAggregator: KmapSink, Sendable {
   @inline(__always)
   private mutating func subjectID(at address: UInt64) -> UInt32 {
     if let known = subjects.subject(of: address) { return known }
-    let id = symbols.function(containing: address).map { UInt32($0) } ?? unknownID(address)
+    let function = symbols.function(containing: address)
+    let id = function.map { UInt32($0) } ?? unknownID(address)
     subjects.insert(address, subject: id)
+    if let preparation, let function {
+      metFunctions.append(function)
+      if metFunctions.count == 1024 {
+        preparation.met(metFunctions)
+        metFunctions.removeAll(keepingCapacity: true)
+      }
+    }
     return id
   }
 

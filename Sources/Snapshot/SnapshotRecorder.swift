@@ -47,14 +47,15 @@ public enum SnapshotRecorder {
   public static func record(
     runs: [RunInput], symbols: LoadedSymbols, options: RecordOptions
   ) async throws -> Snapshot {
-    // Naming a global's file walks every unit's variables, which takes
-    // longer than reading a 100 MB kmap: it walks while the kmaps are read.
-    let variables = symbols.debugInfo.map { debugInfo in Task.detached { debugInfo.indexVariables() } }
+    // With a vmlinux, naming walks every unit's variables and decodes the
+    // line tables of the units met, which together take longer than reading
+    // a 100 MB kmap: they are done while the kmaps are read.
+    let preparation = symbols.debugInfo.map { DebugInfoPreparation($0, table: symbols.table) }
+    defer { preparation?.close() }
     var builder = SnapshotBuilder(symbols: symbols)
     var seen: [String: String] = [:]
     for run in runs {
-      let (workers, reports) = try await read(run, symbols: symbols.table, options: options)
-      await variables?.value
+      let (workers, reports) = try await read(run, symbols: symbols.table, preparation: preparation, options: options)
       // One kmap given twice would count every edge it holds in two runs.
       for report in reports {
         guard let digest = report.digest else { continue }
@@ -67,6 +68,8 @@ public enum SnapshotRecorder {
       }
       builder.add(workers, run: RunRecord(inputs: reports))
     }
+    preparation?.close()
+    await preparation?.finished()
     let metadata = SnapshotMetadata(
       workload: options.workload, toolVersion: options.toolVersion,
       symbolSource: symbols.table.kind.rawValue, symbolFile: symbols.path,
@@ -75,7 +78,9 @@ public enum SnapshotRecorder {
   }
 
   /// Reads one run; returns each worker's aggregate (merged by the builder).
-  private static func read(_ run: RunInput, symbols: SymbolTable, options: RecordOptions) async throws
+  private static func read(
+    _ run: RunInput, symbols: SymbolTable, preparation: DebugInfoPreparation?, options: RecordOptions
+  ) async throws
     -> ([RunAggregator], [KmapFileReport])
   {
     switch run {
@@ -83,7 +88,7 @@ public enum SnapshotRecorder {
       let (sinks, report) = try await KmapReader.read(
         path: path, format: options.format, lenient: options.lenient, workers: options.workers,
         chunkSize: options.chunkSize
-      ) { RunAggregator(symbols: symbols) }
+      ) { RunAggregator(symbols: symbols, preparation: preparation) }
       guard report.format == .current || report.format == .legacy else {
         throw InputError(
           .unsupportedFormat, file: report.file,
@@ -123,7 +128,7 @@ public enum SnapshotRecorder {
       let (accessSinks, accessReport) = try await KmapReader.read(
         path: accessesPath, format: .accesses, lenient: options.lenient, workers: options.workers,
         chunkSize: options.chunkSize
-      ) { [sites] in RunAggregator(symbols: symbols, sitesByIndex: sites) }
+      ) { [sites] in RunAggregator(symbols: symbols, preparation: preparation, sitesByIndex: sites) }
       var workers = accessSinks
       workers[0].slabNames.merge(slabNames) { first, _ in first }
       return (workers, [allocationReport, accessReport])

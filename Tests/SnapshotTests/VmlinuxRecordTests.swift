@@ -1,0 +1,44 @@
+import CapdiffTestSupport
+import Symbols
+import Testing
+
+@testable import Snapshot
+
+@Suite struct VmlinuxRecordTests {
+  /// More functions than a worker hands over at once (1,024), so that their
+  /// units' line tables are prepared while the kmap is read: every subject
+  /// must still get its file and every edge its line.
+  @Test(arguments: [1, 2])
+  func everyOneOfThousandsOfFunctionsGetsItsFileAndLine(workers: Int) async throws {
+    let directory = try TemporaryDirectory()
+    let counts = ["drivers/many/first.c": 1_300, "drivers/many/second.c": 900]
+    var sources: [String: String] = [:]
+    for (file, count) in counts {
+      let stem = file.hasSuffix("first.c") ? "first" : "second"
+      sources[file] = (0..<count).map { "int \(stem)_\($0)(int x) { return x + \($0); }\n" }.joined()
+    }
+    sources["mm/slab.c"] = "int slab_counter;\nlong kmem_cache_alloc(long n) {\n  return n + slab_counter;\n}\n"
+    let elf = try KernelELF(in: directory, sources: sources)
+    let hex = { (value: UInt64) in String(value, radix: 16) }
+    var kmap = "\(hex(try elf.address(of: "kmem_cache_alloc") + 4)),1,ffff888005c20000,64,1,0,0,KMALLOC,kworker/0:1,kmalloc-64,\n"
+    for (file, count) in counts.sorted(by: { $0.key < $1.key }) {
+      let stem = file.hasSuffix("first.c") ? "first" : "second"
+      for index in 0..<count { kmap += "  \(hex(try elf.address(of: "\(stem)_\(index)"))),0,1,1\n" }
+    }
+    let snapshot = try await SnapshotRecorder.record(
+      runs: [.kmap(try directory.write("kmap", kmap))], symbols: try LoadedSymbols(path: elf.path),
+      options: RecordOptions(
+        workload: "boot", toolVersion: "0.1.0", format: nil, lenient: false, workers: workers, chunkSize: 16 << 10))
+    #expect(snapshot.edges.count == 2_200)
+    #expect(snapshot.sites.map(\.label) == ["kmem_cache_alloc [KMALLOC, kmalloc-64]"])
+    #expect(snapshot.sites.map(\.file) == ["mm/slab.c"])
+    for edge in snapshot.edges {
+      let subject = snapshot.subjects[edge.subject]
+      let parts = subject.function.split(separator: "_")
+      let index = try #require(Int(parts[1]))
+      #expect(subject.file == "drivers/many/\(parts[0]).c", "\(subject.function)")
+      // Function N sits on line N + 1, and its first instruction belongs to it.
+      #expect(edge.line == index + 1, "\(subject.function)")
+    }
+  }
+}
