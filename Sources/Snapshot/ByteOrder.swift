@@ -1,11 +1,19 @@
 extension String {
-  /// Whether `self` sorts before `other` by UTF-8 bytes, the order every
-  /// table of a snapshot is kept in. Unlike `<`, it does not depend on
-  /// Unicode normalisation, and `orderPrefix` agrees with it.
-  func bytesPrecede(_ other: String) -> Bool {
+  /// -1, 0 or 1 as `self` sorts before, with or after `other` by UTF-8
+  /// bytes, the order every table of a snapshot is kept in. Unlike `<` and
+  /// `==`, it does not depend on Unicode normalisation (two spellings of
+  /// `é` are two names here), and `orderPrefix` agrees with it.
+  func compareBytes(_ other: String) -> Int {
     var (a, b) = (self, other)
-    return a.withUTF8 { a in b.withUTF8 { b in a.lexicographicallyPrecedes(b) } }
+    return a.withUTF8 { a in
+      b.withUTF8 { b in
+        for i in 0..<min(a.count, b.count) where a[i] != b[i] { return a[i] < b[i] ? -1 : 1 }
+        return a.count == b.count ? 0 : a.count < b.count ? -1 : 1
+      }
+    }
   }
+
+  func bytesPrecede(_ other: String) -> Bool { compareBytes(other) < 0 }
 
   /// The first 32 bytes, big-endian and zero-padded, as two integers.
   /// Where two prefixes differ, they order their strings as `bytesPrecede`

@@ -128,9 +128,10 @@ public struct Subject: Sendable, Hashable, Comparable {
   public static func < (a: Subject, b: Subject) -> Bool {
     // Field by field, the later ones only on a tie: a snapshot's subjects
     // are sorted by this, and most differ in name.
-    if a.function != b.function { return a.function.bytesPrecede(b.function) }
-    let (fileA, fileB) = (a.file ?? "", b.file ?? "")
-    if fileA != fileB { return fileA.bytesPrecede(fileB) }
+    let byFunction = a.function.compareBytes(b.function)
+    if byFunction != 0 { return byFunction < 0 }
+    let byFile = (a.file ?? "").compareBytes(b.file ?? "")
+    if byFile != 0 { return byFile < 0 }
     return (a.module ?? "").bytesPrecede(b.module ?? "")
   }
 }
@@ -174,9 +175,10 @@ public struct ObjectSite: Sendable, Hashable, Comparable {
 
   public static func < (a: ObjectSite, b: ObjectSite) -> Bool {
     if a.kind != b.kind { return a.kind < b.kind }
-    if a.name != b.name { return a.name.bytesPrecede(b.name) }
-    let (fileA, fileB) = (a.file ?? "", b.file ?? "")
-    if fileA != fileB { return fileA.bytesPrecede(fileB) }
+    let byName = a.name.compareBytes(b.name)
+    if byName != 0 { return byName < 0 }
+    let byFile = (a.file ?? "").compareBytes(b.file ?? "")
+    if byFile != 0 { return byFile < 0 }
     let (typeA, typeB) = (a.allocType?.rawValue ?? 0xFF, b.allocType?.rawValue ?? 0xFF)
     if typeA != typeB { return typeA < typeB }
     return (a.slab ?? "").bytesPrecede(b.slab ?? "")
