@@ -5,11 +5,11 @@ struct InternTable<Value: Hashable & PrefixOrdered> {
   private var numbers: [Value: Int] = [:]
   private var values: [Value] = []
 
-  /// Makes room for `count` values in all: growing rehashes every value
-  /// seen so far, strings and all.
-  mutating func reserveCapacity(_ count: Int) {
-    numbers.reserveCapacity(count)
-    values.reserveCapacity(count)
+  /// Makes room for `count` more values: growing rehashes every value seen
+  /// so far, strings and all.
+  mutating func reserveCapacity(adding count: Int) {
+    numbers.reserveCapacity(values.count + count)
+    values.reserveCapacity(values.count + count)
   }
 
   /// The value's number, new ones numbered from the count so far.

@@ -71,9 +71,13 @@ struct RunAggregator: KmapSink, Sendable {
   let sitesByIndex: [UInt64: SiteKey]?
   /// When reading a split `allocations` file: record sites by index only.
   let recordsSitesByIndex: Bool
-  /// Told of the functions this worker meets, a thousand at a time.
+  /// Told of each function this worker meets, once, a thousand at a time,
+  /// and of the first global object.
   let preparation: DebugInfoPreparation?
   private var metFunctions: [Int] = []
+  /// By function index; empty without a preparation.
+  private var met: [Bool]
+  private var metGlobal = false
 
   private(set) var edges = EdgeTable()
   private(set) var sites: [SiteKey] = []
@@ -106,6 +110,7 @@ struct RunAggregator: KmapSink, Sendable {
   ) {
     self.symbols = symbols
     self.preparation = preparation
+    met = preparation == nil ? [] : [Bool](repeating: false, count: symbols.functions.count)
     self.sitesByIndex = sitesByIndex
     self.recordsSitesByIndex = recordsSitesByIndex
   }
@@ -183,7 +188,8 @@ struct RunAggregator: KmapSink, Sendable {
     let function = symbols.function(containing: address)
     let id = function.map { UInt32($0) } ?? unknownID(address)
     subjects.insert(address, subject: id)
-    if let preparation, let function {
+    if let preparation, let function, !met[function] {
+      met[function] = true
       metFunctions.append(function)
       if metFunctions.count == 1024 {
         preparation.met(metFunctions)
@@ -191,6 +197,11 @@ struct RunAggregator: KmapSink, Sendable {
       }
     }
     return id
+  }
+
+  /// Hands the functions met since the last thousand to the preparation.
+  func handOverMetFunctions() {
+    preparation?.met(metFunctions)
   }
 
   private mutating func unknownID(_ address: UInt64) -> UInt32 {
@@ -218,6 +229,10 @@ struct RunAggregator: KmapSink, Sendable {
     if object.isPreallocated { return pseudo(.preallocated, typeCode) }
     if let type, type.isStack { return pseudo(.stack, AllocType.stack.rawValue) }
     if let type, type.isGlobal {
+      if let preparation, !metGlobal {
+        metGlobal = true
+        preparation.metGlobal()
+      }
       let ref =
         symbols.dataSymbol(containing: object.address).map { SymbolRef(value: UInt64($0), resolved: true) }
         ?? SymbolRef(value: object.address, resolved: false)

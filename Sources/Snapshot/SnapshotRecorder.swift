@@ -47,15 +47,17 @@ public enum SnapshotRecorder {
   public static func record(
     runs: [RunInput], symbols: LoadedSymbols, options: RecordOptions
   ) async throws -> Snapshot {
-    // With a vmlinux, naming walks every unit's variables and decodes the
-    // line tables of the units met, which together take longer than reading
-    // a 100 MB kmap: they are done while the kmaps are read.
+    // With a vmlinux, naming decodes the line tables of the units met and
+    // walks every unit's variables, which together take longer than reading
+    // a 100 MB kmap: they are done while the kmaps are read. After a failure
+    // the rest is dropped (after success there is no rest).
     let preparation = symbols.debugInfo.map { DebugInfoPreparation($0, table: symbols.table) }
-    defer { preparation?.close() }
+    defer { preparation?.cancel() }
     var builder = SnapshotBuilder(symbols: symbols)
     var seen: [String: String] = [:]
     for run in runs {
       let (workers, reports) = try await read(run, symbols: symbols.table, preparation: preparation, options: options)
+      workers.forEach { $0.handOverMetFunctions() }
       // One kmap given twice would count every edge it holds in two runs.
       for report in reports {
         guard let digest = report.digest else { continue }
@@ -166,8 +168,8 @@ struct SnapshotBuilder {
     let edges = workers.reduce(0) { $0 + $1.edges.count }
     let unknown = workers.reduce(0) { $0 + $1.unknownAddresses.count }
     pending.reserveCapacity(pending.count + edges)
-    subjectNumbers.reserveCapacity(min(edges, symbols.table.functions.count + unknown))
-    siteNumbers.reserveCapacity(workers.reduce(0) { $0 + $1.sites.count })
+    subjectNumbers.reserveCapacity(adding: min(edges, symbols.table.functions.count + unknown))
+    siteNumbers.reserveCapacity(adding: workers.reduce(0) { $0 + $1.sites.count })
     for aggregate in workers {
       let siteMap = aggregate.sites.map { siteNumbers.number(of: site($0, slabNames: names)) }
       let unknownMap = aggregate.unknownAddresses.map { address in

@@ -6,8 +6,9 @@ import Testing
 
 @Suite struct VmlinuxRecordTests {
   /// More functions than a worker hands over at once (1,024), so that their
-  /// units' line tables are prepared while the kmap is read: every subject
-  /// must still get its file and every edge its line.
+  /// units' line tables are prepared while the kmap is read, and a global
+  /// object, so that the variables are walked then too: every subject must
+  /// still get its file, every edge its line, the global its file.
   @Test(arguments: [1, 2])
   func everyOneOfThousandsOfFunctionsGetsItsFileAndLine(workers: Int) async throws {
     let directory = try TemporaryDirectory()
@@ -25,13 +26,16 @@ import Testing
       let stem = file.hasSuffix("first.c") ? "first" : "second"
       for index in 0..<count { kmap += "  \(hex(try elf.address(of: "\(stem)_\(index)"))),0,1,1\n" }
     }
+    // A global object too: its site is placed by the variables' walk.
+    kmap += "6,1,\(hex(try elf.address(of: "slab_counter"))),4,2,0,0,GLOBAL,swapper/0,no-slab,\n"
+    kmap += "  \(hex(try elf.address(of: "second_7"))),1,0,1\n"
     let snapshot = try await SnapshotRecorder.record(
       runs: [.kmap(try directory.write("kmap", kmap))], symbols: try LoadedSymbols(path: elf.path),
       options: RecordOptions(
         workload: "boot", toolVersion: "0.1.0", format: nil, lenient: false, workers: workers, chunkSize: 16 << 10))
-    #expect(snapshot.edges.count == 2_200)
-    #expect(snapshot.sites.map(\.label) == ["kmem_cache_alloc [KMALLOC, kmalloc-64]"])
-    #expect(snapshot.sites.map(\.file) == ["mm/slab.c"])
+    #expect(snapshot.edges.count == 2_201)
+    #expect(snapshot.sites.map(\.label) == ["kmem_cache_alloc [KMALLOC, kmalloc-64]", "slab_counter [global]"])
+    #expect(snapshot.sites.map(\.file) == ["mm/slab.c", "mm/slab.c"])
     for edge in snapshot.edges {
       let subject = snapshot.subjects[edge.subject]
       let parts = subject.function.split(separator: "_")
