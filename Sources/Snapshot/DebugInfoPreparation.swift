@@ -1,16 +1,26 @@
 import Symbols
 import Synchronization
 
+import class Foundation.Thread
+
 /// Readies a vmlinux's DWARF while the kmaps are read, so that naming and
 /// line lookups afterwards find it done: the line tables of the units of
 /// the functions the workers meet, as they meet them, and, once a global
 /// object appears, every unit's variables (to place globals).
+///
+/// It runs on a thread of its own: the workers keep every thread of Swift's
+/// pool busy while they read, and a task there waited for the reading to end.
 final class DebugInfoPreparation: Sendable {
-  /// What the workers have told and the task not yet taken.
+  /// What the workers have told and the thread not yet taken.
   private struct Requests {
     var functions: [Int] = []
     var variables = false
     var closed = false
+    /// Set while the builder asks its own questions: taking turns with it
+    /// at DebugInfo's lock cost more than either alone.
+    var paused = false
+    /// Set by the thread as it returns.
+    var ended = false
   }
 
   private final class Queue: Sendable {
@@ -18,31 +28,34 @@ final class DebugInfoPreparation: Sendable {
   }
 
   private let queue = Queue()
-  private let task: Task<Void, Never>
 
   init(_ debugInfo: DebugInfo, table: SymbolTable) {
     let queue = queue
-    task = Task.detached {
+    Thread.detachNewThread {
       var prepared = [Bool](repeating: false, count: table.functions.count)
       var indexedVariables = false
-      while !Task.isCancelled {
+      while true {
+        // A few functions at a time, so that a pause takes effect soon.
         let requests = queue.requests.withLock { requests in
-          defer { requests.functions = [] }
-          return requests
+          if requests.paused { return Requests(paused: true) }
+          var taken = requests
+          taken.functions = Array(requests.functions.prefix(32))
+          requests.functions.removeFirst(taken.functions.count)
+          return taken
         }
         if requests.variables, !indexedVariables {
           indexedVariables = true
           debugInfo.indexVariables()
         }
         for function in requests.functions where !prepared[function] {
-          if Task.isCancelled { return }
           prepared[function] = true
           debugInfo.prepareLines(at: table.functions[function].start)
         }
         guard requests.functions.isEmpty else { continue }
-        if requests.closed { return }
-        try? await Task.sleep(for: .milliseconds(1))
+        if requests.closed, !requests.paused { break }
+        Thread.sleep(forTimeInterval: 0.001)
       }
+      queue.requests.withLock { $0.ended = true }
     }
   }
 
@@ -56,6 +69,15 @@ final class DebugInfoPreparation: Sendable {
     queue.requests.withLock { $0.variables = true }
   }
 
+  /// Stops taking requests (what is under way finishes) until `resume`.
+  func pause() {
+    queue.requests.withLock { $0.paused = true }
+  }
+
+  func resume() {
+    queue.requests.withLock { $0.paused = false }
+  }
+
   /// No more requests will come: what is asked is prepared, then the
   /// preparation ends.
   func close() {
@@ -64,12 +86,16 @@ final class DebugInfoPreparation: Sendable {
 
   /// Waits for the preparation to end (after `close`).
   func finished() async {
-    await task.value
+    while !queue.requests.withLock({ $0.ended }) { try? await Task.sleep(for: .milliseconds(1)) }
   }
 
   /// Drops what is not yet prepared: recording failed, and nothing will ask.
   func cancel() {
-    queue.requests.withLock { $0 = Requests(functions: [], variables: false, closed: true) }
-    task.cancel()
+    queue.requests.withLock { requests in
+      requests.functions = []
+      requests.variables = false
+      requests.closed = true
+      requests.paused = false
+    }
   }
 }

@@ -68,7 +68,9 @@ public enum SnapshotRecorder {
         }
         seen[digest] = report.file
       }
+      preparation?.pause()
       builder.add(workers, run: RunRecord(inputs: reports))
+      preparation?.resume()
     }
     preparation?.close()
     await preparation?.finished()

@@ -1,4 +1,5 @@
 import CapdiffTestSupport
+import Input
 import Symbols
 import Testing
 
@@ -44,5 +45,29 @@ import Testing
       // Function N sits on line N + 1, and its first instruction belongs to it.
       #expect(edge.line == index + 1, "\(subject.function)")
     }
+  }
+
+  /// A recording that fails leaves no preparation behind holding the DWARF:
+  /// the same symbols answer at once, and record again.
+  @Test func aFailedRecordingLeavesTheDWARFFree() async throws {
+    let directory = try TemporaryDirectory()
+    let elf = try KernelELF(
+      in: directory, sources: ["mm/slab.c": "int slab_counter;\nlong kmem_cache_alloc(long n) {\n  return n + slab_counter;\n}\n"])
+    let symbols = try LoadedSymbols(path: elf.path)
+    let hex = { (value: UInt64) in String(value, radix: 16) }
+    let alloc = try elf.address(of: "kmem_cache_alloc")
+    let object = "6,1,\(hex(try elf.address(of: "slab_counter"))),4,1,0,0,GLOBAL,swapper/0,no-slab,\n  \(hex(alloc)),1,0,1\n"
+    let options = RecordOptions(workload: "boot", toolVersion: "0.1.0", format: nil, lenient: false, workers: 2)
+    await #expect(throws: InputError.self) {
+      try await SnapshotRecorder.record(
+        runs: [.kmap(try directory.write("bad.kmap", object + "  \(hex(alloc)),one,0,1\n"))], symbols: symbols,
+        options: options)
+    }
+    #expect(symbols.debugInfo?.line(at: alloc) == 2)
+    let snapshot = try await SnapshotRecorder.record(
+      runs: [.kmap(try directory.write("good.kmap", object))], symbols: symbols, options: options)
+    #expect(snapshot.sites.map(\.label) == ["slab_counter [global]"])
+    #expect(snapshot.sites.map(\.file) == ["mm/slab.c"])
+    #expect(snapshot.edges.map(\.line) == [2])
   }
 }
