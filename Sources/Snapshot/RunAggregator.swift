@@ -71,12 +71,8 @@ struct RunAggregator: KmapSink, Sendable {
   let sitesByIndex: [UInt64: SiteKey]?
   /// When reading a split `allocations` file: record sites by index only.
   let recordsSitesByIndex: Bool
-  /// Told of each function this worker meets, once, a thousand at a time,
-  /// and of the first global object.
+  /// Told of the first global object.
   let preparation: DebugInfoPreparation?
-  private var metFunctions: [Int] = []
-  /// By function index; empty without a preparation.
-  private var met: [Bool]
   private var metGlobal = false
 
   private(set) var edges = EdgeTable()
@@ -110,7 +106,6 @@ struct RunAggregator: KmapSink, Sendable {
   ) {
     self.symbols = symbols
     self.preparation = preparation
-    met = preparation == nil ? [] : [Bool](repeating: false, count: symbols.functions.count)
     self.sitesByIndex = sitesByIndex
     self.recordsSitesByIndex = recordsSitesByIndex
   }
@@ -185,23 +180,9 @@ struct RunAggregator: KmapSink, Sendable {
   @inline(__always)
   private mutating func subjectID(at address: UInt64) -> UInt32 {
     if let known = subjects.subject(of: address) { return known }
-    let function = symbols.function(containing: address)
-    let id = function.map { UInt32($0) } ?? unknownID(address)
+    let id = symbols.function(containing: address).map { UInt32($0) } ?? unknownID(address)
     subjects.insert(address, subject: id)
-    if let preparation, let function, !met[function] {
-      met[function] = true
-      metFunctions.append(function)
-      if metFunctions.count == 1024 {
-        preparation.met(metFunctions)
-        metFunctions.removeAll(keepingCapacity: true)
-      }
-    }
     return id
-  }
-
-  /// Hands the functions met since the last thousand to the preparation.
-  func handOverMetFunctions() {
-    preparation?.met(metFunctions)
   }
 
   private mutating func unknownID(_ address: UInt64) -> UInt32 {

@@ -47,17 +47,14 @@ public enum SnapshotRecorder {
   public static func record(
     runs: [RunInput], symbols: LoadedSymbols, options: RecordOptions
   ) async throws -> Snapshot {
-    // With a vmlinux, naming decodes the line tables of the units met and
-    // walks every unit's variables, which together take longer than reading
-    // a 100 MB kmap: they are done while the kmaps are read. After a failure
-    // the rest is dropped (after success there is no rest).
-    let preparation = symbols.debugInfo.map { DebugInfoPreparation($0, table: symbols.table) }
-    defer { preparation?.cancel() }
+    // With a vmlinux, placing globals walks every unit's variables, which
+    // takes longer than reading a 100 MB kmap: it walks while they are read.
+    let preparation = symbols.debugInfo.map { DebugInfoPreparation($0) }
+    defer { preparation?.close() }
     var builder = SnapshotBuilder(symbols: symbols)
     var seen: [String: String] = [:]
     for run in runs {
       let (workers, reports) = try await read(run, symbols: symbols.table, preparation: preparation, options: options)
-      workers.forEach { $0.handOverMetFunctions() }
       // One kmap given twice would count every edge it holds in two runs.
       for report in reports {
         guard let digest = report.digest else { continue }
@@ -68,9 +65,7 @@ public enum SnapshotRecorder {
         }
         seen[digest] = report.file
       }
-      preparation?.pause()
       builder.add(workers, run: RunRecord(inputs: reports))
-      preparation?.resume()
     }
     preparation?.close()
     await preparation?.finished()

@@ -146,19 +146,6 @@ public final class DebugInfo: @unchecked Sendable {
     return variables.sorted { $0.address < $1.address }
   }
 
-  /// Decodes the line table of the unit holding `address` (and names the
-  /// unit), ahead of the lookups that will need them.
-  public func prepareLines(at address: UInt64) {
-    lock.withLock { _ in
-      var unit = Dwarf_Die()
-      guard findUnit(address, &unit) else { return }
-      var lines: OpaquePointer?
-      var count = 0
-      _ = dwarf_getsrclines(&unit, &lines, &count)
-      _ = unitPath(&unit)
-    }
-  }
-
   /// The line of `address` in its compilation unit's own file; nil when the
   /// line table puts it in another file (code inlined from a header).
   public func line(at address: UInt64) -> Int? {

@@ -6,10 +6,9 @@ import Testing
 @testable import Snapshot
 
 @Suite struct VmlinuxRecordTests {
-  /// More functions than a worker hands over at once (1,024), so that their
-  /// units' line tables are prepared while the kmap is read, and a global
-  /// object, so that the variables are walked then too: every subject must
-  /// still get its file, every edge its line, the global its file.
+  /// Thousands of functions in two files, and a global object whose site
+  /// is placed by the walk done beside the reading: every subject must get
+  /// its file, every edge its line, the global its file.
   @Test(arguments: [1, 2])
   func everyOneOfThousandsOfFunctionsGetsItsFileAndLine(workers: Int) async throws {
     let directory = try TemporaryDirectory()
@@ -47,8 +46,8 @@ import Testing
     }
   }
 
-  /// A recording that fails leaves no preparation behind holding the DWARF:
-  /// the same symbols answer at once, and record again.
+  /// A recording that fails leaves nothing behind holding the DWARF: the
+  /// same symbols still answer, and record again.
   @Test func aFailedRecordingLeavesTheDWARFFree() async throws {
     let directory = try TemporaryDirectory()
     let elf = try KernelELF(
