@@ -208,6 +208,8 @@ struct SnapshotBuilder {
     }
     var result: [Edge] = []
     result.reserveCapacity(pending.count)
+    var lowestAddresses: [UInt64] = []
+    lowestAddresses.reserveCapacity(pending.count)
     for subject in subjects.indices {
       let bucket = bucketStart[subject]..<bucketStart[subject + 1]
       order[bucket].sort()
@@ -226,11 +228,19 @@ struct SnapshotBuilder {
           }
           index += 1
         }
-        let line = stats.lowestAddress == .max ? nil : symbols.debugInfo?.line(at: stats.lowestAddress)
+        lowestAddresses.append(stats.lowestAddress)
         result.append(
           Edge(
             subject: subject, site: Int(site), reads: stats.reads, writes: stats.writes, objects: stats.objects,
-            runs: runCount, line: line))
+            runs: runCount, line: nil))
+      }
+    }
+    // Each edge's line, of the subject's lowest accessing instruction: all
+    // asked at once, for the DWARF to answer on both cores.
+    if let debugInfo = symbols.debugInfo {
+      let known = lowestAddresses.indices.filter { lowestAddresses[$0] != .max }
+      for (index, line) in zip(known, debugInfo.lines(at: known.map { lowestAddresses[$0] })) {
+        result[index].line = line
       }
     }
     return Snapshot(metadata: metadata, runs: runs, subjects: subjects, sites: sites, edges: result)

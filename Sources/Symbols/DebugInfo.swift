@@ -2,6 +2,7 @@
   import Glibc
 #endif
 internal import CDW
+import Dispatch
 import Input
 import Synchronization
 
@@ -36,8 +37,16 @@ public final class DebugInfo: @unchecked Sendable {
     var name: UInt
   }
 
+  private let path: String
+
   /// Opens the DWARF of `path`; nil when the file has none.
-  public init?(path: String, stripPrefixes: [String]) throws {
+  public convenience init?(path: String, stripPrefixes: [String]) throws {
+    try self.init(path: path) { dwarf in
+      SourcePathReducer(stripPrefixes: stripPrefixes, detectedRoot: SourcePathReducer.detectRoot(Self.unitNames(dwarf)))
+    }
+  }
+
+  private init?(path: String, reducer: (OpaquePointer) -> SourcePathReducer) throws {
     let fd = open(path, O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else {
       throw InputError(.io, file: path, "cannot open: \(String(cString: strerror(errno)))")
@@ -46,11 +55,10 @@ public final class DebugInfo: @unchecked Sendable {
       close(fd)
       return nil
     }
+    self.path = path
     descriptor = fd
     self.dwarf = dwarf
-    reducer = SourcePathReducer(
-      stripPrefixes: stripPrefixes,
-      detectedRoot: SourcePathReducer.detectRoot(Self.unitNames(dwarf)))
+    self.reducer = reducer(dwarf)
   }
 
   deinit {
@@ -144,6 +152,34 @@ public final class DebugInfo: @unchecked Sendable {
       } while dwarf_siblingof(&child, &current) == 0
     }
     return variables.sorted { $0.address < $1.address }
+  }
+
+  /// The lines of many addresses, as `line(at:)` gives them, looked up on
+  /// two cores: here and through a second libdw handle, each taking the
+  /// next run of 512 addresses in address order until none is left, so that
+  /// each decodes the line tables of mostly its own units. Decoding them is
+  /// most of the time a vmlinux adds to recording.
+  public func lines(at addresses: [UInt64]) -> [Int?] {
+    let distinct = Array(Set(addresses)).sorted()
+    let run = 512
+    guard distinct.count > run, let second = try? DebugInfo(path: path, reducer: { _ in reducer }) else {
+      return addresses.map { line(at: $0) }
+    }
+    let next = Mutex(0)
+    let answers = Mutex([UInt64: Int?](minimumCapacity: distinct.count))
+    DispatchQueue.concurrentPerform(iterations: 2) { worker in
+      let handle = worker == 0 ? self : second
+      while true {
+        let start = next.withLock { next in
+          defer { next += run }
+          return next
+        }
+        guard start < distinct.count else { return }
+        let found = distinct[start..<min(start + run, distinct.count)].map { ($0, handle.line(at: $0)) }
+        answers.withLock { $0.merge(found) { first, _ in first } }
+      }
+    }
+    return answers.withLock { answers in addresses.map { answers[$0] ?? nil } }
   }
 
   /// The line of `address` in its compilation unit's own file; nil when the
