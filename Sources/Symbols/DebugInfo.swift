@@ -37,28 +37,34 @@ public final class DebugInfo: @unchecked Sendable {
     var name: UInt
   }
 
-  private let path: String
-
   /// Opens the DWARF of `path`; nil when the file has none.
   public convenience init?(path: String, stripPrefixes: [String]) throws {
-    try self.init(path: path) { dwarf in
-      SourcePathReducer(stripPrefixes: stripPrefixes, detectedRoot: SourcePathReducer.detectRoot(Self.unitNames(dwarf)))
-    }
-  }
-
-  private init?(path: String, reducer: (OpaquePointer) -> SourcePathReducer) throws {
     let fd = open(path, O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else {
       throw InputError(.io, file: path, "cannot open: \(String(cString: strerror(errno)))")
     }
-    guard let dwarf = dwarf_begin(fd, DWARF_C_READ) else {
-      close(fd)
+    self.init(descriptor: fd) { dwarf in
+      SourcePathReducer(stripPrefixes: stripPrefixes, detectedRoot: SourcePathReducer.detectRoot(Self.unitNames(dwarf)))
+    }
+  }
+
+  /// Takes `descriptor` over (closing it when there is no DWARF).
+  private init?(descriptor: Int32, reducer: (OpaquePointer) -> SourcePathReducer) {
+    guard let dwarf = dwarf_begin(descriptor, DWARF_C_READ) else {
+      close(descriptor)
       return nil
     }
-    self.path = path
-    descriptor = fd
+    self.descriptor = descriptor
     self.dwarf = dwarf
     self.reducer = reducer(dwarf)
+  }
+
+  /// A second handle on the same file (a duplicate of the descriptor, so
+  /// the same file even if its path now names another), with its own caches.
+  private func secondHandle() -> DebugInfo? {
+    let copy = dup(descriptor)
+    guard copy >= 0 else { return nil }
+    return DebugInfo(descriptor: copy) { _ in reducer }
   }
 
   deinit {
@@ -162,7 +168,7 @@ public final class DebugInfo: @unchecked Sendable {
   public func lines(at addresses: [UInt64]) -> [Int?] {
     let distinct = Array(Set(addresses)).sorted()
     let run = 512
-    guard distinct.count > run, let second = try? DebugInfo(path: path, reducer: { _ in reducer }) else {
+    guard distinct.count > run, let second = secondHandle() else {
       return addresses.map { line(at: $0) }
     }
     let next = Mutex(0)
