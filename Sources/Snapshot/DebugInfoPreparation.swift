@@ -12,8 +12,7 @@ import class Foundation.Thread
 /// pool busy while they read, and a task there waited for the reading to end.
 final class DebugInfoPreparation: Sendable {
   private struct State {
-    var wanted = false
-    var closed = false
+    var started = false
     var ended = false
   }
 
@@ -21,34 +20,29 @@ final class DebugInfoPreparation: Sendable {
     let state = Mutex(State())
   }
 
+  private let debugInfo: DebugInfo
   private let shared = Shared()
 
   init(_ debugInfo: DebugInfo) {
-    let shared = shared
-    Thread.detachNewThread {
-      while true {
-        let (wanted, closed) = shared.state.withLock { ($0.wanted, $0.closed) }
-        if wanted { debugInfo.indexVariables() }
-        if wanted || closed { break }
-        Thread.sleep(forTimeInterval: 0.001)
-      }
-      shared.state.withLock { $0.ended = true }
-    }
+    self.debugInfo = debugInfo
   }
 
   /// A worker met a global object: globals will be placed.
   func metGlobal() {
-    shared.state.withLock { $0.wanted = true }
+    let start = shared.state.withLock { state in
+      defer { state.started = true }
+      return !state.started
+    }
+    guard start else { return }
+    let (debugInfo, shared) = (debugInfo, shared)
+    Thread.detachNewThread {
+      debugInfo.indexVariables()
+      shared.state.withLock { $0.ended = true }
+    }
   }
 
-  /// Ends the preparation once what was asked is done; a walk not yet
-  /// begun is not begun.
-  func close() {
-    shared.state.withLock { $0.closed = true }
-  }
-
-  /// Waits for the preparation to end (after `close`).
+  /// Waits for a walk under way to end.
   func finished() async {
-    while !shared.state.withLock({ $0.ended }) { try? await Task.sleep(for: .milliseconds(1)) }
+    while shared.state.withLock({ $0.started && !$0.ended }) { try? await Task.sleep(for: .milliseconds(1)) }
   }
 }

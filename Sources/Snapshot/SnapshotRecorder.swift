@@ -50,7 +50,6 @@ public enum SnapshotRecorder {
     // With a vmlinux, placing globals walks every unit's variables, which
     // takes longer than reading a 100 MB kmap: it walks while they are read.
     let preparation = symbols.debugInfo.map { DebugInfoPreparation($0) }
-    defer { preparation?.close() }
     var builder = SnapshotBuilder(symbols: symbols)
     var seen: [String: String] = [:]
     for run in runs {
@@ -67,7 +66,6 @@ public enum SnapshotRecorder {
       }
       builder.add(workers, run: RunRecord(inputs: reports))
     }
-    preparation?.close()
     await preparation?.finished()
     let metadata = SnapshotMetadata(
       workload: options.workload, toolVersion: options.toolVersion,
@@ -99,7 +97,7 @@ public enum SnapshotRecorder {
       let (allocationSinks, allocationReport) = try await KmapReader.read(
         path: allocationsPath, format: .allocations, lenient: options.lenient, workers: options.workers,
         chunkSize: options.chunkSize
-      ) { RunAggregator(symbols: symbols, recordsSitesByIndex: true) }
+      ) { RunAggregator(symbols: symbols, preparation: preparation, recordsSitesByIndex: true) }
       var sites: [UInt64: SiteKey] = [:]
       var slabNames: [UInt64: String] = [:]
       var repeated = Set<UInt64>()
@@ -208,7 +206,7 @@ struct SnapshotBuilder {
     }
     var result: [Edge] = []
     result.reserveCapacity(pending.count)
-    var lowestAddresses: [UInt64] = []
+    var lowestAddresses: [UInt64] = []  // by edge
     lowestAddresses.reserveCapacity(pending.count)
     for subject in subjects.indices {
       let bucket = bucketStart[subject]..<bucketStart[subject + 1]
@@ -237,11 +235,8 @@ struct SnapshotBuilder {
     }
     // Each edge's line, of the subject's lowest accessing instruction: all
     // asked at once, for the DWARF to answer on both cores.
-    if let debugInfo = symbols.debugInfo {
-      let known = lowestAddresses.indices.filter { lowestAddresses[$0] != .max }
-      for (index, line) in zip(known, debugInfo.lines(at: known.map { lowestAddresses[$0] })) {
-        result[index].line = line
-      }
+    if let lines = symbols.debugInfo?.lines(at: lowestAddresses) {
+      for (index, line) in lines.enumerated() { result[index].line = line }
     }
     return Snapshot(metadata: metadata, runs: runs, subjects: subjects, sites: sites, edges: result)
   }

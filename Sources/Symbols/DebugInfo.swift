@@ -161,27 +161,24 @@ public final class DebugInfo: @unchecked Sendable {
   }
 
   /// The lines of many addresses, as `line(at:)` gives them, looked up on
-  /// two cores: here and through a second libdw handle, each taking the
-  /// next run of 512 addresses in address order until none is left, so that
-  /// each decodes the line tables of mostly its own units. Decoding them is
-  /// most of the time a vmlinux adds to recording.
+  /// two cores when there are many: here and through a second libdw handle,
+  /// each taking the next run of 512 addresses in address order until none
+  /// is left, so that each decodes the line tables of mostly its own units.
+  /// Decoding them is most of the time a vmlinux adds to recording.
   public func lines(at addresses: [UInt64]) -> [Int?] {
     let distinct = Array(Set(addresses)).sorted()
     let run = 512
-    guard distinct.count > run, let second = secondHandle() else {
-      return addresses.map { line(at: $0) }
-    }
+    let handles = [self] + (distinct.count > run ? [secondHandle()].compactMap { $0 } : [])
     let next = Mutex(0)
     let answers = Mutex([UInt64: Int?](minimumCapacity: distinct.count))
-    DispatchQueue.concurrentPerform(iterations: 2) { worker in
-      let handle = worker == 0 ? self : second
+    DispatchQueue.concurrentPerform(iterations: handles.count) { worker in
       while true {
         let start = next.withLock { next in
           defer { next += run }
           return next
         }
         guard start < distinct.count else { return }
-        let found = distinct[start..<min(start + run, distinct.count)].map { ($0, handle.line(at: $0)) }
+        let found = distinct[start..<min(start + run, distinct.count)].map { ($0, handles[worker].line(at: $0)) }
         answers.withLock { $0.merge(found) { first, _ in first } }
       }
     }

@@ -24,7 +24,7 @@ import Symbols
 /// with write(2).
 struct KmapGenerator {
   /// Bumped whenever the output for a given seed changes (run.sh regenerates then).
-  static let version = 2
+  static let version = 3
 
   var random: SplitMix
 
@@ -155,20 +155,19 @@ struct KmapGenerator {
     return (functions, data)
   }
 
-  /// The functions and data of a real kernel's symbol map, for a kmap whose
-  /// every address resolves in that kernel's System.map and vmlinux. Sizes
-  /// are the distance to the next symbol of the kind; the very small and the
-  /// very large (alignment gaps, section ends) are left out.
-  static func symbols(of map: SymbolMapFile) -> (functions: [Function], data: [Function]) {
-    func extents(_ kind: SymbolMapFile.Entry.Kind, sizes: ClosedRange<UInt64>) -> [Function] {
-      let kept = map.entries.filter { $0.module == nil && $0.kind == kind }
-        .sorted { $0.address < $1.address }
-      return zip(kept, kept.dropFirst()).compactMap { entry, next in
-        let size = next.address - entry.address
-        return sizes.contains(size) ? Function(name: entry.name, address: entry.address, size: size) : nil
+  /// The functions and data of a real kernel's symbols, for a kmap whose
+  /// every address resolves in that kernel's System.map and vmlinux: the
+  /// symbol table's extents, leaving out the very small and the very large
+  /// (alignment gaps, section ends).
+  static func symbols(of table: SymbolTable) -> (functions: [Function], data: [Function]) {
+    func extents(_ symbols: [Symbol], sizes: ClosedRange<UInt64>) -> [Function] {
+      symbols.compactMap { symbol in
+        let size = symbol.end &- symbol.start
+        return symbol.module == nil && sizes.contains(size)
+          ? Function(name: symbol.name, address: symbol.start, size: size) : nil
       }
     }
-    return (extents(.text, sizes: 0x40...0x4000), extents(.data, sizes: 8...0x10000))
+    return (extents(table.functions, sizes: 0x40...0x4000), extents(table.data, sizes: 8...0x10000))
   }
 
   /// Writes about `bytes` of kmap to `path`; returns the objects and lines written.

@@ -74,7 +74,7 @@ do {
     var generator = KmapGenerator(random: SplitMix(state: seed))
     let symbols: (functions: [KmapGenerator.Function], data: [KmapGenerator.Function])
     if let realMap {
-      symbols = KmapGenerator.symbols(of: try SymbolMapFile(path: realMap))
+      symbols = KmapGenerator.symbols(of: try LoadedSymbols(path: realMap).table)
       try? FileManager.default.removeItem(atPath: "\(out)/System.map")
       try FileManager.default.copyItem(atPath: realMap, toPath: "\(out)/System.map")
     } else {
