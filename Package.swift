@@ -93,7 +93,7 @@ let package = Package(
       name: "KmapTests", dependencies: ["Kmap", "Input", "CapdiffTestSupport"],
       swiftSettings: swiftSettings),
     .testTarget(
-      name: "SymbolsTests", dependencies: ["Symbols", "CapdiffTestSupport"],
+      name: "SymbolsTests", dependencies: ["Symbols", "CDW", "CapdiffTestSupport"],
       swiftSettings: swiftSettings),
     .testTarget(
       name: "SnapshotTests", dependencies: ["Snapshot", "Kmap", "Symbols", "Input", "CapdiffTestSupport"],

@@ -39,10 +39,7 @@ enum ELFSymbolReader {
   }
 
   private static func read(_ elf: OpaquePointer, path: String) throws -> SymbolTable {
-
-    // Which sections hold code: the entry code (entry_SYSCALL_64,
-    // error_entry, asm_sysvec_*) is sized but untyped, and is code all the same.
-    var executable = Set<Int>()
+    var sections: [Int: LoadedSection] = [:]
     var symbolSection: OpaquePointer?
     var symbolHeader = GElf_Shdr()
     var section: OpaquePointer? = nil
@@ -50,7 +47,10 @@ enum ELFSymbolReader {
       section = next
       var header = GElf_Shdr()
       guard gelf_getshdr(next, &header) != nil else { continue }
-      if header.sh_flags & UInt64(SHF_EXECINSTR) != 0 { executable.insert(elf_ndxscn(next)) }
+      if header.sh_flags & UInt64(SHF_ALLOC) != 0 {
+        sections[elf_ndxscn(next)] = LoadedSection(
+          end: header.sh_addr &+ header.sh_size, holdsCode: header.sh_flags & UInt64(SHF_EXECINSTR) != 0)
+      }
       if header.sh_type == SHT_SYMTAB {
         symbolSection = next
         symbolHeader = header
@@ -68,25 +68,22 @@ enum ELFSymbolReader {
     functions.reserveCapacity(count / 2)
     for index in 0..<count {
       var entry = GElf_Sym()
-      guard gelf_getsym(table, Int32(index), &entry) != nil else { continue }
-      let type = Int32(entry.st_info & 0xF)
-      let binding = Int32(entry.st_info >> 4)
-      guard entry.st_shndx != UInt16(SHN_UNDEF), entry.st_shndx < UInt16(SHN_LORESERVE),
-        entry.st_value != 0,
+      guard gelf_getsym(table, Int32(index), &entry) != nil, entry.st_value != 0,
+        let section = sections[Int(entry.st_shndx)],
         let cName = elf_strptr(elf, Int(symbolHeader.sh_link), Int(entry.st_name)), cName[0] != 0
       else { continue }
-      // Untyped symbols of no size are labels (_stext, __entry_text_start).
-      let isCode = type == STT_NOTYPE && entry.st_size > 0 && executable.contains(Int(entry.st_shndx))
-      let isFunction = type == STT_FUNC || isCode
-      let isData = type == STT_OBJECT
-      guard isFunction || isData else { continue }
+      let type = Int32(entry.st_info & 0xF)
       let name = String(cString: cName)
+      guard let role = SymbolRole(type: type, size: entry.st_size, inCode: section.holdsCode, name: name) else { continue }
+      let binding = Int32(entry.st_info >> 4)
       let rank = binding == STB_GLOBAL ? 0 : (binding == STB_WEAK ? 1 : 2)
-      let symbol = Symbol(name: name, start: entry.st_value, end: entry.st_value &+ entry.st_size)
-      if isFunction {
-        functions.append(RankedSymbol(symbol, rank: rank))
-      } else {
-        data.append(RankedSymbol(symbol, rank: rank))
+      // A symbol of no size ends with its section, or at the next symbol
+      // before that (SymbolTable): never in the section after.
+      let end = entry.st_size > 0 ? entry.st_value &+ entry.st_size : section.end
+      let symbol = RankedSymbol(Symbol(name: name, start: entry.st_value, end: end), rank: rank)
+      switch role {
+      case .function: functions.append(symbol)
+      case .data: data.append(symbol)
       }
     }
     guard !functions.isEmpty else {
@@ -95,7 +92,47 @@ enum ELFSymbolReader {
     return SymbolTable(kind: .vmlinux, functions: functions, data: data)
   }
 
+  /// Where an allocated section ends, and whether it holds code.
+  private struct LoadedSection {
+    var end: UInt64
+    var holdsCode: Bool
+  }
+
   static func elfMessage() -> String {
     elf_errmsg(-1).map { String(cString: $0) } ?? "unknown libelf error"
+  }
+}
+
+/// What an entry of a vmlinux's symbol table names, if anything a kmap
+/// address can resolve to: the symbols `nm` lists, as the kernel's
+/// scripts/mksysmap keeps them for System.map, so that a vmlinux names
+/// every function and global its System.map names.
+enum SymbolRole: Equatable {
+  case function
+  case data
+
+  /// `inCode`: the entry's section is executable.
+  init?(type: Int32, size: UInt64, inCode: Bool, name: String) {
+    switch type {
+    case STT_FUNC: self = .function
+    case STT_OBJECT: self = .data
+    case STT_NOTYPE:
+      // Untyped entries come from assembly. In code, a sized one is code
+      // (error_entry, asm_sysvec_*, sized by SYM_CODE_END); one of no size
+      // is a label inside other code (_stext, entry_SYSCALL_64_after_hwframe).
+      // In data, they are tables the kernel defines in assembly or through
+      // the linker (__ksymtab_*, kallsyms_offsets), in System.map as data.
+      if inCode {
+        guard size > 0 else { return nil }
+        self = .function
+      } else {
+        // Not what mksysmap drops: assembler locals and CRCs of exports.
+        guard !name.hasPrefix(".L"), !name.hasPrefix("L0"), !name.hasPrefix("__crc_"), !name.hasPrefix("$") else {
+          return nil
+        }
+        self = .data
+      }
+    default: return nil
+    }
   }
 }

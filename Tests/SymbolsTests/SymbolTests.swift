@@ -1,3 +1,4 @@
+import CDW
 import CapdiffTestSupport
 import Input
 import Testing
@@ -113,6 +114,23 @@ import Testing
 }
 
 @Suite struct VmlinuxTests {
+  /// As scripts/mksysmap keeps them for System.map.
+  @Test func symbolTableEntriesNamedAsSystemMapNamesThem() {
+    let text = { (type: Int32, size: UInt64, name: String) in SymbolRole(type: type, size: size, inCode: true, name: name) }
+    let data = { (type: Int32, size: UInt64, name: String) in SymbolRole(type: type, size: size, inCode: false, name: name) }
+    #expect(text(STT_FUNC, 0, "early_idt_handler_common") == .function)
+    #expect(text(STT_NOTYPE, 96, "error_entry") == .function)
+    #expect(text(STT_NOTYPE, 0, "entry_SYSCALL_64_after_hwframe") == nil)
+    #expect(data(STT_OBJECT, 8, "jiffies_64") == .data)
+    #expect(data(STT_OBJECT, 0, "jiffies") == .data)
+    #expect(data(STT_NOTYPE, 0, "__ksymtab___get_free_pages") == .data)
+    #expect(data(STT_NOTYPE, 0, "kallsyms_token_table") == .data)
+    #expect(data(STT_NOTYPE, 0, ".LC12") == nil)
+    #expect(data(STT_NOTYPE, 0, "__crc_kfree") == nil)
+    #expect(data(STT_SECTION, 0, ".rodata") == nil)
+    #expect(data(STT_FILE, 0, "sock.c") == nil)
+  }
+
   static let sources = [
     "fs/ext4/inode.c": """
       int ext4_counter;
@@ -133,6 +151,14 @@ import Testing
     "arch/x86/entry/entry_64.c": """
       __asm__(".text\\n.globl entry_code\\nentry_code:\\n nop\\n nop\\n nop\\n nop\\n.size entry_code, .-entry_code\\n"
               ".globl entry_label\\nentry_label:\\n nop\\n");
+      """,
+    // Tables as the kernel writes them in assembly (kallsyms, __ksymtab):
+    // untyped and unsized, and in System.map as data all the same.
+    "kernel/kallsyms_tables.c": """
+      __asm__(".section .rodata\\n.balign 8\\n.globl kallsyms_offsets\\nkallsyms_offsets:\\n .long 1, 2, 3, 4\\n"
+              ".globl kallsyms_names\\nkallsyms_names:\\n .byte 5, 6\\n.previous\\n");
+      __asm__(".section .tail_table, \\"a\\"\\n.balign 4096\\n.globl tail_table\\ntail_table:\\n .byte 7\\n.previous\\n"
+              ".section .next_table, \\"a\\"\\n.balign 4096\\n.globl next_table\\nnext_table:\\n .byte 8\\n.previous\\n");
       """,
   ]
 
@@ -163,6 +189,16 @@ import Testing
     #expect(table.dataSymbol(containing: counter).map { table.data[$0].name } == "ext4_counter")
     let state = try elf.address(of: "sock_state")
     #expect(table.dataSymbol(containing: state + 16).map { table.data[$0].name } == "sock_state")
+    // Past a sized global's end, no global: not the one before, as a System.map would say.
+    #expect(table.dataSymbol(containing: state + 32) != table.dataSymbol(containing: state))
+    let offsets = try elf.address(of: "kallsyms_offsets")
+    #expect(table.dataSymbol(containing: offsets + 12).map { table.data[$0].name } == "kallsyms_offsets")
+    #expect(table.dataSymbol(containing: offsets + 17).map { table.data[$0].name } == "kallsyms_names")
+    // A symbol of no size ends with its section, even when the next symbol is further.
+    let tail = try elf.address(of: "tail_table")
+    #expect(try elf.address(of: "next_table") > tail + 1)
+    #expect(table.dataSymbol(containing: tail).map { table.data[$0].name } == "tail_table")
+    #expect(table.dataSymbol(containing: tail + 1) == nil)
     // A global's owner is the file that defines it, static or not.
     #expect(debug.definingFile(ofVariableAt: counter) == "fs/ext4/inode.c")
     #expect(debug.definingFile(ofVariableAt: state) == "net/core/sock.c")
