@@ -46,7 +46,7 @@ let package = Package(
     .target(
       name: "Components", dependencies: ["Input", "Git"], swiftSettings: swiftSettings),
     .target(
-      name: "Policy", dependencies: ["Components", "Drift", "KRX", .product(name: "Yams", package: "Yams")],
+      name: "Policy", dependencies: ["Components", "Drift", "Graph", "KRX", .product(name: "Yams", package: "Yams")],
       swiftSettings: swiftSettings),
     .target(
       name: "Snapshot", dependencies: ["Input", "Kmap", "Symbols", "CZstd", "CZlib", "CPrefetch"],

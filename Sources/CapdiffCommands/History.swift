@@ -114,7 +114,7 @@ extension Capdiff {
         let firstWith = lastWithout + 1
         introductions.append(
           HistoryReport.Introduction(
-            edge: edge, access: graphs.last![edge]!.access, lastWithout: points[lastWithout].commit,
+            edge: edge, access: graphs.last![edge]!.access.rawValue, lastWithout: points[lastWithout].commit,
             firstWith: points[firstWith].commit,
             commitsBetween: stored[firstWith].position - stored[lastWithout].position))
       }

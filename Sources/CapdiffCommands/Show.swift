@@ -134,7 +134,7 @@ enum GraphText {
     var rows = [header]
     for edge in graph.edges {
       rows.append([
-        edge.subject, edge.owner + (edge.isCrossComponent ? "" : "  (same)"), edge.access, "\(edge.reads)",
+        edge.subject, edge.owner + (edge.isCrossComponent ? "" : "  (same)"), edge.access.rawValue, "\(edge.reads)",
         "\(edge.writes)", "\(edge.functions)", "\(edge.sites)",
       ])
     }

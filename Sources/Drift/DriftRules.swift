@@ -1,4 +1,5 @@
 public import Components
+public import Graph
 
 /// What the policy file says about drift (DESIGN §6.1, §6.2, §7).
 public struct DriftRules: Sendable, Equatable {

@@ -1,3 +1,5 @@
+public import Graph
+
 /// How serious a finding is; the gate fails on high and medium by default.
 public enum Severity: String, Sendable, Codable, Comparable, CaseIterable {
   case info, low, medium, high
@@ -18,20 +20,6 @@ public enum FindingKind: String, Sendable, Codable, CaseIterable {
   case growth
   /// An access a `never` rule forbids, new or not.
   case forbiddenAccess = "forbidden-access"
-}
-
-/// The rights an edge carries.
-public enum Access: String, Sendable, Codable {
-  case read
-  case write
-  case readWrite = "read-write"
-
-  init(reads: UInt64, writes: UInt64) {
-    self = writes == 0 ? .read : (reads == 0 ? .write : .readWrite)
-  }
-
-  /// Whether `self` includes writing.
-  public var writes: Bool { self != .read }
 }
 
 /// One subject function's accesses to one object site behind a finding.

@@ -15,14 +15,7 @@ public struct PrivilegeGraph: Sendable {
     public var sites: Int
 
     public var isCrossComponent: Bool { PseudoComponent.crosses(subject: subject, owner: owner) }
-    /// `read`, `write` or `read-write`.
-    public var access: String {
-      switch (reads > 0, writes > 0) {
-      case (true, true): "read-write"
-      case (false, true): "write"
-      default: "read"
-      }
-    }
+    public var access: Access { Access(reads: reads, writes: writes) }
   }
 
   public let edges: [Edge]

@@ -1,5 +1,6 @@
 public import Components
 public import Drift
+public import Graph
 public import KRX
 import Yams
 

@@ -25,7 +25,7 @@ public enum GraphRenderer {
       out += "  n\(id) [label=\"\(escape(SafeText.truncated(name, 60)))\", tooltip=\"\(escape(name))\"];\n"
     }
     for edge in shown {
-      var attributes: [String] = ["label=\"\(edge.access)\(edge.sensitive ? " ⚠" : "")\""]
+      var attributes: [String] = ["label=\"\(edge.access.rawValue)\(edge.sensitive ? " ⚠" : "")\""]
       switch edge.change {
       case .new: attributes += ["color=\"#d62728\"", "fontcolor=\"#d62728\"", "penwidth=2"]
       case .escalation: attributes += ["color=\"#ff7f0e\"", "fontcolor=\"#c25e00\"", "penwidth=2"]
@@ -33,7 +33,7 @@ public enum GraphRenderer {
       case .unchanged: break
       }
       if edge.sensitive { attributes.append("penwidth=3") }
-      attributes.append("tooltip=\"\(escape("\(edge.subject) → \(edge.owner): \(edge.change.rawValue) \(edge.access)"))\"")
+      attributes.append("tooltip=\"\(escape("\(edge.subject) → \(edge.owner): \(edge.change.rawValue) \(edge.access.rawValue)"))\"")
       out += "  n\(nodes[edge.subject]!) -> n\(nodes[edge.owner]!) [\(attributes.joined(separator: ", "))];\n"
     }
     if shown.count < edges.count {

@@ -66,7 +66,7 @@ public struct GraphEdge: Sendable, Equatable {
   public enum Change: String, Sendable { case unchanged, new, escalation, removed }
   public var subject: String
   public var owner: String
-  public var access: String
+  public var access: Access
   public var change: Change
   public var sensitive: Bool
 

@@ -31,10 +31,19 @@ import Testing
       Edge(subject: 3, site: 3, reads: 1, writes: 1, objects: 1, runs: 1, line: nil),
     ])
 
+  /// Every report names an edge's rights through this one mapping.
+  @Test func rightsFollowFromTheCounts() {
+    #expect(Access(reads: 3, writes: 0) == .read)
+    #expect(Access(reads: 0, writes: 1) == .write)
+    #expect(Access(reads: 2, writes: 5) == .readWrite)
+    // Listed by the kmap with no count: an access still, at the least a read.
+    #expect(Access(reads: 0, writes: 0) == .read)
+  }
+
   @Test func componentEdgesWithCrossComponentFirst() {
     let tree = TreePaths(["fs/ext4/file.c", "fs/ext4/inode.c", "fs/ext4/super.c", "net/ipv4/tcp.c", "net/core/sock.c", "mm/util.c"])
     let graph = PrivilegeGraph(snapshot, map: ComponentMap(scheme: .directories(depth: 2), maintainers: nil), tree: tree)
-    let rows = graph.edges.map { "\($0.subject) -> \($0.owner) \($0.access) r\($0.reads) w\($0.writes) f\($0.functions) s\($0.sites)" }
+    let rows = graph.edges.map { "\($0.subject) -> \($0.owner) \($0.access.rawValue) r\($0.reads) w\($0.writes) f\($0.functions) s\($0.sites)" }
     #expect(
       rows == [
         "net/ipv4 -> net/core read-write r9 w9 f1 s1",

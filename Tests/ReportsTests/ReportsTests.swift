@@ -39,9 +39,9 @@ func hostileInput(findings count: Int = 1) -> ReportInput {
     toolVersion: "0.1.0", base: side, head: side, scheme: "maintainers", granularity: "component", report: report,
     krxFindings: [krx], krx: [outcome], maintainersChanges: ["subsystem renamed: '\(hostile)' -> 'B'"])
   let graph = [
-    GraphEdge(subject: "SUBJ \(hostile) 0", owner: "OBJ.\(hostile)", access: "write", change: .new, sensitive: true),
-    GraphEdge(subject: "A\"B", owner: "C\\D", access: "read", change: .removed, sensitive: false),
-    GraphEdge(subject: "A\"B", owner: "E", access: "read-write", change: .escalation, sensitive: false),
+    GraphEdge(subject: "SUBJ \(hostile) 0", owner: "OBJ.\(hostile)", access: .write, change: .new, sensitive: true),
+    GraphEdge(subject: "A\"B", owner: "C\\D", access: .read, change: .removed, sensitive: false),
+    GraphEdge(subject: "A\"B", owner: "E", access: .readWrite, change: .escalation, sensitive: false),
   ]
   return ReportInput(
     document: document, base: nil, head: nil, graph: graph, subjectComponents: ["CLEAN", "SUBJ \(hostile) 0"],
