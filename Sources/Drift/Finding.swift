@@ -87,6 +87,8 @@ public struct Finding: Sendable, Codable, Equatable {
   /// the kernel tree, for reports that locate results there; nil when the
   /// file is not the tree's (`/boot/config-…`, standard input).
   public var file: String? = nil
+  /// The line of `file` it is about (the option's line).
+  public var line: Int? = nil
   /// The components of `subject` and `object` (themselves at component
   /// granularity); nil for kR^X findings.
   public var subjectComponent: String? = nil
@@ -98,13 +100,13 @@ public struct Finding: Sendable, Codable, Equatable {
   /// fingerprint of the check and the item it is about.
   public static func krx(
     check: String, item: String?, severity: Severity, failsGate: Bool, baseValue: String, headValue: String,
-    threshold: String?, message: String, file: String? = nil
+    threshold: String?, message: String, file: String? = nil, line: Int? = nil
   ) -> Finding {
     Finding(
       id: fingerprint([check] + (item.map { [$0] } ?? [])), kind: check, severity: severity, subject: nil, object: nil,
       access: nil, suppressed: false, suppression: nil, runs: Runs(seen: 0, of: 0), message: message, coverage: nil,
       failsGate: failsGate, evidence: [], check: check, baseValue: baseValue, headValue: headValue, threshold: threshold,
-      file: file)
+      file: file, line: line)
   }
 }
 
@@ -129,16 +131,20 @@ public struct CheckOutcome: Sendable, Encodable, Equatable {
   /// The head evidence file the check read, where one file is the answer (the
   /// `.config`), as a path in the kernel tree; nil when it is not the tree's.
   public var file: String?
+  /// The line of `file` that sets what the check judged.
+  public var line: Int?
   /// The measure, as a number, for charts (a share from 0 to 1, bits, pages).
   public var baseMeasure: Double?
   public var headMeasure: Double?
 
   public init(
     check: String, item: String? = nil, status: Status, baseValue: String? = nil, headValue: String? = nil,
-    threshold: String? = nil, message: String, basis: String? = nil, file: String? = nil, baseMeasure: Double? = nil,
+    threshold: String? = nil, message: String, basis: String? = nil, file: String? = nil, line: Int? = nil,
+    baseMeasure: Double? = nil,
     headMeasure: Double? = nil
   ) {
     self.file = file
+    self.line = line
     self.baseMeasure = baseMeasure
     self.headMeasure = headMeasure
     self.check = check

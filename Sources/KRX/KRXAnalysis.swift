@@ -43,7 +43,7 @@ public enum KRXAnalysis {
         return Finding.krx(
           check: outcome.check, item: outcome.item, severity: .high, failsGate: rules.failOnRegression,
           baseValue: outcome.baseValue ?? "", headValue: outcome.headValue ?? "", threshold: outcome.threshold,
-          message: outcome.message, file: outcome.file)
+          message: outcome.message, file: outcome.file, line: outcome.line)
       case .skipped:
         guard rules.failOnSkipped else { return nil }
         return Finding.krx(

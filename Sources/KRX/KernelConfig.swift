@@ -20,6 +20,8 @@ public struct KernelConfig: Sendable, Equatable {
   /// The file as named in messages.
   public let name: String
   public let values: [String: Value]
+  /// The 1-based line that sets each option, in files read from text.
+  public let lines: [String: Int]
   /// A defconfig (`make savedefconfig`) rather than a full `.config`: it
   /// leaves out every option at its Kconfig default, so an absent option
   /// may well be on. Kconfig heads every full `.config` with "Automatically
@@ -33,12 +35,14 @@ public struct KernelConfig: Sendable, Equatable {
   public init(name: String, values: [String: Value], isDefconfig: Bool = false) {
     self.name = name
     self.values = values
+    lines = [:]
     self.isDefconfig = isDefconfig
   }
 
   /// Parses the text of a `.config`; `name` names it in errors.
   public init(bytes: [UInt8], name: String) throws(InputError) {
     var values: [String: Value] = [:]
+    var optionLines: [String: Int] = [:]
     var generated = false
     let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
     for (index, raw) in lines.enumerated() {
@@ -51,6 +55,7 @@ public struct KernelConfig: Sendable, Equatable {
         let words = trimmed.dropFirst().split(separator: " ")
         if words.count == 4, words[0].hasPrefix("CONFIG_"), words[1...] == ["is", "not", "set"] {
           values[String(words[0].dropFirst(7))] = .notSet
+          optionLines[String(words[0].dropFirst(7))] = index + 1
         }
         continue
       }
@@ -62,14 +67,16 @@ public struct KernelConfig: Sendable, Equatable {
           .malformedLine, file: name, line: index + 1, column: 1,
           "expected a kernel configuration line 'CONFIG_NAME=value' or '# CONFIG_NAME is not set', found '\(line.prefix(60))'")
       }
-      values[String(trimmed[trimmed.index(trimmed.startIndex, offsetBy: 7)..<equals])] = .set(
-        String(trimmed[trimmed.index(after: equals)...]))
+      let option = String(trimmed[trimmed.index(trimmed.startIndex, offsetBy: 7)..<equals])
+      values[option] = .set(String(trimmed[trimmed.index(after: equals)...]))
+      optionLines[option] = index + 1
     }
     guard !values.isEmpty else {
       throw InputError(.unsupportedFormat, file: name, "holds no CONFIG_ lines: expected a kernel .config")
     }
     self.name = name
     self.values = values
+    self.lines = optionLines
     isDefconfig = !generated
   }
 

@@ -4,7 +4,8 @@ import Foundation
 /// SARIF 2.1.0 (DESIGN §8.4): one rule per finding kind, results at the
 /// subject function's file and line relative to the kernel tree (`SRCROOT`),
 /// kR^X results at the configuration file where one file is the answer and
-/// the kernel tree holds it.
+/// the kernel tree holds it, and every other result at the tree's top-level
+/// Makefile.
 /// Code-scanning services take at most 5,000 results a run: the most severe
 /// are kept and the run's properties say how many were left out.
 public enum SARIFWriter {
@@ -19,11 +20,13 @@ public enum SARIFWriter {
     let results = kept.map { finding -> Result in
       let rule = RuleCatalog.rule(finding.kind)
       let level = finding.failsGate ? "error" : (finding.severity >= .medium ? "warning" : "note")
-      var location: Location?
+      let location: Location
       if let evidence = finding.evidence.first(where: { $0.file != nil }), let file = evidence.file {
         location = Location(file: file, line: evidence.line)
       } else if let file = finding.file {
-        location = Location(file: file, line: nil)
+        location = Location(file: file, line: finding.line)
+      } else {
+        location = treeWide
       }
       var properties: [String: String] = ["severity": finding.severity.rawValue]
       if let subject = finding.subject { properties["subject"] = SafeText.clean(subject) }
@@ -34,14 +37,12 @@ public enum SARIFWriter {
       return Result(
         ruleId: rule.id, ruleIndex: ruleIndex[rule.id] ?? 0, level: level,
         message: Message(text: SafeText.clean(finding.message)),
-        locations: location.map {
-          [
-            PhysicalLocationHolder(
-              physicalLocation: PhysicalLocation(
-                artifactLocation: ArtifactLocation(uri: URIPath.encode($0.file), uriBaseId: "SRCROOT"),
-                region: $0.line.map { Region(startLine: max(1, $0)) }))
-          ]
-        },
+        locations: [
+          PhysicalLocationHolder(
+            physicalLocation: PhysicalLocation(
+              artifactLocation: ArtifactLocation(uri: URIPath.encode(location.file), uriBaseId: "SRCROOT"),
+              region: location.line.map { Region(startLine: max(1, $0)) }))
+        ],
         partialFingerprints: ["capdiffFinding/v1": finding.id],
         suppressions: finding.suppression.map { [Suppression(kind: "external", justification: SafeText.clean($0.reason))] },
         properties: properties)
@@ -74,6 +75,11 @@ public enum SARIFWriter {
     var file: String
     var line: Int?
   }
+
+  /// Where a result about the kernel as a whole goes: a service such as
+  /// GitHub code scanning refuses a whole log for one result without a
+  /// location, and every kernel tree has its top-level Makefile.
+  private static let treeWide = Location(file: "Makefile", line: nil)
 
   struct Log: Encodable {
     var schema = "https://json.schemastore.org/sarif-2.1.0.json"

@@ -128,6 +128,30 @@ func hostileInput(findings count: Int = 1) -> ReportInput {
     #expect(xml.contains("name=\"NETWORKING [GENERAL]: no new cross-component access\""))
   }
 
+  /// GitHub code scanning refuses a whole log for one result with no location.
+  @Test func everySARIFResultHasALocation() throws {
+    var input = hostileInput()
+    var unlocated = input.document.findings[0]
+    unlocated.id = "no-file"
+    unlocated.evidence = unlocated.evidence.map { var e = $0; e.file = nil; return e }
+    let slide = Finding.krx(
+      check: "krx-base-slide", item: nil, severity: .high, failsGate: true, baseValue: "9 bits", headValue: "0 bits",
+      threshold: nil, message: "head's _text never moves across its boots while base's did")
+    let config = Finding.krx(
+      check: "krx-config", item: "CONFIG_VMAP_STACK", severity: .high, failsGate: true, baseValue: "y", headValue: "is not set",
+      threshold: "expected y", message: "CONFIG_VMAP_STACK held in base and no longer holds in head",
+      file: "arch/x86/configs/x86_64_defconfig", line: 7)
+    input.document.findings = [input.document.findings[0], unlocated, slide, config]
+    let log = try #require(try JSONSerialization.jsonObject(with: Data(SARIFWriter.render(input))) as? [String: Any])
+    let results = try #require((log["runs"] as? [[String: Any]])?.first?["results"] as? [[String: Any]])
+    let locations = results.map { result -> String in
+      let physical = (result["locations"] as? [[String: Any]])?.first?["physicalLocation"] as? [String: Any]
+      let uri = (physical?["artifactLocation"] as? [String: Any])?["uri"] as? String ?? "none"
+      return ((physical?["region"] as? [String: Any])?["startLine"] as? Int).map { "\(uri):\($0)" } ?? uri
+    }
+    #expect(locations == ["fs/%3Cweird%3E%20dir/a%26b.c:12", "Makefile", "Makefile", "arch/x86/configs/x86_64_defconfig:7"])
+  }
+
   @Test func sarifKeepsTheMostSevereResultsAndLocatesThem() throws {
     let input = hostileInput(findings: SARIFWriter.resultLimit + 7)
     let log = try #require(try JSONSerialization.jsonObject(with: Data(SARIFWriter.render(input))) as? [String: Any])

@@ -91,7 +91,7 @@ enum ConfigCheck {
             : leftToDefault && head.isDefconfig && rule.options.allSatisfy({ head[$0] == nil })
             ? "\(rule.item) is left to its Kconfig default in both defconfigs: no change"
             : "\(rule.item) holds in neither base nor head: no change",
-          basis: basis, file: head.treePath))
+          basis: basis, file: head.treePath, line: rule.options.compactMap { head.lines[$0] }.min()))
     }
     for option in noRise {
       let (before, after) = (base.number(option), head.number(option))
@@ -101,7 +101,7 @@ enum ConfigCheck {
           check: name, item: "CONFIG_\(option)", status: regressed ? .regressed : .held,
           baseValue: base.display(option), headValue: head.display(option), threshold: "no rise",
           message: regressed ? "CONFIG_\(option) rose from \(base.display(option)) to \(head.display(option))" : "CONFIG_\(option) did not rise",
-          basis: basis, file: head.treePath))
+          basis: basis, file: head.treePath, line: head.lines[option]))
     }
     // The padding comes with RANDOMIZE_MEMORY (default 0xa): judged only
     // where both kernels randomise memory, so enabling that is no regression.
@@ -113,7 +113,7 @@ enum ConfigCheck {
           check: name, item: "CONFIG_\(padding)", status: regressed ? .regressed : .held,
           baseValue: base.display(padding), headValue: head.display(padding), threshold: "not turned on",
           message: regressed ? "CONFIG_\(padding) was turned on" : "CONFIG_\(padding) was not turned on between base and head",
-          basis: basis, file: head.treePath))
+          basis: basis, file: head.treePath, line: head.lines[padding]))
     }
     return outcomes
   }
