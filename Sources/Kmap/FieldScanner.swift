@@ -174,6 +174,28 @@ extension AllocType {
     }
     return nil
   }
+
+  /// `(null)`: a kernel built without CONFIG_MEMORIZER_STATS has a stub
+  /// for Memorizer's type names that returns NULL, which `%s` prints so.
+  static func isUnprinted(_ bytes: Span<UInt8>, _ start: Int, _ end: Int) -> Bool {
+    let unprinted: StaticString = "(null)"
+    guard end - start == unprinted.utf8CodeUnitCount else { return false }
+    for k in 0..<(end - start) where bytes[start + k] != unprinted.utf8Start[k] { return false }
+    return true
+  }
+
+  /// Whether `bytes[start..<end]` is spelt as Memorizer spells its type
+  /// names (`KMEM_CACHE_ND`), whether or not capdiff knows the name.
+  static func looksLikeName(_ bytes: Span<UInt8>, _ start: Int, _ end: Int) -> Bool {
+    guard end - start >= 2, bytes[start] >= UInt8(ascii: "A"), bytes[start] <= UInt8(ascii: "Z") else { return false }
+    for i in start..<end {
+      let byte = bytes[i]
+      let upper = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z")
+      let digit = byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
+      guard upper || digit || byte == UInt8(ascii: "_") else { return false }
+    }
+    return true
+  }
 }
 
 /// A short, printable excerpt of `bytes[start..<end]` for an error message.

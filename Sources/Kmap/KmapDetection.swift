@@ -121,13 +121,14 @@ public enum KmapDetection {
   }
 
   /// Whether an object line has the current format's shape: ten fields or
-  /// more (the command may hold commas) with an allocation type in field 8,
-  /// or ending in the empty or typed new_alloc_type. A legacy line's eighth
-  /// field onwards is the command alone, which is neither. A current line
-  /// with a type capdiff does not know, or a field missing, is then read as
-  /// current and its error named, rather than read as legacy with every
-  /// count in the wrong column.
-  private static func looksCurrent(_ bytes: Span<UInt8>, _ start: Int, _ end: Int, fields: Int) -> Bool {
+  /// more (the command may hold commas) with an allocation type in field 8
+  /// (one capdiff knows, `(null)`, or a name spelt as Memorizer spells
+  /// them), or ending in the empty or typed new_alloc_type. A legacy line's
+  /// eighth field onwards is the command alone, which is none of these. A
+  /// current line with a type capdiff does not know, or a field missing, is
+  /// then read as current and its error named, rather than read as legacy
+  /// with every count in the wrong column.
+  static func looksCurrent(_ bytes: Span<UInt8>, _ start: Int, _ end: Int, fields: Int) -> Bool {
     guard fields >= 10 else { return false }
     var field = 0
     var i = start
@@ -141,7 +142,11 @@ public enum KmapDetection {
     }
     var typeEnd = typeStart
     while typeEnd < end, bytes[typeEnd] != UInt8(ascii: ",") { typeEnd += 1 }
-    if AllocType.parse(bytes, typeStart, typeEnd) != nil { return true }
+    if AllocType.parse(bytes, typeStart, typeEnd) != nil || AllocType.isUnprinted(bytes, typeStart, typeEnd)
+      || AllocType.looksLikeName(bytes, typeStart, typeEnd)
+    {
+      return true
+    }
     var lastComma = end - 1
     while lastComma > start, bytes[lastComma] != UInt8(ascii: ",") { lastComma -= 1 }
     return fields >= 11 && (lastComma + 1 == end || AllocType.parse(bytes, lastComma + 1, end) != nil)

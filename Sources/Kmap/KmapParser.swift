@@ -207,19 +207,31 @@ public struct KmapParser: Sendable {
     var newAllocType: AllocType? = nil
     var slabStart = end
     var slabEnd = end
+    // Read as legacy, its type would pass for the command and its access
+    // lines' counts would land in the wrong columns.
+    if legacy, KmapDetection.looksCurrent(bytes, start, end, fields: fieldCount(bytes, start, end)) {
+      return LineProblem(
+        line: line, column: scanner.position - start + 1,
+        message:
+          "field 8 (executable): found an allocation type: this is an object line of the current format '\(Self.currentFields)' in a legacy kmap (two kmaps joined?)"
+      )
+    }
     if !legacy {
       let typeStart = scanner.skipField(bytes)
       guard scanner.position < end else {
         return bad(9, "command", "the task's command", at: end)
       }
-      guard let type = AllocType.parse(bytes, typeStart, scanner.position) else {
+      if AllocType.isUnprinted(bytes, typeStart, scanner.position) {
+        allocType = nil
+      } else if let type = AllocType.parse(bytes, typeStart, scanner.position) {
+        allocType = type
+      } else {
         return LineProblem(
           line: line, column: typeStart - start + 1,
           message:
-            "field 8 (alloc_type): expected an allocation type name (KMALLOC, KMEM_CACHE, GLOBAL, …) or code, found \(excerpt(bytes, typeStart, scanner.position))"
+            "field 8 (alloc_type): expected an allocation type name (KMALLOC, KMEM_CACHE, GLOBAL, …), a code or (null), found \(excerpt(bytes, typeStart, scanner.position))"
         )
       }
-      allocType = type
       // The command may hold commas: the last two fields are read from the right.
       let commandStart = scanner.position + 1
       var lastComma = end - 1
@@ -239,12 +251,12 @@ public struct KmapParser: Sendable {
           line: line, column: slabStart - start + 1,
           message: "field 10 (slabname): expected a slab cache name or 'no-slab', found nothing")
       }
-      if lastComma + 1 < end {
+      if lastComma + 1 < end, !AllocType.isUnprinted(bytes, lastComma + 1, end) {
         guard let type = AllocType.parse(bytes, lastComma + 1, end) else {
           return LineProblem(
             line: line, column: lastComma + 1 - start + 1,
             message:
-              "field 11 (new_alloc_type): expected an allocation type name or nothing, found \(excerpt(bytes, lastComma + 1, end))"
+              "field 11 (new_alloc_type): expected an allocation type name, (null) or nothing, found \(excerpt(bytes, lastComma + 1, end))"
           )
         }
         newAllocType = type

@@ -11,9 +11,12 @@ public struct KmapObject: Sendable, Equatable {
   public var allocIndex: UInt64
   public var freeIndex: UInt64
   public var freeIP: UInt64
-  /// Nil in the legacy format, which prints no type.
+  /// Nil in the legacy format, which prints no type, and where the kernel
+  /// printed `(null)` for it.
   public var allocType: AllocType?
-  /// Memorizer's later reclassification of the object, when it printed one.
+  /// The type of the allocation that took this object's memory with no
+  /// free between (`free_ip` `deadbeef` or `fedbeef`), when printed: the
+  /// next object's, not this one's.
   public var newAllocType: AllocType?
 
   public init(
@@ -30,10 +33,6 @@ public struct KmapObject: Sendable, Equatable {
     self.allocType = allocType
     self.newAllocType = newAllocType
   }
-
-  /// The type that identifies the object site: the reclassification when
-  /// Memorizer printed one, else the type at allocation.
-  public var effectiveType: AllocType? { newAllocType ?? allocType }
 
   /// `feedbeef`: memory Memorizer preallocated for itself before tracking began.
   public var isPreallocated: Bool { allocIP == KmapSpecial.preallocated }

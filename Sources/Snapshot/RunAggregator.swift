@@ -128,8 +128,8 @@ struct RunAggregator: KmapSink, Sendable {
   /// rather than a symbol search and a dictionary of site keys.
   private mutating func siteID(of object: KmapObject, slab: Span<UInt8>) -> UInt32 {
     let slabHash = Self.hash(slab)
-    let type = object.effectiveType?.rawValue ?? 0xFF
-    if object.effectiveType?.isGlobal == true {
+    let type = object.allocType?.rawValue ?? 0xFF
+    if object.allocType?.isGlobal == true {
       return siteID(siteKey(for: object, slab: intern(slab, hash: slabHash)))
     }
     let memoKey = (object.allocIP ^ slabHash) &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(type)
@@ -202,7 +202,7 @@ struct RunAggregator: KmapSink, Sendable {
   }
 
   private mutating func siteKey(for object: KmapObject, slab: UInt64) -> SiteKey {
-    let type = object.effectiveType
+    let type = object.allocType
     let typeCode = type?.rawValue ?? 0xFF
     func pseudo(_ which: PseudoKind, _ typeCode: UInt8) -> SiteKey {
       SiteKey(kind: .pseudo, allocType: typeCode, ref: SymbolRef(value: which.rawValue, resolved: false), slab: 0)

@@ -83,7 +83,6 @@ func parse(_ text: String, _ format: KmapFormat, lenient: Bool = false, columns:
     #expect(ufo.hasNoAllocationSite)
     #expect(ufo.allocType == .ufoMemblock)
     #expect(ufo.newAllocType == .kmalloc)
-    #expect(ufo.effectiveType == .kmalloc)
     #expect(ufo.freeIP == KmapSpecial.fedFree)
     #expect(sink.events[4] == .access(KmapAccess(address: 0xffff_ffff_8148_0c10, writes: 0, reads: 1, pid: nil, isFrom: true)))
   }
@@ -126,7 +125,7 @@ func parse(_ text: String, _ format: KmapFormat, lenient: Bool = false, columns:
         == LineProblem(
           line: 1, column: 45,
           message:
-            "field 8 (alloc_type): expected an allocation type name (KMALLOC, KMEM_CACHE, GLOBAL, …) or code, found 'KMALLOCX'"
+            "field 8 (alloc_type): expected an allocation type name (KMALLOC, KMEM_CACHE, GLOBAL, …), a code or (null), found 'KMALLOCX'"
         ))
     let (_, short) = parse("ffffffff81000010,1,ffff888000000000,8\n", .current)
     #expect(
@@ -180,6 +179,26 @@ func parse(_ text: String, _ format: KmapFormat, lenient: Bool = false, columns:
             allocIndex: 4_295_000_000, freeIndex: 0, freeIP: 0, allocType: nil, newAllocType: nil), slab: ""),
         .access(KmapAccess(address: 0xffff_ffff_8132_0c10, writes: 7, reads: 3, pid: 412)),
       ])
+  }
+
+  /// A current object line in a legacy kmap would pass its type for the
+  /// command and its access lines' counts for pids.
+  @Test func legacyRefusesAnObjectLineOfTheCurrentFormat() {
+    let (_, report) = parse(
+      """
+      ffffffff81320810,412,ffff888004b10000,1080,4295000000,0,0,bash
+        ffffffff81320c10,412,7,3
+      ffffffff81320810,1,ffff888004b20000,176,1,0,0,KMEM_CACHE,bash,cred_jar,
+        ffffffff81320c10,7,0,100
+
+      """, .legacy)
+    #expect(
+      report.error
+        == LineProblem(
+          line: 3, column: 47,
+          message:
+            "field 8 (executable): found an allocation type: this is an object line of the current format 'alloc_ip,pid,obj_va_ptr,size,alloc_index,free_index,free_ip,alloc_type,command,slabname,new_alloc_type' in a legacy kmap (two kmaps joined?)"
+        ))
   }
 
   @Test func allocationsSkipHeaderAndReadElevenValues() {
@@ -236,6 +255,11 @@ func parse(_ text: String, _ format: KmapFormat, lenient: Bool = false, columns:
     // every count shifted.
     #expect(try detect("ffffffff81000010,123,ffff888000000000,64,1,0,0,FOO,bash,kmalloc-64,\n").0 == .current)
     #expect(try detect("ffffffff81000010,123,ffff888000000000,64,1,0,0,KMALLOC,bash,kmalloc-64\n").0 == .current)
+    // Unknown types in both type fields, and the (null) of a kernel without MEMORIZER_STATS.
+    #expect(
+      try detect("ffffffff81000010,100,ffff888000001000,64,1,2,00000000deadbeef,KMEM_CACHE_BULK_ND,bash,kmalloc-64,KMEM_CACHE_BULK_ND\n").0
+        == .current)
+    #expect(try detect("ffffffff81000010,100,ffff888000001000,64,1,2,00000000deadbeef,(null),bash,kmalloc-64,(null)\n").0 == .current)
     #expect(
       throws: InputError(
         .unsupportedFormat, file: "k", line: 1, column: 1,

@@ -101,6 +101,42 @@ func rows(_ snapshot: Snapshot) -> [String] {
     #expect(summary.totals.writes == 13)
   }
 
+  /// `new_alloc_type` is the type of the allocation that took the memory
+  /// over (Memorizer's free_ip deadbeef/fedbeef), not this object's: a
+  /// credential replaced by a stack page or a global is still a credential.
+  @Test func aReplacedObjectKeepsItsOwnSite() async throws {
+    let fixture = try Fixture()
+    let path = try fixture.directory.write(
+      "kmap",
+      """
+      ffffffff810a1410,1,ffff888003a4c000,176,101,102,00000000deadbeef,KMEM_CACHE,systemd,cred_jar,STACK_PAGE
+        ffffffff810a1010,2,5,1
+      ffffffff810a1410,1,ffff888003a4c000,176,102,103,000000000fedbeef,KMEM_CACHE,systemd,cred_jar,GLOBAL
+        ffffffff810a1010,1,0,1
+
+      """)
+    let snapshot = try await fixture.record([.kmap(path)])
+    #expect(rows(snapshot) == ["commit_creds -> prepare_creds [KMEM_CACHE, cred_jar]: r5 w3 o2 runs1"])
+  }
+
+  /// A kernel built without CONFIG_MEMORIZER_STATS prints `(null)` for every
+  /// type: sites are then told apart by allocating function and slab alone.
+  @Test func typesPrintedAsNullLeaveSitesUntyped() async throws {
+    let fixture = try Fixture()
+    let path = try fixture.directory.write(
+      "kmap",
+      """
+      ffffffff810a1410,1,ffff888003a4c000,176,101,0,0,(null),systemd,cred_jar,
+        ffffffff810a1010,2,5,1
+      ffffffff810a1410,1,ffff888003a4d000,176,102,103,00000000deadbeef,(null),systemd,cred_jar,(null)
+        ffffffff810a1010,1,0,1
+
+      """)
+    let snapshot = try await fixture.record([.kmap(path)])
+    #expect(snapshot.runs[0].inputs[0].format == .current)
+    #expect(rows(snapshot) == ["commit_creds -> prepare_creds [type unknown, cred_jar]: r5 w3 o2 runs1"])
+  }
+
   @Test func countsPastTwoToTheSixtyFourSaturateRatherThanWrap() async throws {
     // A wrapped sum of writes would turn a writer into a reader.
     let fixture = try Fixture()
