@@ -56,6 +56,7 @@ enum FindingsText {
         case .regressed: status = paint("REGRESSED", .high)
         case .skipped: status = paint("skipped", .info)
         case .held: status = "held"
+        case .unmet: status = paint("unmet", .low)
         }
         var text = "  \(outcome.check.padded(24)) \(status.padded(colour ? 18 : 9)) \(outcome.message)"
         if outcome.failsGate { text += " FAILS GATE" }

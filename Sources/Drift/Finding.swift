@@ -113,7 +113,14 @@ public struct Finding: Sendable, Codable, Equatable {
 /// What one check concluded, regression or not: reports list the checks that
 /// held and those skipped (with why) beside the findings.
 public struct CheckOutcome: Sendable, Encodable, Equatable {
-  public enum Status: String, Sendable, Codable { case held, regressed, skipped }
+  public enum Status: String, Sendable, Codable {
+    case held, regressed
+    /// The protection is missing from both kernels: no regression, and
+    /// nothing held either (an expected option set on neither side, a
+    /// weakening switch on both command lines).
+    case unmet
+    case skipped
+  }
   /// `krx-config`, `krx-wx`, …
   public var check: String
   /// What the check looked at within its family: `CONFIG_RANDOMIZE_BASE`, `nokaslr`; nil for a whole check.

@@ -38,7 +38,7 @@ public enum KRXAnalysis {
     }
     let findings = outcomes.compactMap { outcome -> Finding? in
       switch outcome.status {
-      case .held: return nil
+      case .held, .unmet: return nil
       case .regressed:
         return Finding.krx(
           check: outcome.check, item: outcome.item, severity: .high, failsGate: rules.failOnRegression,

@@ -55,7 +55,7 @@ public enum HTMLWriter {
     let krx: [[String: Any]] = document.krx.map { outcome in
       [
         "check": outcome.check, "item": clean(outcome.item), "status": outcome.status.rawValue,
-        "statusClass": outcome.status == .regressed ? "gate" : (outcome.status == .skipped ? "muted" : ""),
+        "statusClass": outcome.status == .regressed ? "gate" : (outcome.status == .held ? "" : "muted"),
         "base": clean(outcome.baseValue), "head": clean(outcome.headValue), "threshold": clean(outcome.threshold),
         // Mustache counts "" as true: false keeps the basis in view for checks that ran.
         "basis": clean(outcome.basis), "skipWhy": outcome.status == .skipped ? clean(outcome.message) as Any : false,

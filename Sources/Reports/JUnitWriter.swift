@@ -71,6 +71,8 @@ public enum JUnitWriter {
       let result: Case.Outcome
       switch outcome.status {
       case .held: result = .pass
+      // Not a pass: the protection is off on both sides, which no drift check fails.
+      case .unmet: result = .skipped(message: "unmet in base and head: \(outcome.message)")
       case .skipped: result = outcome.failsGate ? .failure(message: outcome.message, type: outcome.check, text: outcome.message) : .skipped(message: outcome.message)
       case .regressed:
         let text = "base: \(outcome.baseValue ?? "?")\nhead: \(outcome.headValue ?? "?")\nthreshold: \(outcome.threshold ?? "?")"

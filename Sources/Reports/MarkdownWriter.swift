@@ -27,9 +27,9 @@ public enum MarkdownWriter {
       if rest > 0 { out += "\n…and \(rest) more in the reports.\n" }
       out += "\n"
     }
-    let skipped = document.krx.filter { $0.status == .skipped }.count
     if !document.krx.isEmpty {
-      out += "kR^X: \(document.krx.filter { $0.status == .held }.count) held, \(document.krx.filter { $0.status == .regressed }.count) regressed, \(skipped) skipped.\n\n"
+      let count = { (status: CheckOutcome.Status) in document.krx.filter { $0.status == status }.count }
+      out += "kR^X: \(count(.held)) held, \(count(.regressed)) regressed, \(count(.unmet)) unmet in base and head, \(count(.skipped)) skipped.\n\n"
     }
     let links: [(ReportFormat, String)] = [
       (.html, "[HTML](index.html)"), (.sarif, "[SARIF](results.sarif)"), (.junit, "[JUnit](junit.xml)"),

@@ -83,11 +83,15 @@ func layout(seed: Int, shuffled: Set<String>) -> [(String, UInt64)] {
 
   @Test func absentOptionsAreJudgedAsKernelHardeningCheckerJudgesThem() throws {
     // An expected "is not set" is met by absence; an expected y is not.
-    let base = try config("CONFIG_RANDOMIZE_BASE=y\n")
-    let head = try config("CONFIG_VMAP_STACK=y\n")
+    let generated = "# Automatically generated file; DO NOT EDIT.\n"
+    let base = try config(generated + "CONFIG_RANDOMIZE_BASE=y\n")
+    let head = try config(generated + "CONFIG_VMAP_STACK=y\n")
     let report = KRXAnalysis.compare(base: KRXEvidence(config: base), head: KRXEvidence(config: head))
     #expect(report.outcomes.filter { $0.status == .regressed }.map { $0.item ?? "" } == ["CONFIG_RANDOMIZE_BASE"])
     #expect(outcome(report, "krx-config", item: "CONFIG_KASAN")?.status == .held)
+    #expect(outcome(report, "krx-config", item: "CONFIG_RANDOMIZE_MEMORY")?.status == .unmet)
+    #expect(outcome(report, "krx-config", item: "CONFIG_RANDOMIZE_MEMORY")?.message == "CONFIG_RANDOMIZE_MEMORY holds in neither base nor head: no change")
+    #expect(report.findings.count == 1)
   }
 
   @Test func aDefconfigLeavesDefaultsOut() throws {
@@ -103,7 +107,14 @@ func layout(seed: Int, shuffled: Set<String>) -> [(String, UInt64)] {
         == "CONFIG_RANDOMIZE_BASE is left to its Kconfig default in base's defconfig and turned off in head's")
     #expect(
       outcome(report, "krx-config", item: "CONFIG_VMAP_STACK")?.message
-        == "CONFIG_VMAP_STACK is left to its Kconfig default in both defconfigs: no change")
+        == "CONFIG_VMAP_STACK is left to its Kconfig default (y) in both defconfigs: no change")
+    #expect(outcome(report, "krx-config", item: "CONFIG_VMAP_STACK")?.status == .held)
+    // Off by default and off in writing: no protection on either side, which is no pass.
+    #expect(outcome(report, "krx-config", item: "CONFIG_SLAB_FREELIST_RANDOM")?.status == .unmet)
+    #expect(outcome(report, "krx-config", item: "CONFIG_FG_KASLR")?.status == .unmet)
+    #expect(
+      outcome(report, "krx-config", item: "CONFIG_FG_KASLR")?.message
+        == "CONFIG_FG_KASLR is left to its Kconfig default (off) in both defconfigs: no change")
     // In a full .config every visible option is written: absent is off.
     let full = try config("#\n# Automatically generated file; DO NOT EDIT.\n# Linux/x86 6.1.0 Kernel Configuration\n#\nCONFIG_SMP=y\n")
     #expect(!full.isDefconfig)
@@ -117,6 +128,11 @@ func layout(seed: Int, shuffled: Set<String>) -> [(String, UInt64)] {
     let report = KRXAnalysis.compare(base: KRXEvidence(commandLine: base), head: KRXEvidence(commandLine: head))
     #expect(report.outcomes.filter { $0.status == .regressed }.map { $0.item ?? "" } == ["nokaslr", "no_hash_pointers"])
     #expect(report.findings.first?.message == "head's command line adds 'nokaslr', which base did not have")
+    // On both sides: no regression, and no protection either.
+    let both = KRXAnalysis.compare(base: KRXEvidence(commandLine: head), head: KRXEvidence(commandLine: head))
+    #expect(both.findings.isEmpty)
+    #expect(both.outcomes.filter { $0.status == .unmet }.map { $0.item ?? "" } == ["nokaslr", "no_hash_pointers"])
+    #expect(outcome(both, "krx-cmdline", item: "nokaslr")?.message == "'nokaslr' is on both command lines: no change")
   }
 
   @Test func mitigationsAndKernelStackOffsetSwitchedOff() throws {

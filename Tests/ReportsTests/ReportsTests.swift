@@ -98,6 +98,26 @@ func hostileInput(findings count: Int = 1) -> ReportInput {
     #expect(cells == ["page-table dump", "skipped: base needs three or more layout samples"])
   }
 
+  /// A protection missing on both sides is neither a pass nor a failure.
+  @Test func unmetChecksAreSkippedCasesAndCountedApart() throws {
+    var input = hostileInput()
+    input.document.krx = [
+      CheckOutcome(check: "krx-config", item: "CONFIG_VMAP_STACK", status: .held, message: "CONFIG_VMAP_STACK holds in head"),
+      CheckOutcome(
+        check: "krx-config", item: "CONFIG_FG_KASLR", status: .unmet,
+        message: "CONFIG_FG_KASLR holds in neither base nor head: no change"),
+    ]
+    let xml = String(decoding: JUnitWriter.render(input), as: UTF8.self)
+    let unmet = xml.components(separatedBy: "<testcase name=\"krx-config: CONFIG_FG_KASLR\"").dropFirst().first ?? ""
+    #expect(
+      unmet.components(separatedBy: "</testcase>")[0].contains(
+        "<skipped message=\"unmet in base and head: CONFIG_FG_KASLR holds in neither base nor head: no change\"/>"))
+    #expect(xml.contains("<testsuite name=\"kR^X\" package=\"capdiff.krx\" id=\"1\""))
+    #expect(xml.contains("tests=\"2\" failures=\"0\" errors=\"0\" skipped=\"1\""))
+    let markdown = String(decoding: MarkdownWriter.render(input, linked: []), as: UTF8.self)
+    #expect(markdown.contains("kR^X: 1 held, 0 regressed, 1 unmet in base and head, 0 skipped.\n"))
+  }
+
   @Test func junitNamesNeverRepeatAndSuitesCountTheirCases() throws {
     var input = hostileInput(findings: 3)
     // Three findings with one name.

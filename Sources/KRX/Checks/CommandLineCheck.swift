@@ -45,11 +45,12 @@ enum CommandLineCheck {
       let (before, after) = (weakening.isSet(in: base), weakening.isSet(in: head))
       let regressed = after && !before
       return CheckOutcome(
-        check: name, item: parameter, status: regressed ? .regressed : .held, baseValue: before ? "present" : "absent",
+        check: name, item: parameter, status: regressed ? .regressed : (after ? .unmet : .held),
+        baseValue: before ? "present" : "absent",
         headValue: after ? "present" : "absent", threshold: "not added",
         message: regressed
           ? "head's command line adds '\(parameter)', which base did not have"
-          : (after ? "'\(parameter)' was already on base's command line" : "'\(parameter)' is absent"),
+          : (after ? "'\(parameter)' is on both command lines: no change" : "'\(parameter)' is absent"),
         basis: "\(base.name) and \(head.name)")
     }
   }

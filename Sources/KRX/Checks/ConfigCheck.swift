@@ -16,6 +16,8 @@ enum ConfigCheck {
     var expected: String
     var options: [String]
     var holds: @Sendable (KernelConfig) -> Bool
+    /// Kconfig turns the protection on by default on x86-64.
+    var defaultY = false
     /// Whether a config turns a protection that Kconfig turns on by default
     /// off in writing; false for every other rule.
     var turnsOff: @Sendable (KernelConfig) -> Bool = { _ in false }
@@ -26,7 +28,7 @@ enum ConfigCheck {
     Rule(
       item: options.map { "CONFIG_\($0)" }.joined(separator: " or ") + (off.map { " or CONFIG_\($0) off" } ?? ""),
       expected: "y" + (off.map { " (or CONFIG_\($0) is not set)" } ?? ""), options: options + (off.map { [$0] } ?? []),
-      holds: { config in options.contains(where: config.isEnabled) || off.map(config.isOff) == true },
+      holds: { config in options.contains(where: config.isEnabled) || off.map(config.isOff) == true }, defaultY: defaultY,
       turnsOff: { config in
         defaultY && options.allSatisfy { config.isExplicitlyOff($0) || config[$0] == nil }
           && options.contains(where: config.isExplicitlyOff) && off.map(config.isOff) != true
@@ -79,17 +81,20 @@ enum ConfigCheck {
       let leftToDefault = base.isDefconfig && rule.options.allSatisfy { base[$0] == nil }
       let turnedOff = !before && leftToDefault && rule.turnsOff(head)
       let regressed = (before && !after) || turnedOff
+      let bothToDefault = leftToDefault && head.isDefconfig && rule.options.allSatisfy({ head[$0] == nil })
+      let status: CheckOutcome.Status =
+        regressed ? .regressed : (after || (bothToDefault && rule.defaultY) ? .held : .unmet)
       outcomes.append(
         CheckOutcome(
-          check: name, item: rule.item, status: regressed ? .regressed : .held, baseValue: show(base),
+          check: name, item: rule.item, status: status, baseValue: show(base),
           headValue: show(head), threshold: "expected \(rule.expected)",
           message: turnedOff
             ? "\(rule.item) is left to its Kconfig default in base's defconfig and turned off in head's"
             : regressed
             ? "\(rule.item) held in base and no longer holds in head"
             : after ? "\(rule.item) holds in head"
-            : leftToDefault && head.isDefconfig && rule.options.allSatisfy({ head[$0] == nil })
-            ? "\(rule.item) is left to its Kconfig default in both defconfigs: no change"
+            : bothToDefault
+            ? "\(rule.item) is left to its Kconfig default (\(rule.defaultY ? "y" : "off")) in both defconfigs: no change"
             : "\(rule.item) holds in neither base nor head: no change",
           basis: basis, file: head.treePath, line: rule.options.compactMap { head.lines[$0] }.min()))
     }
