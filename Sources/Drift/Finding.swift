@@ -80,6 +80,8 @@ public struct Finding: Sendable, Codable, Equatable {
   /// kR^X findings (`krx-*` kinds): the check, what it measured on each side
   /// and the threshold it applied.
   public var check: String? = nil
+  /// What the check looked at within its family (`CONFIG_RANDOMIZE_BASE`, `nokaslr`).
+  public var item: String? = nil
   public var baseValue: String? = nil
   public var headValue: String? = nil
   public var threshold: String? = nil
@@ -105,7 +107,8 @@ public struct Finding: Sendable, Codable, Equatable {
     Finding(
       id: fingerprint([check] + (item.map { [$0] } ?? [])), kind: check, severity: severity, subject: nil, object: nil,
       access: nil, suppressed: false, suppression: nil, runs: Runs(seen: 0, of: 0), message: message, coverage: nil,
-      failsGate: failsGate, evidence: [], check: check, baseValue: baseValue, headValue: headValue, threshold: threshold,
+      failsGate: failsGate, evidence: [], check: check, item: item, baseValue: baseValue, headValue: headValue,
+      threshold: threshold,
       file: file, line: line)
   }
 }

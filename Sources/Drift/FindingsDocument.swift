@@ -125,7 +125,7 @@ extension FindingsDocument {
 extension Finding {
   enum CodingKeys: String, CodingKey {
     case id, kind, severity, subject, object, access, suppressed, suppression, runs, message, coverage, failsGate, evidence
-    case check, baseValue, headValue, threshold, sensitive, subjectComponent, objectComponent
+    case check, item, baseValue, headValue, threshold, sensitive, subjectComponent, objectComponent
   }
 
   /// Absent values are written as `null`, so every key is always there.
@@ -150,6 +150,7 @@ extension Finding {
     try c.encode(evidence, forKey: .evidence)
     if isKRX {
       try c.encode(check, forKey: .check)
+      try c.encode(item, forKey: .item)
       try c.encode(baseValue, forKey: .baseValue)
       try c.encode(headValue, forKey: .headValue)
       try c.encode(threshold, forKey: .threshold)

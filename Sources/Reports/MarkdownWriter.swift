@@ -20,7 +20,7 @@ public enum MarkdownWriter {
     if !shown.isEmpty {
       out += "| severity | kind | where | finding |\n|---|---|---|---|\n"
       for finding in shown {
-        let place = finding.isKRX ? finding.check ?? finding.kind : "\(finding.subject ?? "?") → \(finding.object ?? "?")"
+        let place = finding.isKRX ? finding.item ?? finding.check ?? finding.kind : "\(finding.subject ?? "?") → \(finding.object ?? "?")"
         out += "| \(finding.severity.rawValue)\(finding.failsGate ? " (gate)" : "") | `\(finding.kind)` | \(cell(place)) | \(cell(finding.message)) |\n"
       }
       let rest = document.findings.filter { !$0.suppressed }.count - shown.count

@@ -133,6 +133,10 @@ import Testing
     #expect(diff.standardOutput.contains("krx-text-coverage        held      the separately randomisable share of code held"))
     let document = try #require(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(out)/findings.json"))) as? [String: Any])
     #expect((document["counts"] as? [String: Int])?["krx"] == 1)
+    let krxFinding = try #require((document["findings"] as? [[String: Any]])?.first { $0["kind"] as? String == "krx-config" })
+    #expect(krxFinding["item"] as? String == "CONFIG_RANDOMIZE_BASE")
+    let summary = try String(contentsOfFile: "\(out)/summary.md", encoding: .utf8)
+    #expect(summary.contains("| high (gate) | `krx-config` | CONFIG\\_RANDOMIZE\\_BASE | CONFIG\\_RANDOMIZE\\_BASE held in base and no longer holds in head |"))
     // SARIF locates the kR^X result at the option's line in the tree's configuration file.
     #expect(try sarifLocation(of: "krx-config", in: "\(out)/results.sarif") == "arch/x86/configs/x86_64_defconfig:1")
     #expect(ReportChecks.xmlSchemaErrors(file: "\(out)/junit.xml", schema: "\(ReportChecks.schemas)/junit.xsd") == [])
