@@ -78,7 +78,10 @@ public enum HTMLWriter {
       "disagreement": document.scheme == nil
         ? "" : "Base runs disagree on \(unstable) of \(document.baseDisagreement["crossComponentEdges"] ?? 0) cross-component edges.",
       "hasGraph": graphSVG != nil, "graphSVG": graphSVG.map(GraphRenderer.inline) ?? "",
-      "findingCount": document.findings.count, "findings": Array(findings.prefix(tableLimit)),
+      // The table lists suppressed findings too; the headline counts them apart.
+      "findingCount": "\(document.findings.count)"
+        + (unsuppressed < document.findings.count ? ", \(document.findings.count - unsuppressed) of them suppressed" : ""),
+      "findings": Array(findings.prefix(tableLimit)),
       "hasMore": findings.count > tableLimit, "moreCount": max(0, findings.count - tableLimit),
       // Beyond the main table, evidence stays in findings.json: the page
       // keeps to a size a browser parses at once.

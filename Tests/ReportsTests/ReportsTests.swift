@@ -87,6 +87,14 @@ func hostileInput(findings count: Int = 1) -> ReportInput {
     #expect(junit.contains("<testcase name=\"SUBJ &lt;script&gt;"))
   }
 
+  @Test func htmlCountsSuppressedFindingsApart() throws {
+    var input = hostileInput(findings: 3)
+    input.document.findings[1].suppressed = true
+    let html = String(decoding: try HTMLWriter.render(input, graphSVG: nil), as: UTF8.self)
+    #expect(html.contains("<h2>Findings (4, 1 of them suppressed)</h2>"))
+    #expect(html.contains("3 findings: new-access"))
+  }
+
   @Test func htmlShowsWhyOnlyForSkippedChecks() throws {
     var input = hostileInput()
     input.document.krx = [
