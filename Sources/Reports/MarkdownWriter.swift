@@ -41,13 +41,14 @@ public enum MarkdownWriter {
   }
 
   /// A table cell: one line, no pipes or HTML, at most 200 characters.
+  /// A `>` alone opens no tag and is kept as written, so that edges read
+  /// `A -> B` in the plain text of meeting notes.
   static func cell(_ text: String) -> String {
     var result = ""
     for character in SafeText.truncated(SafeText.clean(text), 200) {
       switch character {
       case "|": result += "\\|"
       case "<": result += "&lt;"
-      case ">": result += "&gt;"
       case "&": result += "&amp;"
       case "\\", "`", "*", "_", "[", "]": result += "\\\(character)"
       case "\n", "\r", "\t": result += " "

@@ -202,7 +202,7 @@ let kernelWritesMM = ("do_fork", "kernel/k.c", "mm_alloc", "mm/m.c", UInt64(1), 
     let page = try ReportChecks.chromium("\(out)/index.html", screenshot: "\(history.directory.path)/shot.png")
     #expect(page.console == [])
     #expect(page.screenshotBytes > 10_000)
-    #expect(try String(contentsOfFile: "\(out)/history.md", encoding: .utf8).contains("| kernel -&gt; mm | read-write |"))
+    #expect(try String(contentsOfFile: "\(out)/history.md", encoding: .utf8).contains("| kernel -> mm | read-write |"))
   }
 
   @Test func aFileMovedWithinTheRangeIsNoNewEdge() throws {
