@@ -22,6 +22,7 @@ struct Comparison {
   private let repository: Repository?
   /// Base paths under their head names.
   private let renames: [String: String]
+  private let sensitiveEdges: Set<ComponentEdge>
 
   init(
     base: Snapshot, head: Snapshot, repository path: String, scheme: ComponentScheme, policy: Policy, rules: DriftRules,
@@ -82,6 +83,7 @@ struct Comparison {
     self.headTree = headTree
     self.repository = repository
     self.renames = renames
+    sensitiveEdges = report.sensitiveEdges
     document = FindingsDocument(
       toolVersion: Capdiff.version, base: side(base), head: side(head), scheme: scheme.description,
       granularity: granularity.rawValue, report: report, krxFindings: krx?.findings ?? [], krx: krx?.outcomes ?? [],
@@ -96,7 +98,7 @@ struct Comparison {
       head: ReportOptions.commit(head, repository: repository),
       graph: GraphEdge.compare(
         base: PrivilegeGraph(base.renamingFiles(renames), map: map, tree: headTree?.paths), head: headGraph,
-        findings: document.findings),
+        sensitive: sensitiveEdges),
       subjectComponents: Array(Set(headGraph.edges.map(\.subject))), sourceURL: sourceURL,
       timestamp: ReportOptions.timestamp, hostname: ReportOptions.hostname)
   }

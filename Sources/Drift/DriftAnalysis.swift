@@ -62,12 +62,26 @@ public struct SuppressionReport: Sendable, Codable, Equatable {
   }
 }
 
+/// An edge of the component privilege graph, by its two ends.
+public struct ComponentEdge: Hashable, Sendable {
+  public var subject: String
+  public var owner: String
+
+  public init(subject: String, owner: String) {
+    self.subject = subject
+    self.owner = owner
+  }
+}
+
 /// The result of comparing two snapshots.
 public struct DriftReport: Sendable {
   public var findings: [Finding]
   public var suppressions: [SuppressionReport]
   /// Base cross-component edges seen in some base runs but not all.
   public var baseDisagreement: (unstable: Int, of: Int)
+  /// Cross-component edges, of base or head, with a sensitive object site
+  /// behind them, finding or not.
+  public var sensitiveEdges: Set<ComponentEdge> = []
   public var gateFails: Bool { findings.contains { $0.failsGate } }
 }
 
@@ -202,7 +216,13 @@ public enum DriftAnalysis {
     let crossBase = base.slots.values.map(base.group).filter(isCross)
     let unstable = crossBase.filter { $0.runs < baseRuns }.count
     findings.sort { ($1.severity, $0.subject ?? "", $0.object ?? "", $0.kind) < ($0.severity, $1.subject ?? "", $1.object ?? "", $1.kind) }
-    return DriftReport(findings: findings, suppressions: suppressions, baseDisagreement: (unstable, crossBase.count))
+    var report = DriftReport(findings: findings, suppressions: suppressions, baseDisagreement: (unstable, crossBase.count))
+    for side in [base, head] {
+      for group in side.slots.values.map(side.group) where group.sensitive && isCross(group) {
+        report.sensitiveEdges.insert(ComponentEdge(subject: group.subjectComponent, owner: group.ownerComponent))
+      }
+    }
+    return report
   }
 
   private static func verb(_ access: Access) -> String {

@@ -27,12 +27,17 @@ public enum GraphRenderer {
     for edge in shown {
       var attributes: [String] = ["label=\"\(edge.access.rawValue)\(edge.sensitive ? " ⚠" : "")\""]
       switch edge.change {
-      case .new: attributes += ["color=\"#d62728\"", "fontcolor=\"#d62728\"", "penwidth=2"]
-      case .escalation: attributes += ["color=\"#ff7f0e\"", "fontcolor=\"#c25e00\"", "penwidth=2"]
+      case .new: attributes += ["color=\"#d62728\"", "fontcolor=\"#d62728\""]
+      case .escalation: attributes += ["color=\"#ff7f0e\"", "fontcolor=\"#c25e00\""]
       case .removed: attributes += ["style=dashed"]
       case .unchanged: break
       }
-      if edge.sensitive { attributes.append("penwidth=3") }
+      // As the legend draws them: sensitive widest, then changed edges.
+      if edge.sensitive {
+        attributes.append("penwidth=4")
+      } else if edge.change == .new || edge.change == .escalation {
+        attributes.append("penwidth=2")
+      }
       attributes.append("tooltip=\"\(escape("\(edge.subject) → \(edge.owner): \(edge.change.rawValue) \(edge.access.rawValue)"))\"")
       out += "  n\(nodes[edge.subject]!) -> n\(nodes[edge.owner]!) [\(attributes.joined(separator: ", "))];\n"
     }

@@ -19,8 +19,8 @@ th { background: #f6f8fa; white-space: nowrap; } td.basis { font-size: .85em; co
 .sev { font-weight: 600; } .s-high { color: #cf222e; } .s-medium { color: #bc4c00; } .s-low { color: #0969da; } .s-info { color: #57606a; }
 .gate { color: #cf222e; font-weight: 600; } .muted { color: #57606a; } code { font-size: .92em; }
 .graph { overflow: auto; border: 1px solid #d0d7de; border-radius: 6px; padding: .5em; } .graph svg { max-width: 100%; height: auto; }
-.legend span { margin-right: 1.2em; white-space: nowrap; } .sw { display: inline-block; width: 2em; height: 0; vertical-align: middle; margin-right: .3em; border-top: 3px solid #9aa5b1; }
-.sw.new { border-color: #d62728; } .sw.esc { border-color: #ff7f0e; } .sw.rem { border-top-style: dashed; } .sw.sens { border-top-width: 5px; }
+.legend span { margin-right: 1.2em; white-space: nowrap; } .sw { display: inline-block; width: 2em; height: 0; vertical-align: middle; margin-right: .3em; border-top: 1px solid #9aa5b1; }
+.sw.new { border-color: #d62728; border-top-width: 2px; } .sw.esc { border-color: #ff7f0e; border-top-width: 2px; } .sw.rem { border-top-style: dashed; } .sw.sens { border-top-width: 4px; }
 .filters a { margin-right: .8em; } .anchor { display: none; }
 #only-high:target ~ table.findings tbody tr:not(.s-high-row),
 #only-gate:target ~ table.findings tbody tr:not(.gate-row),

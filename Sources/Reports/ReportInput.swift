@@ -70,16 +70,14 @@ public struct GraphEdge: Sendable, Equatable {
   public var change: Change
   public var sensitive: Bool
 
-  /// Cross-component edges of both graphs; `findings` mark sensitive ones.
-  public static func compare(base: PrivilegeGraph, head: PrivilegeGraph, findings: [Finding]) -> [GraphEdge] {
-    let old = Dictionary(
-      base.edges.filter(\.isCrossComponent).map { ("\($0.subject)\u{0}\($0.owner)", $0) }, uniquingKeysWith: { a, _ in a })
-    let sensitive = Set(
-      findings.filter(\.sensitive).map { "\($0.subjectComponent ?? "")\u{0}\($0.objectComponent ?? "")" })
+  /// Cross-component edges of both graphs, marked where `sensitive` holds them.
+  public static func compare(base: PrivilegeGraph, head: PrivilegeGraph, sensitive: Set<ComponentEdge>) -> [GraphEdge] {
+    func ends(_ edge: PrivilegeGraph.Edge) -> ComponentEdge { ComponentEdge(subject: edge.subject, owner: edge.owner) }
+    let old = Dictionary(base.edges.filter(\.isCrossComponent).map { (ends($0), $0) }, uniquingKeysWith: { a, _ in a })
     var edges: [GraphEdge] = []
-    var seen = Set<String>()
+    var seen = Set<ComponentEdge>()
     for edge in head.edges where edge.isCrossComponent {
-      let key = "\(edge.subject)\u{0}\(edge.owner)"
+      let key = ends(edge)
       seen.insert(key)
       let change: Change
       if let before = old[key] {
@@ -90,11 +88,10 @@ public struct GraphEdge: Sendable, Equatable {
       edges.append(
         GraphEdge(subject: edge.subject, owner: edge.owner, access: edge.access, change: change, sensitive: sensitive.contains(key)))
     }
-    for edge in base.edges where edge.isCrossComponent && !seen.contains("\(edge.subject)\u{0}\(edge.owner)") {
+    for edge in base.edges where edge.isCrossComponent && !seen.contains(ends(edge)) {
       edges.append(
         GraphEdge(
-          subject: edge.subject, owner: edge.owner, access: edge.access, change: .removed,
-          sensitive: sensitive.contains("\(edge.subject)\u{0}\(edge.owner)")))
+          subject: edge.subject, owner: edge.owner, access: edge.access, change: .removed, sensitive: sensitive.contains(ends(edge))))
     }
     return edges
   }

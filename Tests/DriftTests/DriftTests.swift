@@ -117,6 +117,11 @@ func summary(_ report: DriftReport) -> [String] {
     let report = compare(base.snapshot(), head.snapshot())
     #expect(summary(report) == ["new-access high fs/ext4 -> kernel/cred read FAIL"])
     #expect(report.findings[0].message.hasSuffix("(sensitive object site)"))
+    #expect(report.sensitiveEdges == [ComponentEdge(subject: "fs/ext4", owner: "kernel/cred")])
+    // On both sides, the edge raises no finding and is sensitive all the same.
+    let unchanged = compare(head.snapshot(), head.snapshot())
+    #expect(unchanged.findings.isEmpty)
+    #expect(unchanged.sensitiveEdges == [ComponentEdge(subject: "fs/ext4", owner: "kernel/cred")])
   }
 
   @Test func suppressionsUsedExpiredAndUnused() {

@@ -339,7 +339,7 @@ do {
       let input = ReportInput(
         document: document, base: nil, head: nil,
         graph: GraphEdge.compare(
-          base: PrivilegeGraph(base, map: map, tree: nil), head: PrivilegeGraph(head, map: map, tree: nil), findings: report.findings),
+          base: PrivilegeGraph(base, map: map, tree: nil), head: PrivilegeGraph(head, map: map, tree: nil), sensitive: report.sensitiveEdges),
         subjectComponents: [], sourceURL: nil, timestamp: "2026-01-01T00:00:00", hostname: "bench")
       written = try ReportSet.write(input, to: out, formats: Set(ReportFormat.allCases))
     }
