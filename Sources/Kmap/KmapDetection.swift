@@ -12,6 +12,11 @@ public enum KmapDetection {
         .unsupportedFormat, file: file,
         "is binary data, not a Memorizer kmap (expected text lines of comma-separated fields)")
     }
+    if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF {
+      throw InputError(
+        .unsupportedFormat, file: file, line: 1, column: 1,
+        "begins with a UTF-8 byte-order mark, which Memorizer never writes (was it saved by an editor?): remove the first three bytes")
+    }
     // The first non-blank line.
     var start = 0
     var lineNumber = 1

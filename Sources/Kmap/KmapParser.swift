@@ -76,7 +76,10 @@ public struct KmapParser: Sendable {
         return false
       }
       report.lines += 1
-      if start == end { return true }
+      // Blank, or white space alone: nothing Memorizer wrote.
+      var first = start
+      while first < end, bytes[first] == UInt8(ascii: " ") || bytes[first] == UInt8(ascii: "\t") { first += 1 }
+      if first == end { return true }
       let problem: LineProblem?
       let indented = bytes[start] == UInt8(ascii: " ") || bytes[start] == UInt8(ascii: "\t")
       switch format {
@@ -396,9 +399,15 @@ func fieldProblem(
   }
   var probe = FieldScanner(start: fieldStart, end: end)
   _ = probe.skipField(bytes)
+  // Digits alone fail only by overflowing 64 bits.
+  var digits = fieldStart
+  while digits < probe.position, bytes[digits] >= UInt8(ascii: "0"), bytes[digits] <= UInt8(ascii: "9") { digits += 1 }
+  let overflows = digits == probe.position && probe.position > fieldStart + 1
   return LineProblem(
     line: line, column: fieldStart - (lineStart ?? start) + 1,
-    message: "\(field): expected \(what), found \(excerpt(bytes, fieldStart, probe.position))")
+    message:
+      "\(field): expected \(what), found \(excerpt(bytes, fieldStart, probe.position))"
+      + (overflows ? ", which 64 bits cannot hold" : ""))
 }
 
 /// Whether `bytes` holds `literal` at `start`.

@@ -139,6 +139,16 @@ func parse(_ text: String, _ format: KmapFormat, lenient: Bool = false, columns:
       "ffffffff81000010,1,ffff888000000000,8,1,0,0,KMALLOC,cat,kmalloc-8,\n  ffffffff81000020,x,2,1\n", .current)
     #expect(
       badAccess.error == LineProblem(line: 2, column: 20, message: "writes: expected a decimal count, found 'x'"))
+    let (_, huge) = parse(
+      "ffffffff81000010,1,ffff888000000000,8,1,0,0,KMALLOC,cat,kmalloc-8,\n  ffffffff81000020,18446744073709551616,2,1\n", .current)
+    #expect(
+      huge.error
+        == LineProblem(
+          line: 2, column: 20, message: "writes: expected a decimal count, found '18446744073709551616', which 64 bits cannot hold"))
+    // White space alone is a blank line.
+    let (_, spaces) = parse("ffffffff81000010,1,ffff888000000000,8,1,0,0,KMALLOC,cat,kmalloc-8,\n   \t\n  ffffffff81000020,1,2,1\n", .current)
+    #expect(spaces.error == nil)
+    #expect(spaces.accesses == 1)
     let (_, orphan) = parse("  ffffffff81000020,1,2,1\n", .current)
     #expect(orphan.error?.message == "access line before any object line; expected an object line first")
   }
@@ -271,6 +281,13 @@ func parse(_ text: String, _ format: KmapFormat, lenient: Bool = false, columns:
   }
 
   @Test func refusesWhatIsNotAKmap() {
+    #expect(
+      throws: InputError(
+        .unsupportedFormat, file: "k", line: 1, column: 1,
+        "begins with a UTF-8 byte-order mark, which Memorizer never writes (was it saved by an editor?): remove the first three bytes")
+    ) {
+      try detect("\u{FEFF}ffffffff81000010,1,ffff888000000000,8,1,0,0,KMALLOC,cat,kmalloc-8,\n")
+    }
     #expect(throws: InputError(.unsupportedFormat, file: "k", "is binary data, not a Memorizer kmap (expected text lines of comma-separated fields)")) {
       try detect("\u{7F}ELF\u{0}\u{0}")
     }

@@ -77,7 +77,7 @@ import Testing
       ("  ffffffff81480c1g,3,8,733", "access_ip: expected a hex address, found 'ffffffff81480c1g'"),
       ("  ffffffff81480c10,3,x,733", "reads: expected a decimal count, found 'x'"),
       ("  ffffffff81480c10,3,8,", "pid: expected a decimal pid, found ''"),
-      ("  ffffffff81480c10,99999999999999999999,8,1", "writes: expected a decimal count, found '99999999999999999999'"),
+      ("  ffffffff81480c10,99999999999999999999,8,1", "writes: expected a decimal count, found '99999999999999999999', which 64 bits cannot hold"),
     ]
     for (line, message) in cases {
       let (_, report) = parse(object + line + "\n", .current)
