@@ -3,6 +3,7 @@ import Foundation
 import Git
 import SampleKernel
 import Store
+import Symbols
 
 /// The bundled sample history: each folder of sample/kernel is a commit,
 /// its files laid over the previous tree; `commit.txt` gives the subject, an
@@ -84,9 +85,11 @@ enum DemoHistory {
         output: "\(work)/vmlinux-\(index)")
       var kmaps: [String] = []
       if let trace = step.trace {
+        let accesses = try accessAddresses(vmlinux: elf.path)
         for run in 1...runs {
           let path = "\(work)/kmap-\(index)-run\(run)"
-          try kmap(trace, run: run, symbols: elf.symbols).write(toFile: path, atomically: true, encoding: .utf8)
+          try kmap(trace, run: run, symbols: elf.symbols, accesses: accesses).write(
+            toFile: path, atomically: true, encoding: .utf8)
           kmaps.append(path)
         }
       }
@@ -103,19 +106,40 @@ enum DemoHistory {
   /// One run of the workload as Memorizer prints it: an object line per
   /// access in the trace (allocated by SITE), then its access line. Each run
   /// has its own tasks, objects and allocation indexes, as real runs do.
-  static func kmap(_ trace: [[String]], run: Int, symbols: [String: UInt64]) throws -> String {
+  static func kmap(_ trace: [[String]], run: Int, symbols: [String: UInt64], accesses: [String: UInt64]) throws -> String {
     var out = ""
     for (number, access) in trace.enumerated() {
-      guard access.count >= 5, let function = symbols[access[0]], let site = symbols[access[1]] else {
+      guard access.count >= 5, let function = accesses[access[0]] ?? symbols[access[0]].map({ $0 + 4 }), let site = symbols[access[1]]
+      else {
         throw ValidationError("sample trace line '\(access.joined(separator: " "))': expected FUNCTION SITE SLAB READS WRITES [RUNS] naming functions of the sample kernel")
       }
       if access.count > 5, !access[5].split(separator: ",").contains(Substring(String(run))) { continue }
       let pid = 200 + number + 1000 * (run - 1)
       let object = 0xffff_8880_0100_0000 + UInt64(run) << 24 + UInt64(number) * 0x1000
       out += "\(String(site + 4, radix: 16)),\(pid),\(String(object, radix: 16)),256,\(100 + number + 1000 * (run - 1)),0,0,KMEM_CACHE,demo-workload,\(access[2]),\n"
-      out += "  \(String(function + 4, radix: 16)),\(access[4]),\(access[3]),\(pid)\n"
+      out += "  \(String(function, radix: 16)),\(access[4]),\(access[3]),\(pid)\n"
     }
     return out
+  }
+
+  /// Where each function of the sample kernel touches its objects: the first
+  /// instruction of its last statement (every sample function ends with the
+  /// statement that reads or writes them), so that evidence points at that
+  /// line rather than at the opening brace.
+  static func accessAddresses(vmlinux: String) throws -> [String: UInt64] {
+    let symbols = try LoadedSymbols(path: vmlinux)
+    guard let debug = symbols.debugInfo else { throw ValidationError("the sample kernel \(vmlinux) has no DWARF") }
+    var addresses: [String: UInt64] = [:]
+    for function in symbols.table.functions where function.end > function.start + 1 {
+      let range = Array(function.start..<function.end)
+      let lines = debug.lines(at: range)
+      // The closing brace holds the last instructions; the statement before it is the one wanted.
+      guard let closing = lines.last ?? nil, let last = lines.compactMap({ $0 }).filter({ $0 < closing }).max(),
+        let index = lines.firstIndex(of: last)
+      else { continue }
+      addresses[function.name] = range[index]
+    }
+    return addresses
   }
 
   /// A boot's /proc/kallsyms: the image slid by `slide`, code below

@@ -28,6 +28,12 @@ import Testing
       ReportChecks.xmlSchemaErrors(file: "\(directory.path)/reports/demo/junit.xml", schema: "\(ReportChecks.schemas)/junit.xsd")
         == [])
     #expect(try ReportChecks.sarifErrors("\(directory.path)/reports/demo/results.sarif") == nil)
+    // The evidence points at the statement that touches the credential, not at the opening brace.
+    let findings = try #require(
+      JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(directory.path)/reports/demo/findings.json")))
+        as? [String: Any])
+    let evidence = (findings["findings"] as? [[String: Any]])?.compactMap { $0["evidence"] as? [[String: Any]] }.joined()
+    #expect(evidence?.map { "\($0["function"] ?? "") \($0["file"] ?? ""):\($0["line"] ?? "")" } == ["ext4_fc_commit fs/ext4/fast_commit.c:7"])
     // A second run finds the snapshots stored and records nothing; the
     // folder the first run marked as its own is emptied first.
     #expect(directory.exists(".demo/.capdiff-demo"))
