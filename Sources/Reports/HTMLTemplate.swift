@@ -15,6 +15,7 @@ h1 { font-size: 1.6em; margin: 0 0 .3em; } h2 { font-size: 1.25em; border-bottom
 .verdict { display: inline-block; padding: .15em .7em; border-radius: 4px; color: #fff; font-weight: 600; letter-spacing: .04em; }
 .fail { background: #cf222e; } .pass { background: #1a7f37; }
 table { border-collapse: collapse; width: 100%; margin: .5em 0; } th, td { border: 1px solid #d0d7de; padding: .25em .5em; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
+td.w { overflow-wrap: break-word; } td.nw { white-space: nowrap; overflow-wrap: normal; }
 th { background: #f6f8fa; white-space: nowrap; } td.basis { font-size: .85em; color: #57606a; } th[data-sort] { cursor: pointer; } td.n { text-align: right; font-variant-numeric: tabular-nums; }
 .sev { font-weight: 600; } .s-high { color: #cf222e; } .s-medium { color: #bc4c00; } .s-low { color: #0969da; } .s-info { color: #57606a; }
 .gate { color: #cf222e; font-weight: 600; } .muted { color: #57606a; } code { font-size: .92em; }
@@ -61,7 +62,7 @@ input[type=search] { width: 20em; padding: .2em .4em; margin: .3em 0; }
 <table class="findings">
 <thead><tr><th data-sort="0">severity</th><th data-sort="1">kind</th><th data-sort="2">subject</th><th data-sort="3">object</th><th data-sort="4">access</th><th data-sort="5">runs</th><th>finding</th></tr></thead>
 <tbody>
-{{#findings}}<tr class="{{rowClass}}" data-rank="{{rank}}"><td class="sev s-{{severity}}">{{severity}}{{#gate}} <span class="gate">gate</span>{{/gate}}</td><td><code>{{kind}}</code></td><td>{{subject}}</td><td>{{object}}</td><td>{{access}}</td><td>{{runs}}</td><td>{{message}}{{#suppressed}} <span class="muted">(suppressed: {{suppressed}})</span>{{/suppressed}}{{#hasEvidence}}
+{{#findings}}<tr class="{{rowClass}}" data-rank="{{rank}}"><td class="sev s-{{severity}} nw">{{severity}}{{#gate}} <span class="gate">gate</span>{{/gate}}</td><td class="nw"><code>{{kind}}</code></td><td class="w">{{subject}}</td><td class="w">{{object}}</td><td class="nw">{{access}}</td><td class="nw">{{runs}}</td><td>{{message}}{{#suppressed}} <span class="muted">(suppressed: {{suppressed}})</span>{{/suppressed}}{{#hasEvidence}}
 <details><summary>evidence ({{evidenceCount}})</summary><table class="ev"><tr><th>function</th><th>at</th><th>site</th><th>site file</th><th>slab</th><th>R</th><th>W</th></tr>
 {{#evidence}}<tr><td>{{function}}<td>{{#link}}<a href="{{link}}">{{place}}</a>{{/link}}{{^link}}{{place}}{{/link}}<td>{{site}}<td>{{siteFile}}<td>{{slab}}<td>{{reads}}<td>{{writes}}
 {{/evidence}}</table>{{#moreEvidence}}<p class="muted">{{moreEvidence}} more in findings.json</p>{{/moreEvidence}}</details>{{/hasEvidence}}{{#krxValues}}<br><span class="muted">base: {{base}}; head: {{head}}</span>{{/krxValues}}</td></tr>
@@ -72,7 +73,7 @@ input[type=search] { width: 20em; padding: .2em .4em; margin: .3em 0; }
 <details class="more"><summary>{{moreCount}} less severe findings (their evidence is in findings.json)</summary>
 <table class="findings">
 <tbody>
-{{#moreFindings}}<tr class="{{rowClass}}" data-rank="{{rank}}"><td class="sev s-{{severity}}">{{severity}}{{#gate}} <span class="gate">gate</span>{{/gate}}</td><td><code>{{kind}}</code></td><td>{{subject}}</td><td>{{object}}</td><td>{{access}}</td><td>{{runs}}</td><td>{{message}}{{#suppressed}} <span class="muted">(suppressed: {{suppressed}})</span>{{/suppressed}}{{#hasEvidence}}
+{{#moreFindings}}<tr class="{{rowClass}}" data-rank="{{rank}}"><td class="sev s-{{severity}} nw">{{severity}}{{#gate}} <span class="gate">gate</span>{{/gate}}</td><td class="nw"><code>{{kind}}</code></td><td class="w">{{subject}}</td><td class="w">{{object}}</td><td class="nw">{{access}}</td><td class="nw">{{runs}}</td><td>{{message}}{{#suppressed}} <span class="muted">(suppressed: {{suppressed}})</span>{{/suppressed}}{{#hasEvidence}}
 <details><summary>evidence ({{evidenceCount}})</summary><table class="ev"><tr><th>function</th><th>at</th><th>site</th><th>site file</th><th>slab</th><th>R</th><th>W</th></tr>
 {{#evidence}}<tr><td>{{function}}<td>{{#link}}<a href="{{link}}">{{place}}</a>{{/link}}{{^link}}{{place}}{{/link}}<td>{{site}}<td>{{siteFile}}<td>{{slab}}<td>{{reads}}<td>{{writes}}
 {{/evidence}}</table>{{#moreEvidence}}<p class="muted">{{moreEvidence}} more in findings.json</p>{{/moreEvidence}}</details>{{/hasEvidence}}{{#krxValues}}<br><span class="muted">base: {{base}}; head: {{head}}</span>{{/krxValues}}</td></tr>
@@ -88,7 +89,7 @@ input[type=search] { width: 20em; padding: .2em .4em; margin: .3em 0; }
 {{{krxChart}}}
 <table>
 <tr><th>check</th><th>item</th><th>verdict</th><th>base</th><th>head</th><th>threshold</th><th>evidence</th></tr>
-{{#krx}}<tr><td><code>{{check}}</code></td><td>{{item}}</td><td class="{{statusClass}}">{{status}}</td><td>{{base}}</td><td>{{head}}</td><td>{{threshold}}</td><td class="basis">{{#skipWhy}}{{skipWhy}}{{/skipWhy}}{{^skipWhy}}{{basis}}{{/skipWhy}}</td></tr>
+{{#krx}}<tr><td class="nw"><code>{{check}}</code></td><td class="w">{{item}}</td><td class="{{statusClass}} nw">{{status}}</td><td>{{base}}</td><td>{{head}}</td><td>{{threshold}}</td><td class="basis">{{#skipWhy}}{{skipWhy}}{{/skipWhy}}{{^skipWhy}}{{basis}}{{/skipWhy}}</td></tr>
 {{/krx}}
 </table>
 {{/hasKRX}}
