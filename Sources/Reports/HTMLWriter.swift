@@ -119,7 +119,10 @@ enum KRXChart {
       func text(_ value: Double) -> String {
         isShare ? String(format: "%.1f%%", value * 100) : (outcome.check == "krx-wx" ? String(format: "%.0f pages", value) : String(format: "%.2f bits", value))
       }
-      out += "<text x=\"0\" y=\"\(y + 14)\">\(escape(outcome.check))</text>"
+      // Bars of one chart point both ways: say which way is safer.
+      let lowerIsBetter = outcome.check == "krx-rigid-block" || outcome.check == "krx-wx"
+      out += "<text x=\"0\" y=\"\(y + 10)\">\(escape(outcome.check))</text>"
+      out += "<text x=\"0\" y=\"\(y + 22)\" fill=\"#57606a\" font-size=\"9\">\(lowerIsBetter ? "lower" : "higher") is safer</text>"
       for (index, (value, colour)) in [(base, "#8a99a8"), (head, "#0969da")].enumerated() {
         let length = max(1, Int(Double(barWidth) * min(value / scale, 1)))
         let barY = y + index * 13

@@ -87,6 +87,16 @@ func hostileInput(findings count: Int = 1) -> ReportInput {
     #expect(junit.contains("<testcase name=\"SUBJ &lt;script&gt;"))
   }
 
+  @Test func krxChartSaysWhichWayIsSafer() {
+    let svg = KRXChart.svg([
+      CheckOutcome(check: "krx-base-slide", status: .held, message: "", baseMeasure: 9, headMeasure: 9),
+      CheckOutcome(check: "krx-rigid-block", status: .held, message: "", baseMeasure: 0.2, headMeasure: 0.2),
+    ])
+    #expect(svg.components(separatedBy: "is safer</text>").count == 3)
+    #expect(svg.contains(">krx-base-slide</text><text x=\"0\" y=\"42\" fill=\"#57606a\" font-size=\"9\">higher is safer</text>"))
+    #expect(svg.contains(">krx-rigid-block</text><text x=\"0\" y=\"76\" fill=\"#57606a\" font-size=\"9\">lower is safer</text>"))
+  }
+
   @Test func htmlCountsSuppressedFindingsApart() throws {
     var input = hostileInput(findings: 3)
     input.document.findings[1].suppressed = true
