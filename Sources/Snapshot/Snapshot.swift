@@ -184,11 +184,12 @@ public struct ObjectSite: Sendable, Hashable, Comparable {
     return (a.slab ?? "").bytesPrecede(b.slab ?? "")
   }
 
-  /// `sk_alloc [KMEM_CACHE, TCP]`, `init_task [GLOBAL]`, `[stack]`.
+  /// `sk_alloc [KMEM_CACHE, TCP]`, `init_task [global]`, `[stack]`; a
+  /// global Memorizer did not see defined, `init_task [UFO_GLOBAL]`, apart.
   public var label: String {
     switch kind {
     case .pseudo: return name
-    case .global: return "\(name) [global]"
+    case .global: return allocType == .ufoGlobal ? "\(name) [UFO_GLOBAL]" : "\(name) [global]"
     case .heap:
       var parts = [allocType?.name ?? "type unknown"]
       if let slab { parts.append(slab) }

@@ -119,6 +119,25 @@ func rows(_ snapshot: Snapshot) -> [String] {
     #expect(rows(snapshot) == ["commit_creds -> prepare_creds [KMEM_CACHE, cred_jar]: r5 w3 o2 runs1"])
   }
 
+  /// One global seen as defined and as untracked: two sites, told apart.
+  @Test func anUntrackedGlobalIsNamedApart() async throws {
+    let fixture = try Fixture()
+    let path = try fixture.directory.write(
+      "kmap",
+      """
+      6,0,ffffffff82000100,8,105,0,0,GLOBAL,swapper/0,no-slab,
+        ffffffff810a1010,1,1,0
+      18,0,ffffffff82000100,8,106,0,0,UFO_GLOBAL,swapper/0,no-slab,
+        ffffffff810a1010,0,2,0
+
+      """)
+    let snapshot = try await fixture.record([.kmap(path)])
+    #expect(
+      rows(snapshot) == [
+        "commit_creds -> init_task [global]: r1 w1 o1 runs1", "commit_creds -> init_task [UFO_GLOBAL]: r2 w0 o1 runs1",
+      ])
+  }
+
   /// A kernel built without CONFIG_MEMORIZER_STATS prints `(null)` for every
   /// type: sites are then told apart by allocating function and slab alone.
   @Test func typesPrintedAsNullLeaveSitesUntyped() async throws {
