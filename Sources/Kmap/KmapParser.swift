@@ -40,6 +40,9 @@ public struct KmapParser: Sendable {
   public var lenient: Bool
   /// How many problems a lenient chunk keeps for the report.
   public static let keptProblems = 5
+  /// What a split `accesses` line's index must be; callers that know why
+  /// an index may be missing add to the message that says it.
+  public static let listedIndex = "an allocation index that the allocations file lists"
 
   public init(format: KmapFormat, accessColumns: AccessColumns = .init(hasPID: true), lenient: Bool) {
     self.format = format
@@ -376,7 +379,7 @@ public struct KmapParser: Sendable {
     // one dump, and the line has no object to count against.
     guard knows(index) else {
       fieldStart = start
-      return bad("alloc_index", "an allocation index that the allocations file lists")
+      return bad("alloc_index", Self.listedIndex)
     }
     batch.append(
       KmapAccess(address: address, writes: writes, reads: reads, pid: pid, objectIndex: index))

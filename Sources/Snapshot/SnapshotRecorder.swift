@@ -122,10 +122,21 @@ public enum SnapshotRecorder {
           .malformedLine, file: allocationReport.file,
           "allocation index \(index) is given to more than one object\(repeated.count > 1 ? " (and \(repeated.count - 1) more indexes)" : ""): the accesses file names objects by index, so it cannot be joined")
       }
-      let (accessSinks, accessReport) = try await KmapReader.read(
-        path: accessesPath, format: .accesses, lenient: options.lenient, workers: options.workers,
-        chunkSize: options.chunkSize
-      ) { [sites] in RunAggregator(symbols: symbols, preparation: preparation, sitesByIndex: sites) }
+      let accessSinks: [RunAggregator]
+      let accessReport: KmapFileReport
+      do {
+        (accessSinks, accessReport) = try await KmapReader.read(
+          path: accessesPath, format: .accesses, lenient: options.lenient, workers: options.workers,
+          chunkSize: options.chunkSize
+        ) { [sites] in RunAggregator(symbols: symbols, preparation: preparation, sitesByIndex: sites) }
+      } catch var error as InputError where error.message.contains(KmapParser.listedIndex) {
+        // The object of a line cut from the allocations file is missing, and its accesses with it.
+        if let cut = allocationReport.cutLine {
+          error.message +=
+            " (\(allocationReport.file)'s last line, \(cut.line), was cut short: if this is its object, --lenient keeps the rest)"
+        }
+        throw error
+      }
       var workers = accessSinks
       workers[0].slabNames.merge(slabNames) { first, _ in first }
       return (workers, [allocationReport, accessReport])
