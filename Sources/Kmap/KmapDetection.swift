@@ -56,6 +56,9 @@ public enum KmapDetection {
       if forced == .legacy, current {
         throw mismatch(file, forced, found: "an object line of the current format (field 8 is an allocation type)")
       }
+      if forced == .current, addressFirst, !current, fields >= 8 {
+        throw mismatch(file, forced, found: "an object line of the legacy 4.10 format (no allocation type in field 8)")
+      }
       return (forced, AccessColumns(hasPID: true))
     }
     if bytes[start] == UInt8(ascii: " ") || bytes[start] == UInt8(ascii: "\t") {

@@ -278,6 +278,13 @@ func parse(_ text: String, _ format: KmapFormat, lenient: Bool = false, columns:
       try KmapDetection.detect(
         Array("ffffffff81000010,1,ffff888000000000,8,1,0,0,KMALLOC,cat,kmalloc-8,\n".utf8).span, file: "k", forced: .legacy)
     }
+    #expect(
+      throws: InputError(
+        .unsupportedFormat, file: "k", line: 1, column: 1,
+        "is read as a current kmap (--kmap-format, or its place after an allocations file), but it begins with an object line of the legacy 4.10 format (no allocation type in field 8)")
+    ) {
+      try KmapDetection.detect(Array("ffffffff81000010,1,ffff888000000000,8,1,0,0,cat\n".utf8).span, file: "k", forced: .current)
+    }
   }
 
   @Test func refusesWhatIsNotAKmap() {
