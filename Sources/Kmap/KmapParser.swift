@@ -378,8 +378,10 @@ public struct KmapParser: Sendable {
     // An index the allocations file does not list: the two files are not of
     // one dump, and the line has no object to count against.
     guard knows(index) else {
-      fieldStart = start
-      return bad("alloc_index", Self.listedIndex)
+      var probe = FieldScanner(start: start, end: end)
+      _ = probe.skipField(bytes)
+      return LineProblem(
+        line: line, column: 1, message: "alloc_index: expected \(Self.listedIndex), found \(excerpt(bytes, start, probe.position))")
     }
     batch.append(
       KmapAccess(address: address, writes: writes, reads: reads, pid: pid, objectIndex: index))

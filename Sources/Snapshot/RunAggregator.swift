@@ -128,16 +128,17 @@ struct RunAggregator: KmapSink, Sendable {
   /// rather than a symbol search and a dictionary of site keys.
   private mutating func siteID(of object: KmapObject, slab: Span<UInt8>) -> UInt32 {
     let slabHash = Self.hash(slab)
-    let type = object.allocType?.rawValue ?? 0xFF
-    if object.allocType?.isGlobal == true {
-      return siteID(siteKey(for: object, slab: intern(slab, hash: slabHash)))
+    let siteType = siteType(of: object)
+    let type = siteType?.rawValue ?? 0xFF
+    if siteType?.isGlobal == true {
+      return siteID(siteKey(for: object, type: siteType, slab: intern(slab, hash: slabHash)))
     }
     let memoKey = (object.allocIP ^ slabHash) &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(type)
     let known = siteMemo.value(for: memoKey)
     if let known, known.allocIP == object.allocIP, known.type == type, known.slab == slabHash {
       return known.site
     }
-    let site = siteID(siteKey(for: object, slab: intern(slab, hash: slabHash)))
+    let site = siteID(siteKey(for: object, type: siteType, slab: intern(slab, hash: slabHash)))
     // A second triple with the same hash is not kept: it takes this path each time.
     if known == nil {
       siteMemo.update(memoKey) { $0 = MemoizedSite(allocIP: object.allocIP, slab: slabHash, site: site, type: type) }
@@ -201,8 +202,20 @@ struct RunAggregator: KmapSink, Sendable {
     return id
   }
 
-  private mutating func siteKey(for object: KmapObject, slab: UInt64) -> SiteKey {
-    let type = object.allocType
+  /// The type an object's site is identified with: the printed one. A
+  /// kernel without CONFIG_MEMORIZER_STATS prints `(null)` instead; an
+  /// object whose alloc_ip is then a small number (Memorizer's mark for
+  /// globals, stacks and untracked objects) is a global where a data symbol
+  /// covers its address, else of the type whose code that number is.
+  private func siteType(of object: KmapObject) -> AllocType? {
+    if let type = object.allocType { return type }
+    guard object.hasNoAllocationSite else { return nil }
+    if symbols.dataSymbol(containing: object.address) != nil { return .global }
+    guard object.allocIP <= UInt64(UInt8.max) else { return nil }
+    return AllocType(rawValue: UInt8(object.allocIP))
+  }
+
+  private mutating func siteKey(for object: KmapObject, type: AllocType?, slab: UInt64) -> SiteKey {
     let typeCode = type?.rawValue ?? 0xFF
     func pseudo(_ which: PseudoKind, _ typeCode: UInt8) -> SiteKey {
       SiteKey(kind: .pseudo, allocType: typeCode, ref: SymbolRef(value: which.rawValue, resolved: false), slab: 0)
