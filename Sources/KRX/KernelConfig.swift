@@ -93,11 +93,6 @@ public struct KernelConfig: Sendable, Equatable {
     }
   }
 
-  /// Whether `option` is turned off in writing: `is not set` or `n`.
-  public func isExplicitlyOff(_ option: String) -> Bool {
-    values[option] == .notSet || values[option] == .set("n")
-  }
-
   /// A numeric option's value (decimal or `0x` hex).
   public func number(_ option: String) -> UInt64? {
     guard case .set(let text) = values[option] else { return nil }

@@ -104,7 +104,7 @@ func layout(seed: Int, shuffled: Set<String>) -> [(String, UInt64)] {
     #expect(report.outcomes.filter { $0.status == .regressed }.map { $0.item ?? "" } == ["CONFIG_RANDOMIZE_BASE"])
     #expect(
       outcome(report, "krx-config", item: "CONFIG_RANDOMIZE_BASE")?.message
-        == "CONFIG_RANDOMIZE_BASE is left to its Kconfig default in base's defconfig and turned off in head's")
+        == "CONFIG_RANDOMIZE_BASE is left to its Kconfig default (y) in base's defconfig and turned off in head's")
     #expect(
       outcome(report, "krx-config", item: "CONFIG_VMAP_STACK")?.message
         == "CONFIG_VMAP_STACK is left to its Kconfig default (y) in both defconfigs: no change")
@@ -112,14 +112,25 @@ func layout(seed: Int, shuffled: Set<String>) -> [(String, UInt64)] {
     // Off by default and off in writing: no protection on either side, which is no pass.
     #expect(outcome(report, "krx-config", item: "CONFIG_SLAB_FREELIST_RANDOM")?.status == .unmet)
     #expect(outcome(report, "krx-config", item: "CONFIG_FG_KASLR")?.status == .unmet)
+    #expect(outcome(report, "krx-config", item: "CONFIG_FG_KASLR")?.message == "CONFIG_FG_KASLR holds in neither base nor head: no change")
+    // x86_64_defconfig sets CONFIG_MODULES=y and cannot name STRICT_MODULE_RWX, which defaults to y.
+    let modules = try config("CONFIG_SMP=y\nCONFIG_MODULES=y\n")
+    let withModules = KRXAnalysis.compare(base: KRXEvidence(config: modules), head: KRXEvidence(config: modules))
     #expect(
-      outcome(report, "krx-config", item: "CONFIG_FG_KASLR")?.message
-        == "CONFIG_FG_KASLR is left to its Kconfig default (off) in both defconfigs: no change")
+      outcome(withModules, "krx-config", item: "CONFIG_STRICT_MODULE_RWX or CONFIG_DEBUG_SET_MODULE_RONX or CONFIG_MODULES off")?.status
+        == .held)
     // In a full .config every visible option is written: absent is off.
     let full = try config("#\n# Automatically generated file; DO NOT EDIT.\n# Linux/x86 6.1.0 Kernel Configuration\n#\nCONFIG_SMP=y\n")
     #expect(!full.isDefconfig)
     let fromFull = KRXAnalysis.compare(base: KRXEvidence(config: full), head: KRXEvidence(config: head))
     #expect(fromFull.outcomes.filter { $0.status == .regressed }.isEmpty)
+    // A full .config with a protection on, against a defconfig that leaves it to its default y: no regression.
+    let fullOn = try config("# Automatically generated file; DO NOT EDIT.\nCONFIG_VMAP_STACK=y\n")
+    let toDefconfig = KRXAnalysis.compare(base: KRXEvidence(config: fullOn), head: KRXEvidence(config: base))
+    #expect(outcome(toDefconfig, "krx-config", item: "CONFIG_VMAP_STACK")?.status == .held)
+    #expect(
+      outcome(toDefconfig, "krx-config", item: "CONFIG_VMAP_STACK")?.message
+        == "CONFIG_VMAP_STACK holds in head, by its Kconfig default (y) in head's defconfig")
   }
 
   @Test func nokaslrAdded() throws {

@@ -4,10 +4,10 @@ import Drift
 /// permissions. An option regresses when it held in base and not in head;
 /// a missing option is judged as kernel-hardening-checker judges it (an
 /// expected "is not set" is met by absence, an expected `y` is not). A
-/// defconfig leaves options at their Kconfig default out, so there an
-/// option that defaults to y on x86-64, absent from base and turned off in
-/// writing in head, regresses too (x86_64_defconfig never names
-/// RANDOMIZE_BASE, which defaults to y).
+/// defconfig leaves options at their Kconfig default out, so there a
+/// protection whose options default to y on x86-64 and are all left out
+/// holds (x86_64_defconfig never names RANDOMIZE_BASE, which defaults to
+/// y): turned off in writing in head, it regresses.
 enum ConfigCheck {
   static let name = "krx-config"
 
@@ -15,12 +15,19 @@ enum ConfigCheck {
     var item: String
     var expected: String
     var options: [String]
+    /// Whether a config sets the protection in writing.
     var holds: @Sendable (KernelConfig) -> Bool
-    /// Kconfig turns the protection on by default on x86-64.
-    var defaultY = false
-    /// Whether a config turns a protection that Kconfig turns on by default
-    /// off in writing; false for every other rule.
-    var turnsOff: @Sendable (KernelConfig) -> Bool = { _ in false }
+    /// The options Kconfig turns on by default on x86-64, when it does;
+    /// empty for every other rule.
+    var defaultY: [String] = []
+
+    /// Whether `config` gives the protection, in writing or, in a
+    /// defconfig that leaves its options out, by Kconfig's default.
+    func holds(in config: KernelConfig) -> Bool { holds(config) || byDefault(in: config) }
+
+    func byDefault(in config: KernelConfig) -> Bool {
+      config.isDefconfig && !defaultY.isEmpty && defaultY.allSatisfy { config[$0] == nil }
+    }
   }
 
   /// `defaultY`: the options default to y on x86-64.
@@ -28,11 +35,8 @@ enum ConfigCheck {
     Rule(
       item: options.map { "CONFIG_\($0)" }.joined(separator: " or ") + (off.map { " or CONFIG_\($0) off" } ?? ""),
       expected: "y" + (off.map { " (or CONFIG_\($0) is not set)" } ?? ""), options: options + (off.map { [$0] } ?? []),
-      holds: { config in options.contains(where: config.isEnabled) || off.map(config.isOff) == true }, defaultY: defaultY,
-      turnsOff: { config in
-        defaultY && options.allSatisfy { config.isExplicitlyOff($0) || config[$0] == nil }
-          && options.contains(where: config.isExplicitlyOff) && off.map(config.isOff) != true
-      })
+      holds: { config in options.contains(where: config.isEnabled) || off.map(config.isOff) == true },
+      defaultY: defaultY ? options : [])
   }
 
   static func off(_ option: String, when condition: String? = nil) -> Rule {
@@ -75,27 +79,22 @@ enum ConfigCheck {
     let basis = "\(base.name) and \(head.name)"
     var outcomes: [CheckOutcome] = []
     for rule in rules {
-      let (before, after) = (rule.holds(base), rule.holds(head))
+      let (before, after) = (rule.holds(in: base), rule.holds(in: head))
       let show = { (config: KernelConfig) in rule.options.map { "\($0)=\(config.display($0))" }.joined(separator: ", ") }
-      // Left to its default in base's defconfig, turned off in head's.
-      let leftToDefault = base.isDefconfig && rule.options.allSatisfy { base[$0] == nil }
-      let turnedOff = !before && leftToDefault && rule.turnsOff(head)
-      let regressed = (before && !after) || turnedOff
-      let bothToDefault = leftToDefault && head.isDefconfig && rule.options.allSatisfy({ head[$0] == nil })
-      let status: CheckOutcome.Status =
-        regressed ? .regressed : (after || (bothToDefault && rule.defaultY) ? .held : .unmet)
+      let regressed = before && !after
+      let message: String
+      switch (regressed, after, rule.byDefault(in: base), rule.byDefault(in: head)) {
+      case (true, _, true, _): message = "\(rule.item) is left to its Kconfig default (y) in base's defconfig and turned off in head's"
+      case (true, _, _, _): message = "\(rule.item) held in base and no longer holds in head"
+      case (_, true, true, true): message = "\(rule.item) is left to its Kconfig default (y) in both defconfigs: no change"
+      case (_, true, _, true): message = "\(rule.item) holds in head, by its Kconfig default (y) in head's defconfig"
+      case (_, true, _, _): message = "\(rule.item) holds in head"
+      default: message = "\(rule.item) holds in neither base nor head: no change"
+      }
       outcomes.append(
         CheckOutcome(
-          check: name, item: rule.item, status: status, baseValue: show(base),
-          headValue: show(head), threshold: "expected \(rule.expected)",
-          message: turnedOff
-            ? "\(rule.item) is left to its Kconfig default in base's defconfig and turned off in head's"
-            : regressed
-            ? "\(rule.item) held in base and no longer holds in head"
-            : after ? "\(rule.item) holds in head"
-            : bothToDefault
-            ? "\(rule.item) is left to its Kconfig default (\(rule.defaultY ? "y" : "off")) in both defconfigs: no change"
-            : "\(rule.item) holds in neither base nor head: no change",
+          check: name, item: rule.item, status: regressed ? .regressed : (after ? .held : .unmet), baseValue: show(base),
+          headValue: show(head), threshold: "expected \(rule.expected)", message: message,
           basis: basis, file: head.treePath, line: rule.options.compactMap { head.lines[$0] }.min()))
     }
     for option in noRise {
