@@ -74,9 +74,15 @@ enum ELFSymbolReader {
       else { continue }
       let type = Int32(entry.st_info & 0xF)
       let name = String(cString: cName)
-      guard let role = SymbolRole(type: type, size: entry.st_size, inCode: section.holdsCode, name: name) else { continue }
+      guard
+        let role = SymbolRole(
+          type: type, size: entry.st_size, inCode: section.holdsCode, endsSection: entry.st_value == section.end, name: name)
+      else { continue }
       let binding = Int32(entry.st_info >> 4)
-      let rank = binding == STB_GLOBAL ? 0 : (binding == STB_WEAK ? 1 : 2)
+      // Among aliases, a label (untyped, of no size: __start_ro_after_init)
+      // gives way to the object or function it marks, whatever its binding.
+      let isLabel = type == STT_NOTYPE && entry.st_size == 0
+      let rank = (isLabel ? 3 : 0) + (binding == STB_GLOBAL ? 0 : (binding == STB_WEAK ? 1 : 2))
       // A symbol of no size ends with its section, or at the next symbol
       // before that (SymbolTable): never in the section after.
       let end = entry.st_size > 0 ? entry.st_value &+ entry.st_size : section.end
@@ -111,8 +117,15 @@ enum SymbolRole: Equatable {
   case function
   case data
 
-  /// `inCode`: the entry's section is executable.
-  init?(type: Int32, size: UInt64, inCode: Bool, name: String) {
+  /// Prefixes of the names scripts/mksysmap leaves out of System.map:
+  /// assembler locals, ARM mapping symbols, export CRCs and the strings of
+  /// export tables, EFI stub aliases. (`L0` it leaves out by whole name.)
+  static let unlistedPrefixes = [".L", "$", "__crc_", "__kstrtab_", "__kstrtabns_", "__efistub_"]
+
+  /// `inCode`: the entry's section is executable; `endsSection`: it sits at
+  /// its section's end, where a label marks the end and covers nothing.
+  init?(type: Int32, size: UInt64, inCode: Bool, endsSection: Bool, name: String) {
+    guard name != "L0", !Self.unlistedPrefixes.contains(where: name.hasPrefix) else { return nil }
     switch type {
     case STT_FUNC: self = .function
     case STT_OBJECT: self = .data
@@ -126,10 +139,7 @@ enum SymbolRole: Equatable {
         guard size > 0 else { return nil }
         self = .function
       } else {
-        // Not what mksysmap drops: assembler locals and CRCs of exports.
-        guard !name.hasPrefix(".L"), !name.hasPrefix("L0"), !name.hasPrefix("__crc_"), !name.hasPrefix("$") else {
-          return nil
-        }
+        guard size > 0 || !endsSection else { return nil }
         self = .data
       }
     default: return nil

@@ -116,8 +116,12 @@ import Testing
 @Suite struct VmlinuxTests {
   /// As scripts/mksysmap keeps them for System.map.
   @Test func symbolTableEntriesNamedAsSystemMapNamesThem() {
-    let text = { (type: Int32, size: UInt64, name: String) in SymbolRole(type: type, size: size, inCode: true, name: name) }
-    let data = { (type: Int32, size: UInt64, name: String) in SymbolRole(type: type, size: size, inCode: false, name: name) }
+    let text = { (type: Int32, size: UInt64, name: String) in
+      SymbolRole(type: type, size: size, inCode: true, endsSection: false, name: name)
+    }
+    let data = { (type: Int32, size: UInt64, name: String) in
+      SymbolRole(type: type, size: size, inCode: false, endsSection: false, name: name)
+    }
     #expect(text(STT_FUNC, 0, "early_idt_handler_common") == .function)
     #expect(text(STT_NOTYPE, 96, "error_entry") == .function)
     #expect(text(STT_NOTYPE, 0, "entry_SYSCALL_64_after_hwframe") == nil)
@@ -127,6 +131,11 @@ import Testing
     #expect(data(STT_NOTYPE, 0, "kallsyms_token_table") == .data)
     #expect(data(STT_NOTYPE, 0, ".LC12") == nil)
     #expect(data(STT_NOTYPE, 0, "__crc_kfree") == nil)
+    #expect(data(STT_NOTYPE, 0, "__kstrtab_kfree") == nil)
+    #expect(data(STT_NOTYPE, 0, "L0") == nil)
+    #expect(data(STT_NOTYPE, 0, "L0_table") == .data)
+    // A label at its section's end (_edata, __bss_stop) marks it and covers nothing.
+    #expect(SymbolRole(type: STT_NOTYPE, size: 0, inCode: false, endsSection: true, name: "__bss_stop") == nil)
     #expect(data(STT_SECTION, 0, ".rodata") == nil)
     #expect(data(STT_FILE, 0, "sock.c") == nil)
   }
@@ -159,6 +168,9 @@ import Testing
               ".globl kallsyms_names\\nkallsyms_names:\\n .byte 5, 6\\n.previous\\n");
       __asm__(".section .tail_table, \\"a\\"\\n.balign 4096\\n.globl tail_table\\ntail_table:\\n .byte 7\\n.previous\\n"
               ".section .next_table, \\"a\\"\\n.balign 4096\\n.globl next_table\\nnext_table:\\n .byte 8\\n.previous\\n");
+      // A global linker-style label on a static object: the object is what lies there.
+      __asm__(".data\\n.balign 8\\n.globl __start_marked\\n__start_marked:\\nmarked_object:\\n.type marked_object, @object\\n"
+              ".size marked_object, 8\\n .quad 0\\n.previous\\n");
       """,
   ]
 
@@ -189,11 +201,14 @@ import Testing
     #expect(table.dataSymbol(containing: counter).map { table.data[$0].name } == "ext4_counter")
     let state = try elf.address(of: "sock_state")
     #expect(table.dataSymbol(containing: state + 16).map { table.data[$0].name } == "sock_state")
-    // Past a sized global's end, no global: not the one before, as a System.map would say.
+    // Past a sized global's end, the address is no longer that global's (a System.map would say it is).
     #expect(table.dataSymbol(containing: state + 32) != table.dataSymbol(containing: state))
     let offsets = try elf.address(of: "kallsyms_offsets")
     #expect(table.dataSymbol(containing: offsets + 12).map { table.data[$0].name } == "kallsyms_offsets")
     #expect(table.dataSymbol(containing: offsets + 17).map { table.data[$0].name } == "kallsyms_names")
+    let marked = try elf.address(of: "marked_object")
+    #expect(try elf.address(of: "__start_marked") == marked)
+    #expect(table.dataSymbol(containing: marked + 4).map { table.data[$0].name } == "marked_object")
     // A symbol of no size ends with its section, even when the next symbol is further.
     let tail = try elf.address(of: "tail_table")
     #expect(try elf.address(of: "next_table") > tail + 1)
