@@ -69,15 +69,20 @@ enum FindingsText {
         }
         return text
       }
-      // A family of items (one per Kconfig option) that all held is one line
-      // unless --verbose asks for each.
+      // A family of items (one per Kconfig option) with nothing regressed or
+      // skipped is one line, naming what is unmet, unless --verbose asks for each.
       var families: [String] = []
       for outcome in document.krx where !families.contains(outcome.check) { families.append(outcome.check) }
       for family in families {
         let outcomes = document.krx.filter { $0.check == family }
-        let quiet = !verbose && outcomes.count > 1 && outcomes.allSatisfy { $0.status == .held }
+        let quiet = !verbose && outcomes.count > 1 && outcomes.allSatisfy { $0.status == .held || $0.status == .unmet }
         if quiet {
-          out += "  \(family.padded(24)) \("held".padded(9)) all \(outcomes.count) items held (--verbose lists them)\n"
+          let unmet = outcomes.filter { $0.status == .unmet }.compactMap(\.item)
+          let summary =
+            unmet.isEmpty
+            ? "all \(outcomes.count) items held"
+            : "\(outcomes.count - unmet.count) of \(outcomes.count) items held; unmet in base and head: \(unmet.joined(separator: ", "))"
+          out += "  \(family.padded(24)) \("held".padded(9)) \(summary) (--verbose lists them)\n"
         } else {
           for outcome in outcomes where verbose || outcomes.count == 1 || outcome.status != .held { out += line(outcome) }
         }

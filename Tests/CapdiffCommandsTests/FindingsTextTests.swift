@@ -1,0 +1,28 @@
+import Drift
+import Testing
+
+@testable import CapdiffCommands
+
+@Suite struct FindingsTextTests {
+  /// A family with nothing regressed or skipped is one line that still names what is unmet.
+  @Test func aQuietFamilyNamesItsUnmetItems() {
+    let side = FindingsDocument.Side(commit: nil, describe: "v6.1", workload: "boot", runs: 1)
+    func document(_ outcomes: [CheckOutcome]) -> FindingsDocument {
+      FindingsDocument(
+        toolVersion: "0.1.0", base: side, head: side, scheme: nil, granularity: nil,
+        report: nil, krxFindings: [], krx: outcomes,
+        maintainersChanges: [])
+    }
+    let held = CheckOutcome(check: "krx-config", item: "CONFIG_VMAP_STACK", status: .held, message: "CONFIG_VMAP_STACK holds in head")
+    let unmet = CheckOutcome(
+      check: "krx-config", item: "CONFIG_FG_KASLR", status: .unmet, message: "CONFIG_FG_KASLR holds in neither base nor head: no change")
+    let mixed = FindingsText.render(document([held, unmet]), command: "krx", verbose: false, reportPath: nil)
+    #expect(
+      mixed.contains(
+        "  krx-config               held      1 of 2 items held; unmet in base and head: CONFIG_FG_KASLR (--verbose lists them)\n"))
+    let allHeld = FindingsText.render(document([held, held]), command: "krx", verbose: false, reportPath: nil)
+    #expect(allHeld.contains("  krx-config               held      all 2 items held (--verbose lists them)\n"))
+    let verbose = FindingsText.render(document([held, unmet]), command: "krx", verbose: true, reportPath: nil)
+    #expect(verbose.contains("  krx-config               unmet     CONFIG_FG_KASLR holds in neither base nor head: no change\n"))
+  }
+}
