@@ -15,7 +15,7 @@ h1 { font-size: 1.6em; margin: 0 0 .3em; } h2 { font-size: 1.25em; border-bottom
 .verdict { display: inline-block; padding: .15em .7em; border-radius: 4px; color: #fff; font-weight: 600; letter-spacing: .04em; }
 .fail { background: #cf222e; } .pass { background: #1a7f37; }
 table { border-collapse: collapse; width: 100%; margin: .5em 0; } th, td { border: 1px solid #d0d7de; padding: .25em .5em; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
-td.w { overflow-wrap: break-word; } td.nw { white-space: nowrap; overflow-wrap: normal; }
+td.w { min-width: 9em; } td.nw { white-space: nowrap; overflow-wrap: normal; }
 th { background: #f6f8fa; white-space: nowrap; } td.basis { font-size: .85em; color: #57606a; } th[data-sort] { cursor: pointer; } td.n { text-align: right; font-variant-numeric: tabular-nums; }
 .sev { font-weight: 600; } .s-high { color: #cf222e; } .s-medium { color: #bc4c00; } .s-low { color: #0969da; } .s-info { color: #57606a; }
 .gate { color: #cf222e; font-weight: 600; } .muted { color: #57606a; } code { font-size: .92em; }
