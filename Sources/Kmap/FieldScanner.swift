@@ -198,6 +198,15 @@ extension AllocType {
   }
 }
 
+/// Whether `bytes[start..<end]` holds white space alone (a line end's `\r` included).
+func isBlank(_ bytes: Span<UInt8>, _ start: Int, _ end: Int) -> Bool {
+  for i in start..<end {
+    let byte = bytes[i]
+    guard byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\r") else { return false }
+  }
+  return true
+}
+
 /// A short, printable excerpt of `bytes[start..<end]` for an error message.
 func excerpt(_ bytes: Span<UInt8>, _ start: Int, _ end: Int, limit: Int = 48) -> String {
   var text = ""

@@ -17,18 +17,18 @@ public enum KmapDetection {
         .unsupportedFormat, file: file, line: 1, column: 1,
         "begins with a UTF-8 byte-order mark, which Memorizer never writes (was it saved by an editor?): remove the first three bytes")
     }
-    // The first non-blank line.
-    var start = 0
-    var lineNumber = 1
-    while start < bytes.count,
-      bytes[start] == UInt8(ascii: "\n") || bytes[start] == UInt8(ascii: "\r")
-    {
-      if bytes[start] == UInt8(ascii: "\n") { lineNumber += 1 }
-      start += 1
+    // The first line that is not blank, as the parser skips blank ones.
+    func lineEnd(from start: Int) -> Int {
+      var end = start
+      while end < bytes.count, bytes[end] != UInt8(ascii: "\n") { end += 1 }
+      return end
     }
-    var end = start
-    while end < bytes.count, bytes[end] != UInt8(ascii: "\n") { end += 1 }
+    var (start, end, lineNumber) = (0, lineEnd(from: 0), 1)
+    while end < bytes.count, isBlank(bytes, start, end) {
+      (start, end, lineNumber) = (end + 1, lineEnd(from: end + 1), lineNumber + 1)
+    }
     if end > start, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+    if isBlank(bytes, start, end) { end = start }
     probeEnd = end
     guard end > start else {
       throw InputError(.unsupportedFormat, file: file, "is empty: expected a Memorizer kmap")
@@ -56,7 +56,7 @@ public enum KmapDetection {
       if forced == .legacy, current {
         throw mismatch(file, forced, found: "an object line of the current format (field 8 is an allocation type)")
       }
-      if forced == .current, addressFirst, !current, fields >= 8 {
+      if forced == .current, addressFirst, !current, fields == 8 {
         throw mismatch(file, forced, found: "an object line of the legacy 4.10 format (no allocation type in field 8)")
       }
       return (forced, AccessColumns(hasPID: true))

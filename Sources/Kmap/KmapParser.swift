@@ -80,9 +80,7 @@ public struct KmapParser: Sendable {
       }
       report.lines += 1
       // Blank, or white space alone: nothing Memorizer wrote.
-      var first = start
-      while first < end, bytes[first] == UInt8(ascii: " ") || bytes[first] == UInt8(ascii: "\t") { first += 1 }
-      if first == end { return true }
+      if isBlank(bytes, start, end) { return true }
       let problem: LineProblem?
       let indented = bytes[start] == UInt8(ascii: " ") || bytes[start] == UInt8(ascii: "\t")
       switch format {

@@ -255,6 +255,8 @@ func parse(_ text: String, _ format: KmapFormat, lenient: Bool = false, columns:
   @Test func detectsEachLayout() throws {
     #expect(try detect("ffffffff81000010,1,ffff888000000000,8,1,0,0,KMALLOC,cat,kmalloc-8,\n").0 == .current)
     #expect(try detect("ffffffff81000010,1,ffff888000000000,8,1,0,0,cat\n").0 == .legacy)
+    // Blank lines before the first object line, white space alone included, are skipped as the parser skips them.
+    #expect(try detect("  \r\n\t\nffffffff81000010,1,ffff888000000000,8,1,0,0,KMALLOC,cat,kmalloc-8,\n").0 == .current)
     #expect(try detect("alloc_ip,pid,ptr,size,alloc_time,free_time,free_ip,type,slab,new_type\n").0 == .allocations)
     #expect(try detect("alloc_index,access_ip,pid,writes,reads\n") == (.accesses, AccessColumns(hasPID: true)))
     #expect(try detect("alloc_index,access_ip,writes,reads\n") == (.accesses, AccessColumns(hasPID: false)))
@@ -300,6 +302,9 @@ func parse(_ text: String, _ format: KmapFormat, lenient: Bool = false, columns:
     }
     #expect(throws: InputError(.unsupportedFormat, file: "k", "is empty: expected a Memorizer kmap")) {
       try detect("\n\n")
+    }
+    #expect(throws: InputError(.unsupportedFormat, file: "k", "is empty: expected a Memorizer kmap")) {
+      try detect("  \r\n\t\n ")
     }
     #expect(
       throws: InputError(
