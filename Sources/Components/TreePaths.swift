@@ -3,19 +3,13 @@
 public struct TreePaths: Sendable {
   private let paths: Set<String>
   private let directories: Set<String>
-  /// Tree paths by their last component.
-  private let byName: [Substring: [String]]
 
   public init(_ paths: [String]) {
     self.paths = Set(paths)
     var directories = Set<String>()
-    var byName: [Substring: [String]] = [:]
-    byName.reserveCapacity(paths.count)
     for path in self.paths {
       // Walk the UTF-8 view: `/` is one byte, and Character indexing is slow.
       let utf8 = path.utf8
-      let lastSlash = utf8.lastIndex(of: UInt8(ascii: "/"))
-      byName[path[(lastSlash.map(utf8.index(after:)) ?? utf8.startIndex)...], default: []].append(path)
       var end = utf8.endIndex
       while let slash = utf8[..<end].lastIndex(of: UInt8(ascii: "/")) {
         guard directories.insert(String(path[..<slash])).inserted else { break }
@@ -23,7 +17,6 @@ public struct TreePaths: Sendable {
       }
     }
     self.directories = directories
-    self.byName = byName
   }
 
   public func contains(_ path: String) -> Bool { paths.contains(path) }
@@ -32,29 +25,18 @@ public struct TreePaths: Sendable {
     directories.contains(path.hasSuffix("/") ? String(path.dropLast()) : path)
   }
 
-  /// `path` itself when the tree has it; else the tree path sharing the
-  /// longest suffix of whole components with it, when exactly one does; else nil.
+  /// `path` itself when the tree has it; else the longest tree path that
+  /// ends it, whole components, after a prefix foreign to the tree (a build
+  /// directory); else nil. A path that starts in the tree (`arch/…`) names a
+  /// file the tree lacks at this commit, never another file of its name.
   public func canonical(_ path: String) -> String? {
     if paths.contains(path) { return path }
     let components = path.split(separator: "/")
-    guard let name = components.last, let candidates = byName[name] else { return nil }
-    var best: [String] = []
-    var bestLength = 0
-    for candidate in candidates {
-      let other = candidate.split(separator: "/")
-      var shared = 0
-      while shared < min(other.count, components.count),
-        other[other.count - 1 - shared] == components[components.count - 1 - shared]
-      {
-        shared += 1
-      }
-      if shared > bestLength {
-        best = [candidate]
-        bestLength = shared
-      } else if shared == bestLength {
-        best.append(candidate)
-      }
+    guard let first = components.first, !directories.contains(String(first)) else { return nil }
+    for start in components.indices.dropFirst() {
+      let suffix = components[start...].joined(separator: "/")
+      if paths.contains(suffix) { return suffix }
     }
-    return best.count == 1 ? best[0] : nil
+    return nil
   }
 }
