@@ -54,16 +54,28 @@ public struct ComponentMap: Sendable {
     self.sharedAllocators = Set(sharedAllocators)
   }
 
-  /// The component of the source file `path`, and why.
-  public func attribute(path: String, function: String? = nil) -> Attribution {
+  /// The component of a function whose source file is not known (recorded
+  /// with a System.map): only a policy rule on functions can place it.
+  public func component(ofFunction function: String) -> String {
+    matchingRule(path: nil, function: function)?.component ?? PseudoComponent.unknown
+  }
+
+  /// The first policy rule, in the file's order, that places `path` or `function`.
+  private func matchingRule(path: String?, function: String?) -> (component: String, pattern: String)? {
     for rule in rules {
       switch rule.subject {
-      case .path(let glob) where glob.matches(path):
-        return Attribution(path: path, component: rule.component, pattern: "rule path: \(glob)")
-      case .function(let glob) where function.map(glob.matches) == true:
-        return Attribution(path: path, component: rule.component, pattern: "rule function: \(glob)")
+      case .path(let glob) where path.map(glob.matches) == true: return (rule.component, "rule path: \(glob)")
+      case .function(let glob) where function.map(glob.matches) == true: return (rule.component, "rule function: \(glob)")
       default: continue
       }
+    }
+    return nil
+  }
+
+  /// The component of the source file `path`, and why.
+  public func attribute(path: String, function: String? = nil) -> Attribution {
+    if let (component, pattern) = matchingRule(path: path, function: function) {
+      return Attribution(path: path, component: component, pattern: pattern)
     }
     switch scheme {
     case .directories(let depth):

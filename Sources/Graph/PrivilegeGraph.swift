@@ -61,7 +61,7 @@ public struct SnapshotAttribution: Sendable {
 
   public init(_ snapshot: Snapshot, map: ComponentMap, tree: TreePaths?) {
     func component(file: String?, function: String) -> String {
-      guard let file else { return PseudoComponent.unknown }
+      guard let file else { return map.component(ofFunction: function) }
       let path = tree?.canonical(file) ?? file
       return map.attribute(path: path, function: function).component
     }

@@ -31,6 +31,18 @@ import Testing
       Edge(subject: 3, site: 3, reads: 1, writes: 1, objects: 1, runs: 1, line: nil),
     ])
 
+  /// Recorded with a System.map, subjects have no files: a policy rule on
+  /// functions still places them, and nothing else does.
+  @Test func functionRulesPlaceSubjectsWithoutFiles() {
+    let map = ComponentMap(
+      scheme: .directories(depth: 2), maintainers: nil,
+      rules: [ComponentRule(.function(Glob("unknown+*")), component: "MODULES")])
+    let graph = PrivilegeGraph(snapshot, map: map, tree: nil)
+    #expect(graph.edges.contains { $0.subject == "MODULES" && $0.owner == "[stack]" })
+    let plain = PrivilegeGraph(snapshot, map: ComponentMap(scheme: .directories(depth: 2), maintainers: nil), tree: nil)
+    #expect(plain.edges.contains { $0.subject == PseudoComponent.unknown && $0.owner == "[stack]" })
+  }
+
   /// Every report names an edge's rights through this one mapping.
   @Test func rightsFollowFromTheCounts() {
     #expect(Access(reads: 3, writes: 0) == .read)
