@@ -48,8 +48,8 @@ struct Comparison {
         }
       }
     } else if scheme.needsRepository {
-      throw ValidationError(
-        "The head snapshot is not keyed to a commit, so its MAINTAINERS cannot be read: record it with --repo/--rev, or use --scheme dirs:N.")
+      throw CommandFailure(
+        "The head snapshot is not keyed to a commit (written with --out and no --repo/--rev), so its MAINTAINERS cannot be read: record it with --repo/--rev, or use --scheme dirs:N.")
     }
     let map = ComponentMap(
       scheme: scheme, maintainers: headTree?.maintainers, rules: policy.componentRules,

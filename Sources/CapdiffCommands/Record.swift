@@ -26,7 +26,7 @@ extension Capdiff {
         store (--store: a directory, baselines/ by default, or git-notes). Recording \
         another run of the same commit and workload adds it to the snapshot; \
         --replace starts the snapshot anew. With --out, the snapshot goes to that \
-        file instead.
+        file instead, keyed to a commit only when --repo or --rev names one.
 
         Examples:
           capdiff record --repo ~/src/linux --rev v6.12 --symbols vmlinux --workload ltp run1.kmap run2.kmap.zst
@@ -74,13 +74,17 @@ extension Capdiff {
         throw ValidationError("Standard input (-) can be read once only: give it as the symbols or as one kmap.")
       }
       if out != nil, replace { throw ValidationError("--replace applies to the store; --out always writes a new file.") }
-      if out != nil, evidence.configPath != nil {
-        throw ValidationError("--config-path reads the tree at --rev, which only a store recording has; give --config instead.")
+      if out != nil, evidence.configPath != nil, !namesCommit {
+        throw ValidationError("--config-path reads the tree at a commit: with --out, name it with --repo/--rev, or give --config instead.")
       }
     }
 
+    /// Whether the snapshot is keyed to a commit: always in the store; with
+    /// --out, when --repo or --rev names one other than the defaults.
+    private var namesCommit: Bool { out == nil || repository.repo != "." || repository.rev != "HEAD" }
+
     func run() async throws {
-      let repo = out == nil ? try repository.open() : nil
+      let repo = namesCommit ? try repository.open() : nil
       let commit = try repo?.resolve(repository.rev)
       // Parsed before the kmaps are read, so bad evidence fails fast.
       let evidenceFiles = try EvidenceFiles.read(
@@ -92,6 +96,7 @@ extension Capdiff {
         kmaps: kmaps, symbols: symbols, stripPrefixes: stripPrefixes, workload: workload, format: kmapFormat,
         lenient: lenient, jobs: jobs)
       snapshot.evidence = evidenceFiles
+      if let repo, let commit { try Recording.key(&snapshot, to: commit, in: repo) }
       if let out {
         try SnapshotFile.write(snapshot, to: out)
         let summary = SnapshotSummary(snapshot)
@@ -101,7 +106,6 @@ extension Capdiff {
         return
       }
       guard let repo, let commit else { return }
-      try Recording.key(&snapshot, to: commit, in: repo)
       let snapshots = try store.open(repository: repo)
       let stored = try Recording.store(snapshot, commit: commit, workload: workload, replace: replace, into: snapshots)
       Terminal.note(

@@ -108,6 +108,24 @@ import Testing
     let refused = try run(capdiff, ["diff", "--repo", kernel.path, "--store", store, "--workload", "ltp", "--policy", noReason, "v6.1", "HEAD"])
     #expect(refused.status == 1)
     #expect(refused.standardError == "\(noReason):2:5: error: 'suppressions[0]' needs a 'reason': say why this finding is accepted\n")
+
+    // Snapshot files written with --out and keyed by --repo/--rev diff as stored ones do.
+    for (rev, kmap) in [("v6.1", baseKmap), ("HEAD", headKmap)] {
+      let file = "\(kernel.directory.path)/\(rev).capmap"
+      let recorded = try run(
+        capdiff, ["record", "--repo", kernel.path, "--rev", rev, "--symbols", elf.path, "--workload", "ltp", "--out", file, kmap])
+      #expect(recorded.status == 0, "\(recorded.standardError)")
+    }
+    let files = try run(
+      capdiff, ["diff", "--repo", kernel.path, "\(kernel.directory.path)/v6.1.capmap", "\(kernel.directory.path)/HEAD.capmap"])
+    #expect(files.status == 8, "\(files.standardError)")
+    #expect(files.standardOutput.contains("EXT4 FILE SYSTEM now writes objects owned by NETWORKING CORE"))
+    // Without them the file names no commit, whose MAINTAINERS the diff would need: an input problem, exit 1.
+    let loose = "\(kernel.directory.path)/loose.capmap"
+    #expect(try run(capdiff, ["record", "--symbols", elf.path, "--workload", "ltp", "--out", loose, headKmap], directory: "/").status == 0)
+    let unkeyed = try run(capdiff, ["diff", "--repo", kernel.path, "\(kernel.directory.path)/v6.1.capmap", loose])
+    #expect(unkeyed.status == 1)
+    #expect(unkeyed.standardError.contains("The head snapshot is not keyed to a commit"))
   }
 
   @Test func krxEvidenceRecordedWithTheSnapshotsGatesTheDiff() throws {
