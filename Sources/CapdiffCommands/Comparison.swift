@@ -51,6 +51,15 @@ struct Comparison {
       throw CommandFailure(
         "The head snapshot is not keyed to a commit (written with --out and no --repo/--rev), so its MAINTAINERS cannot be read: record it with --repo/--rev, or use --scheme dirs:N.")
     }
+    // Subjects with files on one side only fall into other components there:
+    // every edge would look new or removed.
+    if base.metadata.hasFileInformation != head.metadata.hasFileInformation {
+      func source(_ snapshot: Snapshot) -> String {
+        "\(snapshot.metadata.symbolSource) (\(snapshot.metadata.hasFileInformation ? "with" : "without") source files)"
+      }
+      throw CommandFailure(
+        "base was recorded with \(source(base)) and head with \(source(head)): their subjects cannot be compared; record both with the same kind of symbols, a vmlinux for components")
+    }
     let map = ComponentMap(
       scheme: scheme, maintainers: headTree?.maintainers, rules: policy.componentRules,
       sharedAllocators: policy.sharedAllocators)
@@ -84,10 +93,15 @@ struct Comparison {
     self.repository = repository
     self.renames = renames
     sensitiveEdges = report.sensitiveEdges
-    document = FindingsDocument(
+    var document = FindingsDocument(
       toolVersion: Capdiff.version, base: side(base), head: side(head), scheme: scheme.description,
       granularity: granularity.rawValue, report: report, krxFindings: krx?.findings ?? [], krx: krx?.outcomes ?? [],
       maintainersChanges: maintainersChanges)
+    if !head.metadata.hasFileInformation {
+      document.warnings.append(
+        "base and head were recorded with \(head.metadata.symbolSource), without source files: a subject is [unknown] unless a policy function: rule places it, so no new cross-component access by other code can be found; record with the vmlinux")
+    }
+    self.document = document
   }
 
   /// What the reports show beside the findings: commits, the component graphs.

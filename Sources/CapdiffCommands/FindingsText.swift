@@ -25,6 +25,7 @@ enum FindingsText {
     } else {
       out += "  krx regressions \(counts["krx"] ?? 0)\n"
     }
+    for warning in document.warnings { out += "  \(paint("warning:", .medium)) \(warning)\n" }
     let drift = document.findings.filter { !$0.isKRX }
     let bySubject = Dictionary(grouping: drift) { $0.subject ?? "" }
     let order = bySubject.keys.sorted {
@@ -95,7 +96,19 @@ enum FindingsText {
     }
     if !document.maintainersChanges.isEmpty {
       out += "\nMAINTAINERS changes (information, not findings):\n"
-      out += document.maintainersChanges.map { "  \($0)\n" }.joined()
+      // Between releases they run to hundreds of lines: counted, unless asked for.
+      if verbose || document.maintainersChanges.count <= 10 {
+        out += document.maintainersChanges.map { "  \($0)\n" }.joined()
+      } else {
+        var kinds: [String] = []
+        var counts: [String: Int] = [:]
+        for change in document.maintainersChanges {
+          let kind = String(change.prefix { $0 != ":" })
+          if counts[kind] == nil { kinds.append(kind) }
+          counts[kind, default: 0] += 1
+        }
+        out += "  " + kinds.map { "\(counts[$0]!) \($0)" }.joined(separator: ", ") + " (--verbose and the reports list them)\n"
+      }
     }
     if let reportPath { out += "\nreport: \(reportPath)\n" }
     return out

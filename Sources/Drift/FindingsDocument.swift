@@ -46,6 +46,9 @@ public struct FindingsDocument: Sendable, Encodable {
   public var baseDisagreement: [String: Int]
   /// MAINTAINERS changes between the two commits: information, not findings.
   public var maintainersChanges: [String]
+  /// What limits the comparison, for a reader to weigh the verdict by
+  /// (subjects recorded without source files).
+  public var warnings: [String] = []
   /// Every kR^X check and what it concluded: held, regressed or skipped (and why).
   public var krx: [CheckOutcome]
 
@@ -86,7 +89,7 @@ public struct FindingsDocument: Sendable, Encodable {
 extension FindingsDocument {
   enum CodingKeys: String, CodingKey {
     case schemaVersion, tool, base, head, scheme, granularity, verdict, counts, findings, suppressions
-    case baseDisagreement, maintainersChanges, krx
+    case baseDisagreement, maintainersChanges, krx, warnings
   }
 
   /// Every key always there; absent values as `null`.
@@ -105,6 +108,7 @@ extension FindingsDocument {
     try c.encode(baseDisagreement, forKey: .baseDisagreement)
     try c.encode(maintainersChanges, forKey: .maintainersChanges)
     try c.encode(krx, forKey: .krx)
+    try c.encode(warnings, forKey: .warnings)
   }
 
   /// Most severe first; then drift findings by subject and object, kR^X by check.

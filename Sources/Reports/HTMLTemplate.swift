@@ -28,6 +28,7 @@ th { background: #f6f8fa; white-space: nowrap; } td.basis { font-size: .85em; co
 #only-krx:target ~ table.findings tbody tr:not(.krx-row) { display: none; }
 details { margin: .2em 0; } summary { cursor: pointer; color: #0969da; }
 .ev td, .ev th { font-size: .9em; } .ev td:nth-child(1), .ev td:nth-child(3) { font-family: ui-monospace, monospace; } .ev td:nth-child(n+6) { text-align: right; }
+.warning { background: #fff8c5; border: 1px solid #d4a72c; padding: .4em .6em; }
 input[type=search] { width: 20em; padding: .2em .4em; margin: .3em 0; }
 @page { size: A4; margin: 14mm; }
 @media print { body { max-width: none; padding: 0; font-size: 10pt; } .filters, input[type=search] { display: none; } a { color: inherit; text-decoration: none; } tr { break-inside: avoid; } .graph { overflow: visible; border: none; } }
@@ -37,6 +38,8 @@ input[type=search] { width: 20em; padding: .2em .4em; margin: .3em 0; }
 <header>
 <h1><span class="verdict {{verdict}}">{{verdictText}}</span> {{title}}</h1>
 <p>{{summary}}</p>
+{{#warnings}}<p class="warning">⚠ {{.}}</p>
+{{/warnings}}
 </header>
 
 {{#hasCommits}}

@@ -92,6 +92,7 @@ public enum HTMLWriter {
       },
       "hasKRX": !document.krx.isEmpty, "krx": krx, "krxChart": KRXChart.svg(document.krx),
       "hasSuppressions": !suppressions.isEmpty, "suppressions": suppressions,
+      "warnings": document.warnings.map(clean),
       "hasMaintainers": !document.maintainersChanges.isEmpty, "maintainersChanges": document.maintainersChanges.map(clean),
       "version": document.tool.version,
     ]

@@ -14,6 +14,7 @@ public enum MarkdownWriter {
       out += "Workload \(cell(workload)), base \(document.base.runs) run\(document.base.runs == 1 ? "" : "s"), head \(document.head.runs); "
       out += "scheme \(cell(document.scheme ?? "-")), granularity \(cell(document.granularity ?? "-")).\n\n"
     }
+    for warning in document.warnings { out += "> ⚠ \(cell(warning))\n\n" }
     out += "| new-access | escalation | removed-access | growth | forbidden-access | kR^X | suppressed |\n|---:|---:|---:|---:|---:|---:|---:|\n"
     out += "| \(counts["new-access"] ?? 0) | \(counts["escalation"] ?? 0) | \(counts["removed-access"] ?? 0) | \(counts["growth"] ?? 0) | \(counts["forbidden-access"] ?? 0) | \(counts["krx"] ?? 0) | \(counts["suppressed"] ?? 0) |\n\n"
     let shown = document.findings.filter { !$0.suppressed }.prefix(topFindings)

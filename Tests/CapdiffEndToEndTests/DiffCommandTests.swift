@@ -126,6 +126,40 @@ import Testing
     let unkeyed = try run(capdiff, ["diff", "--repo", kernel.path, "\(kernel.directory.path)/v6.1.capmap", loose])
     #expect(unkeyed.status == 1)
     #expect(unkeyed.standardError.contains("The head snapshot is not keyed to a commit"))
+
+    // Recorded with a System.map, subjects have no files: the verdict says what it cannot see.
+    let map = try kernel.directory.write(
+      "System.map",
+      try ["ext4_write", "sk_alloc", "sock_sendmsg", "start_kernel"].map { "\(hex(try elf.address(of: $0))) T \($0)\n" }.joined())
+    let mapStore = "\(kernel.directory.path)/map-store"
+    for (rev, kmap) in [("v6.1", baseKmap), ("HEAD", headKmap)] {
+      let recorded = try run(
+        capdiff, ["record", "--repo", kernel.path, "--rev", rev, "--store", mapStore, "--symbols", map, "--workload", "ltp", kmap])
+      #expect(recorded.status == 0, "\(recorded.standardError)")
+    }
+    let blind = try run(
+      capdiff, ["diff", "--repo", kernel.path, "--store", mapStore, "--workload", "ltp", "--out", "\(out)-map", "v6.1", "HEAD"])
+    #expect(blind.status == 0, "\(blind.standardError)")
+    let warning =
+      "base and head were recorded with System.map, without source files: a subject is [unknown] unless a policy function: rule places it, so no new cross-component access by other code can be found; record with the vmlinux"
+    #expect(blind.standardOutput.contains("  warning: \(warning)\n"))
+    let blindDocument = try #require(
+      JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(out)-map/findings.json"))) as? [String: Any])
+    #expect(blindDocument["warnings"] as? [String] == [warning])
+    #expect(try String(contentsOfFile: "\(out)-map/summary.md", encoding: .utf8).contains("> ⚠ base and head were recorded with System.map"))
+    // One side with files and one without cannot be compared at all.
+    let mixed = "\(kernel.directory.path)/mixed-store"
+    for (rev, symbols) in [("v6.1", elf.path), ("HEAD", map)] {
+      #expect(
+        try run(
+          capdiff, ["record", "--repo", kernel.path, "--rev", rev, "--store", mixed, "--symbols", symbols, "--workload", "ltp", headKmap]
+        ).status == 0)
+    }
+    let refusedMix = try run(capdiff, ["diff", "--repo", kernel.path, "--store", mixed, "--workload", "ltp", "v6.1", "HEAD"])
+    #expect(refusedMix.status == 1)
+    #expect(
+      refusedMix.standardError.contains(
+        "base was recorded with vmlinux (with source files) and head with System.map (without source files): their subjects cannot be compared"))
   }
 
   @Test func krxEvidenceRecordedWithTheSnapshotsGatesTheDiff() throws {
