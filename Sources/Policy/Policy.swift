@@ -181,9 +181,16 @@ public struct Policy: Sendable {
     return (AccessRule(subject: Glob(try subject.string()), object: Glob(try object.string()), access: access, line: node.line), fields)
   }
 
+  /// A real calendar day written YYYY-MM-DD: dates compare as text, so a
+  /// 2030-13-01 would suppress for ever and a 2026-00-00 never.
   private static func isDate(_ text: String) -> Bool {
-    let parts = text.split(separator: "-")
-    return parts.count == 3 && parts[0].count == 4 && parts[1].count == 2 && parts[2].count == 2
-      && parts.allSatisfy { $0.allSatisfy(\.isNumber) }
+    let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+    guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+      parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
+      let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]), (1...12).contains(month)
+    else { return false }
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+    let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+    return (1...days).contains(day)
   }
 }

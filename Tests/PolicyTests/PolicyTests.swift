@@ -80,6 +80,13 @@ import Testing
     #expect(throws: PolicyError(file: "p.yml", line: 2, column: 49, "'expires' must be a date YYYY-MM-DD, found '31.03.2027'")) {
       try Policy(yaml: "suppressions:\n  - {subject: A, object: B, reason: r, expires: 31.03.2027}\n", file: "p.yml")
     }
+    // Shaped like a date, but no day of the calendar.
+    for bad in ["2030-13-01", "2026-11-31", "2026-00-00", "2025-02-29"] {
+      #expect(throws: PolicyError(file: "p.yml", line: 2, column: 49, "'expires' must be a date YYYY-MM-DD, found '\(bad)'")) {
+        try Policy(yaml: "suppressions:\n  - {subject: A, object: B, reason: r, expires: \(bad)}\n", file: "p.yml")
+      }
+    }
+    #expect(try Policy(yaml: "suppressions:\n  - {subject: A, object: B, reason: r, expires: 2028-02-29}\n", file: "p.yml").drift.suppressions.count == 1)
   }
 
   @Test func krxSection() throws {
