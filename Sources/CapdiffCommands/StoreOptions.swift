@@ -17,6 +17,14 @@ struct StoreOptions: ParsableArguments {
         name: "capdiff", email: "capdiff@localhost", time: Int64(Date().timeIntervalSince1970))
       return NotesStore(repository: try repository(), signature: signature)
     }
+    // Run from a subdirectory of the kernel tree, a relative store that is
+    // not here is looked for at the top of the work tree, as git finds the
+    // repository itself.
+    if !store.hasPrefix("/"), !FileManager.default.fileExists(atPath: store),
+      let top = (try? repository())?.workTree, FileManager.default.fileExists(atPath: "\(top)/\(store)")
+    {
+      return DirectoryStore(path: "\(top)/\(store)")
+    }
     return DirectoryStore(path: store)
   }
 }

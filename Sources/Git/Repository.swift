@@ -60,6 +60,10 @@ public final class Repository {
     String(cString: git_repository_path(handle)).trimmingSuffix("/")
   }
   public var isShallow: Bool { git_repository_is_shallow(handle) == 1 }
+  /// The top of the work tree, nil when bare.
+  public var workTree: String? {
+    git_repository_workdir(handle).map { String(cString: $0).trimmingSuffix("/") }
+  }
 
   /// The commit a revspec names (tag, branch, `HEAD~3`, abbreviated OID…).
   public func resolve(_ revspec: String) throws(GitError) -> OID {

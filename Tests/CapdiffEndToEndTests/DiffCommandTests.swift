@@ -127,6 +127,14 @@ import Testing
     #expect(unkeyed.status == 1)
     #expect(unkeyed.standardError.contains("The head snapshot is not keyed to a commit"))
 
+    // From a subdirectory of the tree, the default store at its top is found, as the repository is.
+    #expect(
+      try run(capdiff, ["record", "--rev", "HEAD", "--symbols", elf.path, "--workload", "sub", headKmap], directory: kernel.path).status == 0)
+    try FileManager.default.createDirectory(atPath: "\(kernel.path)/fs/ext4", withIntermediateDirectories: true)
+    let fromBelow = try run(capdiff, ["show", "--workload", "sub", "HEAD"], directory: "\(kernel.path)/fs/ext4")
+    #expect(fromBelow.status == 0, "\(fromBelow.standardError)")
+    #expect(fromBelow.standardOutput.contains("workload       sub (1 run)"))
+
     // Recorded with a System.map, subjects have no files: the verdict says what it cannot see.
     let map = try kernel.directory.write(
       "System.map",
