@@ -176,8 +176,16 @@ enum StoreCopy {
       let snapshot = try SnapshotCodec.decode(entry.bytes, file: "\(entry.commit)/\(entry.workload)")
       try store.update(commit: entry.commit, workload: entry.workload) { existing in
         guard let existing, !replace else { return snapshot }
-        // The same runs imported twice are not new runs.
-        if existing.inputDigests.isSuperset(of: snapshot.inputDigests), !snapshot.inputDigests.isEmpty { return existing }
+        // The same runs imported twice are not new runs. A snapshot's counts
+        // are summed over its runs, so runs shared by both cannot be taken
+        // out of either: the one holding every run of the other stays.
+        let (stored, imported) = (existing.inputDigests, snapshot.inputDigests)
+        if !imported.isEmpty, stored.isSuperset(of: imported) { return existing }
+        if !stored.isEmpty, imported.isSuperset(of: stored) { return snapshot }
+        guard stored.isDisjoint(with: imported) else {
+          throw CommandFailure(
+            "\(entry.commit)/\(entry.workload): the stored snapshot and the imported one share \(stored.intersection(imported).count) run\(stored.intersection(imported).count == 1 ? "" : "s") but each has others; merged, the shared runs would count twice: import with --replace to keep the imported one")
+        }
         return existing.adding(runsOf: snapshot)
       }
     }

@@ -130,6 +130,23 @@ import Testing
     #expect(try run(capdiff, ["store", "import", "--repo", kernel.path, "--store", "git-notes", archive]).status == 0)
     let again = try run(capdiff, ["store", "ls", "--repo", kernel.path, "--store", "git-notes", "--format", "json"])
     #expect((try JSONSerialization.jsonObject(with: Data(again.standardOutput.utf8)) as? [[String: Any]])?.first?["runs"] as? Int == 1)
+    // A store holding one of the archive's runs takes the archive's snapshot, which holds it too.
+    let second = try kernel.directory.write("r2.kmap", kmap(seed: 6))
+    #expect(try run(capdiff, ["record", "--repo", kernel.path, "--rev", "HEAD", "--store", store, "--symbols", symbols, "--workload", "boot", second]).status == 0)
+    let both = "\(kernel.directory.path)/both.capstore"
+    #expect(try run(capdiff, ["store", "export", "--repo", kernel.path, "--store", store, both]).status == 0)
+    #expect(try run(capdiff, ["store", "import", "--repo", kernel.path, "--store", "git-notes", both]).status == 0)
+    let taken = try run(capdiff, ["store", "ls", "--repo", kernel.path, "--store", "git-notes", "--format", "json"])
+    #expect((try JSONSerialization.jsonObject(with: Data(taken.standardOutput.utf8)) as? [[String: Any]])?.first?["runs"] as? Int == 2)
+    // Runs shared but each side with others: no merge would count them once.
+    let third = try kernel.directory.write("r3.kmap", kmap(seed: 7))
+    #expect(try run(capdiff, ["record", "--repo", kernel.path, "--rev", "HEAD", "--store", "git-notes", "--symbols", symbols, "--workload", "boot", third]).status == 0)
+    let fourth = try kernel.directory.write("r4.kmap", kmap(seed: 8))
+    #expect(try run(capdiff, ["record", "--repo", kernel.path, "--rev", "HEAD", "--store", store, "--symbols", symbols, "--workload", "boot", fourth]).status == 0)
+    #expect(try run(capdiff, ["store", "export", "--repo", kernel.path, "--store", store, both]).status == 0)
+    let overlapping = try run(capdiff, ["store", "import", "--repo", kernel.path, "--store", "git-notes", both])
+    #expect(overlapping.status == 1)
+    #expect(overlapping.standardError.contains("share 2 runs but each has others"))
     // The git notes are git's own: git lists them.
     let listed = try run("/usr/bin/git", ["-C", kernel.path, "notes", "--ref", "capdiff", "list"])
     #expect(listed.standardOutput.hasSuffix(" \(kernel.second.hex)\n"))
