@@ -33,6 +33,25 @@ public struct DriftRules: Sendable, Equatable {
 }
 
 /// `subject`/`object` component globs and an optional access.
+extension DriftRules {
+  /// Warnings for the `allow` and `never` rules whose subject or object
+  /// matches none of `components` (the components a comparison can see): a
+  /// typo, or a subsystem another tree names, would otherwise apply to
+  /// nothing without a word.
+  public func rulesMatchingNoComponent(_ components: Set<String>) -> [String] {
+    func unmatched(_ rules: [AccessRule], _ kind: String) -> [String] {
+      rules.compactMap { rule in
+        let missing = [("subject", rule.subject), ("object", rule.object)]
+          .filter { _, glob in !components.contains(where: glob.matchesComponent) }
+          .map { side, glob in "\(side) '\(glob.text)'" }
+        guard !missing.isEmpty else { return nil }
+        return "the \(kind) rule of policy line \(rule.line) applies to nothing: its \(missing.joined(separator: " and ")) matches no component of base or head"
+      }
+    }
+    return unmatched(never, "never") + unmatched(allow, "allow")
+  }
+}
+
 public struct AccessRule: Sendable, Equatable {
   public var subject: Glob
   public var object: Glob

@@ -103,6 +103,16 @@ import Testing
     let suppressed = try run(capdiff, ["diff", "--repo", kernel.path, "--store", store, "--workload", "ltp", "--policy", policy, "v6.1", "HEAD"])
     #expect(suppressed.status == 0, "\(suppressed.standardOutput)\(suppressed.standardError)")
     #expect(suppressed.standardOutput.contains("(suppressed: socket buffers borrowed by ext4 journalling)"))
+    // A rule naming no component of either side applies to nothing, and says so.
+    let rules = try kernel.directory.write(
+      "rules.yml",
+      "never:\n  - {subject: \"*\", object: \"CREDENTIALS\", access: write}\n  - {subject: \"EXT4*\", object: \"NETWORKING*\", access: read}\n")
+    let ruled = try run(capdiff, ["diff", "--repo", kernel.path, "--store", store, "--workload", "ltp", "--policy", rules, "v6.1", "HEAD"])
+    #expect(ruled.status == 8)
+    #expect(
+      ruled.standardOutput.contains(
+        "  warning: the never rule of policy line 2 applies to nothing: its object 'CREDENTIALS' matches no component of base or head\n"))
+    #expect(!ruled.standardOutput.contains("policy line 3"))
     // A suppression without a reason is refused, naming file and line.
     let noReason = try kernel.directory.write("bad.yml", "suppressions:\n  - subject: X\n    object: Y\n")
     let refused = try run(capdiff, ["diff", "--repo", kernel.path, "--store", store, "--workload", "ltp", "--policy", noReason, "v6.1", "HEAD"])
