@@ -1,6 +1,6 @@
 public import Components
 public import Drift
-public import Graph
+import Graph
 public import KRX
 import Yams
 

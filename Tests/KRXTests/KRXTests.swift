@@ -133,6 +133,18 @@ func layout(seed: Int, shuffled: Set<String>) -> [(String, UInt64)] {
         == "CONFIG_VMAP_STACK holds in head, by its Kconfig default (y) in head's defconfig")
   }
 
+  /// A skipped check names the options that would have run it.
+  @Test func skipsSayWhatToRecord() {
+    let report = KRXAnalysis.compare(base: KRXEvidence(), head: KRXEvidence())
+    #expect(
+      outcome(report, "krx-text-coverage")?.message
+        == "skipped: no vmlinux section headers for base (record with the vmlinux as --symbols, or give capdiff krx --base-vmlinux/--head-vmlinux)")
+    #expect(
+      outcome(report, "krx-code-data-boundary")?.message
+        == "skipped: base has no layout sample to read symbols from (record with --layout: a System.map, or a kallsyms of a kernel with KALLSYMS_ALL)")
+    #expect(report.outcomes.allSatisfy { $0.status == .skipped })
+  }
+
   @Test func nokaslrAdded() throws {
     let base = try KernelCommandLine(bytes: Array("BOOT_IMAGE=/vmlinuz root=/dev/sda1 ro quiet\n".utf8), name: "base")
     let head = try KernelCommandLine(bytes: Array("BOOT_IMAGE=/vmlinuz root=/dev/sda1 ro nokaslr no-hash-pointers quiet\n".utf8), name: "head")

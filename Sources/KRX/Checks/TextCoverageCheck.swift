@@ -21,7 +21,7 @@ enum TextCoverageCheck {
       return [
         CheckOutcome(
           check: name, status: .skipped,
-          message: "skipped: no vmlinux section headers for \(base == nil ? "base" : "head") (record with --vmlinux, or give --base-vmlinux/--head-vmlinux)")
+          message: "skipped: no vmlinux section headers for \(base == nil ? "base" : "head") (record with the vmlinux as --symbols, or give capdiff krx --base-vmlinux/--head-vmlinux)")
       ]
     }
     let (old, new) = (measure(base), measure(head))
