@@ -1,7 +1,7 @@
-import Drift
 import Testing
 
 @testable import CapdiffCommands
+@testable import Drift
 
 @Suite struct FindingsTextTests {
   /// A family with nothing regressed or skipped is one line that still names what is unmet.
@@ -24,6 +24,19 @@ import Testing
     #expect(allHeld.contains("  krx-config               held      all 2 items held (--verbose lists them)\n"))
     let verbose = FindingsText.render(document([held, unmet]), command: "krx", verbose: true, reportPath: nil)
     #expect(verbose.contains("  krx-config               unmet     CONFIG_FG_KASLR holds in neither base nor head: no change\n"))
+  }
+
+  @Test func aRemovedEdgeIsInNoHeadRun() {
+    let side = FindingsDocument.Side(commit: nil, describe: "v6.1", workload: "boot", runs: 3)
+    let removed = Finding(
+      id: "r", kind: FindingKind.removedAccess.rawValue, severity: .info, subject: "EXT4", object: "NET", access: .read,
+      suppressed: false, suppression: nil, runs: Finding.Runs(seen: 0, of: 3), message: "EXT4 no longer reads objects owned by NET",
+      coverage: nil, failsGate: false, evidence: [], subjectComponent: "EXT4", objectComponent: "NET")
+    var document = FindingsDocument(
+      toolVersion: "0.1.0", base: side, head: side, scheme: "maintainers", granularity: "component", report: nil)
+    document.findings = [removed]
+    let text = FindingsText.render(document, command: "diff", verbose: false, reportPath: nil)
+    #expect(text.contains("removed-access EXT4 no longer reads objects owned by NET [in none of 3 head runs]\n"))
   }
 
   /// Between releases MAINTAINERS changes by the hundred: counted, so the verdict stays in view.
