@@ -108,14 +108,28 @@ extension Capdiff {
             added: Set(edges.keys).subtracting(previous.keys).sorted(),
             removed: Set(previous.keys).subtracting(edges.keys).sorted()))
       }
+      // Edges of the end that the start lacks, and edges the start only read
+      // that the end writes (escalations): each with the last snapshot
+      // without it and the first with it, the range to bisect.
       var introductions: [HistoryReport.Introduction] = []
-      for edge in Set(graphs.last!.keys).subtracting(graphs.first!.keys).sorted() {
-        let lastWithout = graphs.lastIndex { $0[edge] == nil }!
+      let (first, last) = (graphs.first!, graphs.last!)
+      for edge in last.keys.sorted() {
+        let now = last[edge]!
+        let access: String
+        let lacks: ([String: PrivilegeGraph.Edge]) -> Bool
+        if let before = first[edge] {
+          guard !before.access.writes, now.access.writes else { continue }
+          access = "\(before.access.rawValue) → \(now.access.rawValue)"
+          lacks = { $0[edge].map { !$0.access.writes } ?? true }
+        } else {
+          access = now.access.rawValue
+          lacks = { $0[edge] == nil }
+        }
+        let lastWithout = graphs.lastIndex(where: lacks)!
         let firstWith = lastWithout + 1
         introductions.append(
           HistoryReport.Introduction(
-            edge: edge, access: graphs.last![edge]!.access.rawValue, lastWithout: points[lastWithout].commit,
-            firstWith: points[firstWith].commit,
+            edge: edge, access: access, lastWithout: points[lastWithout].commit, firstWith: points[firstWith].commit,
             commitsBetween: stored[firstWith].position - stored[lastWithout].position))
       }
       let report = HistoryReport(
@@ -128,7 +142,7 @@ extension Capdiff {
         if !point.removed.isEmpty { text += ", -\(point.removed.count)" }
         text += "\n"
       }
-      if !introductions.isEmpty { text += "\nNew since \(parts[0]):\n" }
+      if !introductions.isEmpty { text += "\nNew or escalated since \(parts[0]):\n" }
       for i in introductions {
         text += "  \(i.edge) (\(i.access)): between \(i.lastWithout.describe) and \(i.firstWith.describe), \(i.commitsBetween) commit\(i.commitsBetween == 1 ? "" : "s"): \(i.bisect)\n"
       }

@@ -205,6 +205,22 @@ let kernelWritesMM = ("do_fork", "kernel/k.c", "mm_alloc", "mm/m.c", UInt64(1), 
     #expect(try String(contentsOfFile: "\(out)/history.md", encoding: .utf8).contains("| kernel -> mm | read-write |"))
   }
 
+  /// Read at the start, written at the end: placed as a new edge is.
+  @Test func anEscalationIsPlacedBetweenTwoSnapshots() throws {
+    let history = try History()
+    try history.store(at: 0, [fsReadsNet])
+    try history.store(at: 2, [fsReadsNet])
+    try history.store(at: 4, [("ext4_write", "fs/a.c", "sk_alloc", "net/s.c", 3, 1)])
+    let result = try run(
+      capdiff, ["history", "--repo", history.path, "--store", history.store, "--workload", "ltp", "--scheme", "dirs:1", "v1..v2"])
+    #expect(result.status == 0, "\(result.standardError)")
+    let (c2, c4) = (history.commits[2].hex, history.commits[4].hex)
+    #expect(
+      result.standardOutput.contains(
+        "fs -> net (read → read-write): between v1-2-g\(c2.prefix(12)) and v2, 2 commits: git bisect start \(c4) \(c2)"),
+      "\(result.standardOutput)")
+  }
+
   @Test func aFileMovedWithinTheRangeIsNoNewEdge() throws {
     // net/s.c moves to lib/s.c at commit 2: the allocating code is the same.
     let source = Array(String(repeating: "void *sk_alloc(void) { return kmalloc(64); }\n", count: 20).utf8)
@@ -214,7 +230,7 @@ let kernelWritesMM = ("do_fork", "kernel/k.c", "mm_alloc", "mm/m.c", UInt64(1), 
     let result = try run(
       capdiff, ["history", "--repo", history.path, "--store", history.store, "--workload", "ltp", "--scheme", "dirs:1", "v1..v2"])
     #expect(result.status == 0, "\(result.standardError)")
-    #expect(!result.standardOutput.contains("New since"), "\(result.standardOutput)")
+    #expect(!result.standardOutput.contains("New or escalated since"), "\(result.standardOutput)")
     // Neither snapshot gains or loses an edge on the way.
     #expect(!result.standardOutput.contains(", +") && !result.standardOutput.contains(", -"), "\(result.standardOutput)")
     // diff's graph reads the base under the head's names too: the edge is unchanged, not new and removed.
