@@ -28,7 +28,7 @@ extension Maintainers {
       guard let before = base.subsystems(of: path).first?.subsystem, let after = subsystems(of: path).first?.subsystem,
         before != after
       else { continue }
-      lines.append("\(path) moved from '\(before)' to '\(after)'")
+      lines.append("file moved: \(path) from '\(before)' to '\(after)'")
     }
     return lines
   }

@@ -25,15 +25,15 @@ public struct TreePaths: Sendable {
     directories.contains(path.hasSuffix("/") ? String(path.dropLast()) : path)
   }
 
-  /// `path` itself when the tree has it; else the longest tree path that
-  /// ends it, whole components, after a prefix foreign to the tree (a build
-  /// directory); else nil. A path that starts in the tree (`arch/…`) names a
-  /// file the tree lacks at this commit, never another file of its name.
+  /// `path` itself when the tree has it; else the longest tree path in a
+  /// directory that ends it, whole components (a build directory's prefix
+  /// taken off: `/usr/src/linux-6.1/fs/ext4/inode.c`); else nil. A bare
+  /// file name never matches: `arch/openrisc/Makefile` on a tree without it
+  /// names a file the tree lacks, not the top-level Makefile.
   public func canonical(_ path: String) -> String? {
     if paths.contains(path) { return path }
     let components = path.split(separator: "/")
-    guard let first = components.first, !directories.contains(String(first)) else { return nil }
-    for start in components.indices.dropFirst() {
+    for start in components.indices.dropFirst() where components.count - start >= 2 {
       let suffix = components[start...].joined(separator: "/")
       if paths.contains(suffix) { return suffix }
     }

@@ -42,12 +42,14 @@ import Testing
   /// Between releases MAINTAINERS changes by the hundred: counted, so the verdict stays in view.
   @Test func manyMaintainersChangesAreCounted() {
     let side = FindingsDocument.Side(commit: nil, describe: "v6.1", workload: "boot", runs: 1)
-    let changes = (0..<9).map { "subsystem added: 'S\($0)'" } + (0..<3).map { "subsystem removed: 'R\($0)'" }
+    let changes =
+      (0..<9).map { "subsystem added: 'S\($0)'" } + (0..<3).map { "subsystem removed: 'R\($0)'" }
+      + (0..<2).map { "file moved: fs/f\($0).c from 'A' to 'B'" }
     let document = FindingsDocument(
       toolVersion: "0.1.0", base: side, head: side, scheme: "maintainers", granularity: "component", report: nil,
       maintainersChanges: changes)
     let quiet = FindingsText.render(document, command: "diff", verbose: false, reportPath: nil)
-    #expect(quiet.contains("  9 subsystem added, 3 subsystem removed (--verbose and the reports list them)\n"))
+    #expect(quiet.contains("  9 subsystem added, 3 subsystem removed, 2 file moved (--verbose and the reports list them)\n"))
     #expect(!quiet.contains("'S0'"))
     #expect(FindingsText.render(document, command: "diff", verbose: true, reportPath: nil).contains("  subsystem added: 'S0'\n"))
   }

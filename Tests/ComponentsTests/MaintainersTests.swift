@@ -181,11 +181,15 @@ func firstAndRest(_ path: String, _ maintainers: Maintainers) -> [String] {
     // Only whole tree paths after a foreign prefix: never a file of the same name elsewhere.
     #expect(tree.canonical("obj/inode.c") == nil)
     #expect(tree.canonical("debian/build/x/ext4/inode.c") == nil)
+    // A distribution's source package, reduced to a relative path or not: the kernel's own usr/ is no obstacle.
+    #expect(tree.canonical("/usr/src/linux-6.1/fs/ext4/inode.c") == "fs/ext4/inode.c")
+    #expect(tree.canonical("usr/src/linux-6.1/fs/ext4/inode.c") == "fs/ext4/inode.c")
     // A path that starts in the tree names a file the tree lacks (get_maintainer.pl
     // attributes it as written): not the top-level Makefile, not include/linux/iommu.h.
     let kernel = TreePaths(["Makefile", "arch/x86/Makefile", "include/linux/iommu.h"])
     #expect(kernel.canonical("arch/openrisc/Makefile") == nil)
     #expect(kernel.canonical("include/uapi/linux/iommu.h") == nil)
+    #expect(kernel.canonical("/build/linux/arch/openrisc/Makefile") == nil)
     #expect(kernel.canonical("/build/linux/include/linux/iommu.h") == "include/linux/iommu.h")
     #expect(tree.isDirectory("fs/ext4"))
     #expect(!tree.isDirectory("fs/ext4/inode.c"))

@@ -202,7 +202,7 @@ func summary(_ report: DriftReport) -> [String] {
     #expect(
       headMaintainers.changes(since: oldMaintainers, paths: ["net/ipv4/tcp.c"]) == [
         "subsystem renamed: 'NETWORKING [GENERAL]' -> 'NETWORKING CORE'", "subsystem removed: 'TCP'",
-        "net/ipv4/tcp.c moved from 'TCP' to 'NETWORKING CORE'",
+        "file moved: net/ipv4/tcp.c from 'TCP' to 'NETWORKING CORE'",
       ])
   }
 
