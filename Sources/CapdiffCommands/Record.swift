@@ -81,7 +81,7 @@ extension Capdiff {
 
     /// Whether the snapshot is keyed to a commit: always in the store; with
     /// --out, when --repo or --rev names one other than the defaults.
-    private var namesCommit: Bool { out == nil || repository.repo != "." || repository.rev != "HEAD" }
+    private var namesCommit: Bool { out == nil || repository.namesCommit }
 
     func run() async throws {
       let repo = namesCommit ? try repository.open() : nil

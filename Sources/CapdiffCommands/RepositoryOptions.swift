@@ -14,13 +14,22 @@ struct SchemeArgument: ExpressibleByArgument {
   static var defaultCompletionKind: CompletionKind { .list(["maintainers", "dirs:1", "dirs:2", "dirs:3"]) }
 }
 
-/// `--repo` and `--rev`: which kernel tree, at which commit.
+/// `--repo` and `--rev`: which kernel tree, at which commit. Optional, so
+/// that a command can tell a commit named from none (record --out).
 struct RepositoryOptions: ParsableArguments {
-  @Option(help: "The kernel git repository (bare, non-bare or shallow).")
-  var repo: String = "."
+  @Option(
+    name: .customLong("repo"),
+    help: "The kernel git repository (bare, non-bare or shallow). (default: the one holding the current directory)")
+  var givenRepo: String?
 
-  @Option(help: "The commit: a tag, branch, HEAD~3 or (abbreviated) commit id.")
-  var rev: String = "HEAD"
+  @Option(
+    name: .customLong("rev"), help: "The commit: a tag, branch, HEAD~3 or (abbreviated) commit id. (default: HEAD)")
+  var givenRev: String?
+
+  var repo: String { givenRepo ?? "." }
+  var rev: String { givenRev ?? "HEAD" }
+  /// Whether the command line names a repository or a commit.
+  var namesCommit: Bool { givenRepo != nil || givenRev != nil }
 
   func open() throws -> Repository { try Repository(opening: repo) }
 }

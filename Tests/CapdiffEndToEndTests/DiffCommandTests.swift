@@ -130,6 +130,12 @@ import Testing
       capdiff, ["diff", "--repo", kernel.path, "\(kernel.directory.path)/v6.1.capmap", "\(kernel.directory.path)/HEAD.capmap"])
     #expect(files.status == 8, "\(files.standardError)")
     #expect(files.standardOutput.contains("EXT4 FILE SYSTEM now writes objects owned by NETWORKING CORE"))
+    // --rev HEAD names a commit even though HEAD is the default one.
+    let head = "\(kernel.directory.path)/head-again.capmap"
+    #expect(
+      try run(capdiff, ["record", "--rev", "HEAD", "--symbols", elf.path, "--workload", "ltp", "--out", head, headKmap], directory: kernel.path)
+        .status == 0)
+    #expect(try run(capdiff, ["diff", "--repo", kernel.path, "\(kernel.directory.path)/v6.1.capmap", head]).status == 8)
     // Without them the file names no commit, whose MAINTAINERS the diff would need: an input problem, exit 1.
     let loose = "\(kernel.directory.path)/loose.capmap"
     #expect(try run(capdiff, ["record", "--symbols", elf.path, "--workload", "ltp", "--out", loose, headKmap], directory: "/").status == 0)
