@@ -97,14 +97,14 @@ struct Comparison {
       toolVersion: Capdiff.version, base: side(base), head: side(head), scheme: scheme.description,
       granularity: granularity.rawValue, report: report, krxFindings: krx?.findings ?? [], krx: krx?.outcomes ?? [],
       maintainersChanges: maintainersChanges)
-    // What a rule may name: every subsystem of head's MAINTAINERS, every
-    // component the policy's rules give, and the components of every file
-    // either side recorded (directories, under dirs:N).
-    var components = Set(headTree?.maintainers?.entries.map(\.name) ?? [])
-    components.formUnion(policy.componentRules.map(\.component))
-    let files = Set((base.subjects.map(\.file) + base.sites.map(\.file) + head.subjects.map(\.file) + head.sites.map(\.file)).compactMap { $0 })
-    components.formUnion(files.map { map.attribute(path: $0).component })
-    document.warnings += rules.rulesMatchingNoComponent(components)
+    // What a rule may name: every component the comparison gave, every
+    // subsystem of head's MAINTAINERS and every component of the policy's rules.
+    if !rules.allow.isEmpty || !rules.never.isEmpty {
+      var components = report.components
+      components.formUnion(headTree?.maintainers?.entries.map(\.name) ?? [])
+      components.formUnion(policy.componentRules.map(\.component))
+      document.warnings += rules.rulesMatchingNoComponent(components)
+    }
     if !head.metadata.hasFileInformation {
       document.warnings.append(
         "base and head were recorded with \(head.metadata.symbolSource), without source files: a subject is [unknown] unless a policy function: rule places it, so no new cross-component access by other code can be found; record with the vmlinux")

@@ -82,6 +82,9 @@ public struct DriftReport: Sendable {
   /// Cross-component edges, of base or head, with a sensitive object site
   /// behind them, finding or not.
   public var sensitiveEdges: Set<ComponentEdge> = []
+  /// Every component a subject or an object site of base or head was given,
+  /// pseudo-components included: what a policy rule can match.
+  public var components: Set<String> = []
   public var gateFails: Bool { findings.contains { $0.failsGate } }
 }
 
@@ -218,8 +221,11 @@ public enum DriftAnalysis {
     findings.sort { ($1.severity, $0.subject ?? "", $0.object ?? "", $0.kind) < ($0.severity, $1.subject ?? "", $1.object ?? "", $1.kind) }
     var report = DriftReport(findings: findings, suppressions: suppressions, baseDisagreement: (unstable, crossBase.count))
     for side in [base, head] {
-      for group in side.slots.values.map(side.group) where group.sensitive && isCross(group) {
-        report.sensitiveEdges.insert(ComponentEdge(subject: group.subjectComponent, owner: group.ownerComponent))
+      for group in side.slots.values.map(side.group) {
+        report.components.formUnion([group.subjectComponent, group.ownerComponent])
+        if group.sensitive && isCross(group) {
+          report.sensitiveEdges.insert(ComponentEdge(subject: group.subjectComponent, owner: group.ownerComponent))
+        }
       }
     }
     return report

@@ -32,7 +32,6 @@ public struct DriftRules: Sendable, Equatable {
   public init() {}
 }
 
-/// `subject`/`object` component globs and an optional access.
 extension DriftRules {
   /// Warnings for the `allow` and `never` rules whose subject or object
   /// matches none of `components` (the components a comparison can see): a
@@ -52,6 +51,7 @@ extension DriftRules {
   }
 }
 
+/// `subject`/`object` component globs and an optional access.
 public struct AccessRule: Sendable, Equatable {
   public var subject: Glob
   public var object: Glob

@@ -118,6 +118,16 @@ func summary(_ report: DriftReport) -> [String] {
     #expect(summary(report) == ["new-access high fs/ext4 -> kernel/cred read FAIL"])
     #expect(report.findings[0].message.hasSuffix("(sensitive object site)"))
     #expect(report.sensitiveEdges == [ComponentEdge(subject: "fs/ext4", owner: "kernel/cred")])
+    #expect(report.components.isSuperset(of: ["fs/ext4", "kernel/cred"]))
+    var rules = DriftRules()
+    rules.never = [
+      AccessRule(subject: Glob("fs/*"), object: Glob("kernel/cred"), access: nil, line: 3),
+      AccessRule(subject: Glob("*"), object: Glob("CREDENTIALS"), access: .write, line: 4),
+    ]
+    #expect(
+      rules.rulesMatchingNoComponent(report.components) == [
+        "the never rule of policy line 4 applies to nothing: its object 'CREDENTIALS' matches no component of base or head"
+      ])
     // On both sides, the edge raises no finding and is sensitive all the same.
     let unchanged = compare(head.snapshot(), head.snapshot())
     #expect(unchanged.findings.isEmpty)
