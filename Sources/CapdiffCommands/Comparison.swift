@@ -107,7 +107,7 @@ struct Comparison {
     }
     if !head.metadata.hasFileInformation {
       document.warnings.append(
-        "base and head were recorded with \(head.metadata.symbolSource), without source files: a subject is [unknown] unless a policy function: rule places it, so no new cross-component access by other code can be found; record with the vmlinux")
+        "base and head were recorded with \(head.metadata.symbolSource), without source files: a subject is [unknown] unless a policy function: rule places it, so no new cross-component access by other code can be found; record with a vmlinux that carries DWARF (a -dbg package's)")
     }
     self.document = document
   }

@@ -165,7 +165,7 @@ import Testing
       capdiff, ["diff", "--repo", kernel.path, "--store", mapStore, "--workload", "ltp", "--out", "\(out)-map", "v6.1", "HEAD"])
     #expect(blind.status == 0, "\(blind.standardError)")
     let warning =
-      "base and head were recorded with System.map, without source files: a subject is [unknown] unless a policy function: rule places it, so no new cross-component access by other code can be found; record with the vmlinux"
+      "base and head were recorded with System.map, without source files: a subject is [unknown] unless a policy function: rule places it, so no new cross-component access by other code can be found; record with a vmlinux that carries DWARF (a -dbg package's)"
     #expect(blind.standardOutput.contains("  warning: \(warning)\n"))
     let blindDocument = try #require(
       JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(out)-map/findings.json"))) as? [String: Any])
