@@ -112,25 +112,26 @@ extension Capdiff {
       // that the end writes (escalations): each with the last snapshot
       // without it and the first with it, the range to bisect.
       var introductions: [HistoryReport.Introduction] = []
-      let (first, last) = (graphs.first!, graphs.last!)
-      for edge in last.keys.sorted() {
-        let now = last[edge]!
-        let access: String
-        let lacks: ([String: PrivilegeGraph.Edge]) -> Bool
-        if let before = first[edge] {
-          guard !before.access.writes, now.access.writes else { continue }
-          access = "\(before.access.rawValue) → \(now.access.rawValue)"
-          lacks = { $0[edge].map { !$0.access.writes } ?? true }
-        } else {
-          access = now.access.rawValue
-          lacks = { $0[edge] == nil }
-        }
-        let lastWithout = graphs.lastIndex(where: lacks)!
+      func introduce(_ edge: String, _ access: String, after lastWithout: Int) {
         let firstWith = lastWithout + 1
         introductions.append(
           HistoryReport.Introduction(
             edge: edge, access: access, lastWithout: points[lastWithout].commit, firstWith: points[firstWith].commit,
             commitsBetween: stored[firstWith].position - stored[lastWithout].position))
+      }
+      for edge in graphs.last!.keys.sorted() {
+        let (start, now) = (graphs.first![edge], graphs.last![edge]!)
+        // New: the start lacks it; placed after the last snapshot without it.
+        let lastAbsent = start == nil ? graphs.lastIndex { $0[edge] == nil } : nil
+        if let lastAbsent { introduce(edge, now.access.rawValue, after: lastAbsent) }
+        // Escalated: the start did not write it, the end does, and some
+        // snapshot since it was last absent only read it.
+        if now.access.writes, start?.access.writes != true,
+          let lastReadOnly = graphs.lastIndex(where: { $0[edge].map { !$0.access.writes } ?? false }),
+          lastReadOnly > lastAbsent ?? -1
+        {
+          introduce(edge, "\(graphs[lastReadOnly][edge]!.access.rawValue) → \(now.access.rawValue)", after: lastReadOnly)
+        }
       }
       let report = HistoryReport(
         range: range, workload: workload, scheme: chosen.description, points: points, introductions: introductions)

@@ -96,7 +96,7 @@ public struct HistoryReport: Sendable, Encodable {
       out += "| \(MarkdownWriter.cell(point.commit.describe)) | \(MarkdownWriter.cell(point.commit.subject)) | \(point.crossComponentEdges) | \(point.added.count) | \(point.removed.count) |\n"
     }
     if !introductions.isEmpty {
-      out += "\n| new edge | access | appeared between | commits | bisect |\n|---|---|---|---:|---|\n"
+      out += "\n| new or escalated edge | access | came in between | commits | bisect |\n|---|---|---|---:|---|\n"
       for i in introductions {
         out += "| \(MarkdownWriter.cell(i.edge)) | \(i.access) | \(MarkdownWriter.cell(i.lastWithout.describe)) … \(MarkdownWriter.cell(i.firstWith.describe)) | \(i.commitsBetween) | `\(i.bisect)` |\n"
       }
@@ -181,7 +181,7 @@ th { background: #f6f8fa; } td.n { text-align: right; } code { font-size: .9em; 
 {{/points}}
 </table>
 {{#hasIntroductions}}
-<h2>Where each new edge came in</h2>
+<h2>Where each new or escalated edge came in</h2>
 <table>
 <tr><th>edge</th><th>access</th><th>last without</th><th>first with</th><th>commits between</th><th>bisect</th></tr>
 {{#introductions}}<tr><td>{{edge}}</td><td>{{access}}</td><td><code>{{without}}</code></td><td><code>{{with}}</code></td><td class="n">{{commits}}</td><td><code>{{bisect}}</code></td></tr>

@@ -219,6 +219,21 @@ let kernelWritesMM = ("do_fork", "kernel/k.c", "mm_alloc", "mm/m.c", UInt64(1), 
       result.standardOutput.contains(
         "fs -> net (read → read-write): between v1-2-g\(c2.prefix(12)) and v2, 2 commits: git bisect start \(c4) \(c2)"),
       "\(result.standardOutput)")
+
+    // Absent at the start, read in the middle, written at the end: where it came in, and where the write did.
+    let later = try History()
+    try later.store(at: 0, [kernelWritesMM])
+    try later.store(at: 2, [kernelWritesMM, fsReadsNet])
+    try later.store(at: 4, [kernelWritesMM, ("ext4_write", "fs/a.c", "sk_alloc", "net/s.c", 3, 1)])
+    let both = try run(
+      capdiff, ["history", "--repo", later.path, "--store", later.store, "--workload", "ltp", "--scheme", "dirs:1", "v1..v2"])
+    #expect(both.status == 0, "\(both.standardError)")
+    let (d0, d2, d4) = (later.commits[0].hex, later.commits[2].hex, later.commits[4].hex)
+    #expect(both.standardOutput.contains("fs -> net (read-write): between v1 and v1-2-g\(d2.prefix(12)), 2 commits: git bisect start \(d2) \(d0)"))
+    #expect(
+      both.standardOutput.contains(
+        "fs -> net (read → read-write): between v1-2-g\(d2.prefix(12)) and v2, 2 commits: git bisect start \(d4) \(d2)"),
+      "\(both.standardOutput)")
   }
 
   @Test func aFileMovedWithinTheRangeIsNoNewEdge() throws {
