@@ -163,6 +163,19 @@ enum Recording {
       subject: info.subject)
   }
 
+  /// Why runs of `new` cannot join those of `stored`, if they cannot:
+  /// subjects named from other symbols (System.map's names only against a
+  /// vmlinux's names and files) would never match, and every edge would
+  /// count as seen in one run of two.
+  static func symbolMismatch(stored: Snapshot, new: Snapshot) -> String? {
+    let (old, new) = (stored.metadata, new.metadata)
+    guard old.symbolSource != new.symbolSource || old.hasFileInformation != new.hasFileInformation else { return nil }
+    func source(_ metadata: SnapshotMetadata) -> String {
+      metadata.symbolSource + (metadata.hasFileInformation ? " (with DWARF)" : "")
+    }
+    return "were symbolized with \(source(old)) and this one with \(source(new)); their subjects would not match"
+  }
+
   /// Stores `recorded`, adding its runs to a stored snapshot of the same
   /// commit and workload unless `replace`; the same kmap twice is refused.
   static func store(
@@ -170,15 +183,10 @@ enum Recording {
   ) throws -> Snapshot {
     try snapshots.update(commit: commit.hex, workload: workload) { existing in
       guard let existing, !replace else { return recorded }
-      // Subjects named from other symbols (System.map's names only against a
-      // vmlinux's names and files) would never match: every edge would
-      // count as seen in one run of two.
-      let (old, new) = (existing.metadata, recorded.metadata)
-      if old.symbolSource != new.symbolSource || old.hasFileInformation != new.hasFileInformation {
+      if let mismatch = symbolMismatch(stored: existing, new: recorded) {
         throw StoreError(
           store: snapshots.name,
-          "the runs stored for \(workload) at \(commit.abbreviated()) were symbolized with \(old.symbolSource)\(old.hasFileInformation ? " (with DWARF)" : "") and this one with \(new.symbolSource)\(new.hasFileInformation ? " (with DWARF)" : ""); their subjects would not match: record with the same kind of symbols, or use --replace"
-        )
+          "the runs stored for \(workload) at \(commit.abbreviated()) \(mismatch): record with the same kind of symbols, or use --replace")
       }
       let repeated = existing.inputDigests.intersection(recorded.inputDigests)
       if !repeated.isEmpty {

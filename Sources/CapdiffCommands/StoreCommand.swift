@@ -163,7 +163,8 @@ extension Capdiff {
           source.store = fromStore!
           entries = try source.open(repository: try Repository(opening: options.repo)).entries()
         }
-        try StoreCopy.copy(entries, into: try options.open(), replace: replace)
+        try StoreCopy.copy(
+          entries, into: try options.open(), replace: replace, replaceHint: "import with --replace to keep the imported one")
       }
     }
   }
@@ -171,24 +172,50 @@ extension Capdiff {
 
 /// Copies archive entries into a store, checking each and merging runs.
 enum StoreCopy {
-  static func copy(_ entries: [SnapshotArchive.Entry], into store: SnapshotStore, replace: Bool = false) throws {
-    for entry in entries {
-      let snapshot = try SnapshotCodec.decode(entry.bytes, file: "\(entry.commit)/\(entry.workload)")
-      try store.update(commit: entry.commit, workload: entry.workload) { existing in
-        guard let existing, !replace else { return snapshot }
-        // The same runs imported twice are not new runs. A snapshot's counts
-        // are summed over its runs, so runs shared by both cannot be taken
-        // out of either: the one holding every run of the other stays.
-        let (stored, imported) = (existing.inputDigests, snapshot.inputDigests)
-        if !imported.isEmpty, stored.isSuperset(of: imported) { return existing }
-        if !stored.isEmpty, imported.isSuperset(of: stored) { return snapshot }
-        guard stored.isDisjoint(with: imported) else {
-          throw CommandFailure(
-            "\(entry.commit)/\(entry.workload): the stored snapshot and the imported one share \(stored.intersection(imported).count) run\(stored.intersection(imported).count == 1 ? "" : "s") but each has others; merged, the shared runs would count twice: import with --replace to keep the imported one")
+  /// `replaceHint`: how the user could overrule a refusal, when the command offers a way.
+  static func copy(
+    _ entries: [SnapshotArchive.Entry], into store: SnapshotStore, replace: Bool = false, replaceHint: String? = nil
+  ) throws {
+    let snapshots = try entries.map { ($0, try SnapshotCodec.decode($0.bytes, file: "\($0.commit)/\($0.workload)")) }
+    // Every entry is checked before any is written: a refused copy leaves
+    // the store as it was.
+    if !replace {
+      for (entry, snapshot) in snapshots {
+        if let existing = try store.snapshot(commit: entry.commit, workload: entry.workload) {
+          _ = try merged(existing, snapshot, entry, replaceHint: replaceHint)
         }
-        return existing.adding(runsOf: snapshot)
       }
     }
-    Terminal.note("imported \(entries.count) snapshot\(entries.count == 1 ? "" : "s") into \(store.name)")
+    for (entry, snapshot) in snapshots {
+      try store.update(commit: entry.commit, workload: entry.workload) { existing in
+        guard let existing, !replace else { return snapshot }
+        return try merged(existing, snapshot, entry, replaceHint: replaceHint)
+      }
+    }
+    Terminal.note("copied \(entries.count) snapshot\(entries.count == 1 ? "" : "s") into \(store.name)")
+  }
+
+  /// The stored snapshot with the copied one's runs. The same runs copied
+  /// twice are not new runs; a snapshot's counts are summed over its runs,
+  /// so runs shared by both cannot be taken out of either: the one holding
+  /// every run of the other stays.
+  private static func merged(
+    _ existing: Snapshot, _ copied: Snapshot, _ entry: SnapshotArchive.Entry, replaceHint: String?
+  ) throws -> Snapshot {
+    func refuse(_ why: String) -> CommandFailure {
+      CommandFailure("\(entry.commit)/\(entry.workload): \(why)\(replaceHint.map { ": \($0)" } ?? "")")
+    }
+    if let mismatch = Recording.symbolMismatch(stored: existing, new: copied) {
+      throw refuse("the stored runs \(mismatch)")
+    }
+    let (stored, incoming) = (Set(existing.runs.compactMap(\.identity)), Set(copied.runs.compactMap(\.identity)))
+    if !incoming.isEmpty, stored.isSuperset(of: incoming) { return existing }
+    if !stored.isEmpty, incoming.isSuperset(of: stored) { return copied }
+    guard stored.isDisjoint(with: incoming) else {
+      let shared = stored.intersection(incoming).count
+      throw refuse(
+        "the stored snapshot and the copied one share \(shared) run\(shared == 1 ? "" : "s") but each has others; merged, the shared runs would count twice")
+    }
+    return existing.adding(runsOf: copied)
   }
 }

@@ -106,6 +106,13 @@ public struct RunRecord: Sendable, Equatable {
   public var inputs: [KmapFileReport]
 
   public init(inputs: [KmapFileReport]) { self.inputs = inputs }
+
+  /// The digests of its files (both halves of a split kmap), nil when one
+  /// has none: what tells a run copied twice from two runs.
+  public var identity: String? {
+    let digests = inputs.map(\.digest)
+    return digests.contains(nil) ? nil : digests.compactMap { $0 }.joined(separator: "+")
+  }
 }
 
 /// The code that made an access: a kernel function.

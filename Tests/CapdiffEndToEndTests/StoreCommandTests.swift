@@ -146,7 +146,10 @@ import Testing
     #expect(try run(capdiff, ["store", "export", "--repo", kernel.path, "--store", store, both]).status == 0)
     let overlapping = try run(capdiff, ["store", "import", "--repo", kernel.path, "--store", "git-notes", both])
     #expect(overlapping.status == 1)
-    #expect(overlapping.standardError.contains("share 2 runs but each has others"))
+    #expect(overlapping.standardError.contains("share 2 runs but each has others; merged, the shared runs would count twice: import with --replace to keep the imported one"))
+    // Refused whole: the store is as it was.
+    let unchanged = try run(capdiff, ["store", "ls", "--repo", kernel.path, "--store", "git-notes", "--format", "json"])
+    #expect((try JSONSerialization.jsonObject(with: Data(unchanged.standardOutput.utf8)) as? [[String: Any]])?.first?["runs"] as? Int == 3)
     // The git notes are git's own: git lists them.
     let listed = try run("/usr/bin/git", ["-C", kernel.path, "notes", "--ref", "capdiff", "list"])
     #expect(listed.standardOutput.hasSuffix(" \(kernel.second.hex)\n"))
