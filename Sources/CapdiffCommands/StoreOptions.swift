@@ -17,11 +17,11 @@ struct StoreOptions: ParsableArguments {
         name: "capdiff", email: "capdiff@localhost", time: Int64(Date().timeIntervalSince1970))
       return NotesStore(repository: try repository(), signature: signature)
     }
-    // Run from a subdirectory of the kernel tree, a relative store that is
-    // not here is looked for at the top of the work tree, as git finds the
-    // repository itself.
+    // Run from a subdirectory of a work tree, a relative store that is not
+    // here belongs at the top of the tree, to be found or made there, as
+    // git finds its own repository: whichever tree --repo names.
     if !store.hasPrefix("/"), !FileManager.default.fileExists(atPath: store),
-      let top = (try? repository())?.workTree, FileManager.default.fileExists(atPath: "\(top)/\(store)")
+      let top = (try? Repository(opening: "."))?.workTree
     {
       return DirectoryStore(path: "\(top)/\(store)")
     }

@@ -150,6 +150,14 @@ import Testing
     let fromBelow = try run(capdiff, ["show", "--workload", "sub", "HEAD"], directory: "\(kernel.path)/fs/ext4")
     #expect(fromBelow.status == 0, "\(fromBelow.standardError)")
     #expect(fromBelow.standardOutput.contains("workload       sub (1 run)"))
+    // And a store first made from below is made at the top, where the next command looks.
+    let other = try TemporaryDirectory()
+    try FileManager.default.copyItem(atPath: kernel.path, toPath: "\(other.path)/linux")
+    try FileManager.default.removeItem(atPath: "\(other.path)/linux/baselines")
+    let madeBelow = try run(
+      capdiff, ["record", "--rev", "HEAD", "--symbols", elf.path, "--workload", "sub", headKmap], directory: "\(other.path)/linux/fs/ext4")
+    #expect(madeBelow.status == 0, "\(madeBelow.standardError)")
+    #expect(other.exists("linux/baselines") && !other.exists("linux/fs/ext4/baselines"))
 
     // Recorded with a System.map, subjects have no files: the verdict says what it cannot see.
     let map = try kernel.directory.write(
