@@ -37,11 +37,7 @@ enum FindingsText {
       out += "\n\(subject)\n"
       for finding in bySubject[subject]! {
         var line = "  \(paint(finding.severity.rawValue.padded(6), finding.severity)) \(finding.kind.padded(14)) \(finding.message)"
-        // A removed edge is seen in no head run by definition: say so plainly.
-        line +=
-          finding.kind == FindingKind.removedAccess.rawValue
-          ? " [in none of \(finding.runs.of) head run\(finding.runs.of == 1 ? "" : "s")]"
-          : " [seen in \(finding.runs.seen) of \(finding.runs.of) runs]"
+        line += " [seen in \(finding.runsSeen) runs]"
         if finding.failsGate { line += " FAILS GATE" }
         if let suppression = finding.suppression { line += " (suppressed: \(suppression.reason))" }
         out += line + "\n"

@@ -98,6 +98,12 @@ public struct Finding: Sendable, Codable, Equatable {
 
   public var isKRX: Bool { kind.hasPrefix("krx-") }
 
+  /// In how many runs it was seen, as the reports say it: `2 of 3`; a
+  /// removed edge, in no head run by definition, `none of 3`.
+  public var runsSeen: String {
+    kind == FindingKind.removedAccess.rawValue ? "none of \(runs.of)" : "\(runs.seen) of \(runs.of)"
+  }
+
   /// A kR^X regression: no subject, object, access or runs; its id is a
   /// fingerprint of the check and the item it is about.
   public static func krx(

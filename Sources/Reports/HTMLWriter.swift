@@ -45,7 +45,7 @@ public enum HTMLWriter {
         "rowClass": rowClass, "rank": Severity.allCases.firstIndex(of: finding.severity) ?? 0,
         "severity": finding.severity.rawValue, "gate": finding.failsGate, "kind": clean(finding.kind),
         "subject": clean(finding.subject ?? (finding.isKRX ? finding.item ?? finding.check : nil)), "object": clean(finding.object),
-        "access": finding.access?.rawValue ?? "", "runs": finding.isKRX ? "" : "\(finding.runs.seen) of \(finding.runs.of)",
+        "access": finding.access?.rawValue ?? "", "runs": finding.isKRX ? "" : finding.runsSeen,
         "message": clean(finding.message), "suppressed": finding.suppression.map { clean($0.reason) as Any } ?? false,
         "hasEvidence": !evidence.isEmpty, "evidenceCount": finding.evidence.count, "evidence": evidence,
         "moreEvidence": finding.evidence.count > evidenceLimit ? finding.evidence.count - evidenceLimit as Any : false,

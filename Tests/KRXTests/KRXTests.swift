@@ -141,7 +141,7 @@ func layout(seed: Int, shuffled: Set<String>) -> [(String, UInt64)] {
         == "skipped: no vmlinux section headers for base (record with the vmlinux as --symbols, or give capdiff krx --base-vmlinux/--head-vmlinux)")
     #expect(
       outcome(report, "krx-code-data-boundary")?.message
-        == "skipped: base has no layout sample to read symbols from (record with --layout: a System.map, or a kallsyms of a kernel with KALLSYMS_ALL)")
+        == "skipped: base has no layout sample to read symbols from (record with --layout, or give capdiff krx --base-layout/--head-layout: a System.map, or a kallsyms of a kernel with KALLSYMS_ALL)")
     #expect(report.outcomes.allSatisfy { $0.status == .skipped })
   }
 

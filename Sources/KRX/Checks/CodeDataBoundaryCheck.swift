@@ -25,7 +25,9 @@ enum CodeDataBoundaryCheck {
   static func measure(_ evidence: KRXEvidence) -> Result<Side, Skip> {
     // A System.map lists every symbol; a kallsyms lists data only with KALLSYMS_ALL.
     guard let sample = evidence.layouts.first(where: { $0.kind == .systemMap }) ?? evidence.layouts.first else {
-      return .failure("has no layout sample to read symbols from (record with --layout: a System.map, or a kallsyms of a kernel with KALLSYMS_ALL)")
+      return .failure(
+        "has no layout sample to read symbols from (record with --layout, or give capdiff krx --base-layout/--head-layout: a System.map, or a kallsyms of a kernel with KALLSYMS_ALL)"
+      )
     }
     guard let range = sample.textRange else { return .failure("has no _text and _etext in \(sample.name)") }
     // `_etext` and the end markers of the last text sections sit at the end.
