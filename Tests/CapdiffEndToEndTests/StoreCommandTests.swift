@@ -118,38 +118,41 @@ import Testing
     let kernel = try KernelRepository()
     let symbols = try kernel.directory.write("System.map", map)
     let store = "\(kernel.directory.path)/baselines"
-    let file = try kernel.directory.write("r.kmap", kmap(seed: 5))
-    #expect(try run(capdiff, ["record", "--repo", kernel.path, "--rev", "HEAD", "--store", store, "--symbols", symbols, "--workload", "boot", file]).status == 0)
     let archive = "\(kernel.directory.path)/all.capstore"
-    #expect(try run(capdiff, ["store", "export", "--repo", kernel.path, "--store", store, archive]).status == 0)
-    #expect(try run(capdiff, ["store", "import", "--repo", kernel.path, "--store", "git-notes", archive]).status == 0)
-    let notes = try run(capdiff, ["store", "ls", "--repo", kernel.path, "--store", "git-notes", "--format", "json"])
-    let entries = try #require(JSONSerialization.jsonObject(with: Data(notes.standardOutput.utf8)) as? [[String: Any]])
-    #expect(entries.map { $0["commit"] as? String } == [kernel.second.hex])
+    func record(seed: Int, into target: String) throws -> Int32 {
+      let file = try kernel.directory.write("r\(seed).kmap", kmap(seed: seed))
+      return try run(
+        capdiff, ["record", "--repo", kernel.path, "--rev", "HEAD", "--store", target, "--symbols", symbols, "--workload", "boot", file]
+      ).status
+    }
+    func exportThenImport() throws -> ProcessResult {
+      #expect(try run(capdiff, ["store", "export", "--repo", kernel.path, "--store", store, archive]).status == 0)
+      return try run(capdiff, ["store", "import", "--repo", kernel.path, "--store", "git-notes", archive])
+    }
+    func notes() throws -> [[String: Any]] {
+      let listed = try run(capdiff, ["store", "ls", "--repo", kernel.path, "--store", "git-notes", "--format", "json"])
+      return try #require(JSONSerialization.jsonObject(with: Data(listed.standardOutput.utf8)) as? [[String: Any]])
+    }
+    #expect(try record(seed: 5, into: store) == 0)
+    #expect(try exportThenImport().status == 0)
+    #expect(try notes().map { $0["commit"] as? String } == [kernel.second.hex])
     // Importing the same runs again adds nothing.
     #expect(try run(capdiff, ["store", "import", "--repo", kernel.path, "--store", "git-notes", archive]).status == 0)
-    let again = try run(capdiff, ["store", "ls", "--repo", kernel.path, "--store", "git-notes", "--format", "json"])
-    #expect((try JSONSerialization.jsonObject(with: Data(again.standardOutput.utf8)) as? [[String: Any]])?.first?["runs"] as? Int == 1)
+    #expect(try notes().first?["runs"] as? Int == 1)
     // A store holding one of the archive's runs takes the archive's snapshot, which holds it too.
-    let second = try kernel.directory.write("r2.kmap", kmap(seed: 6))
-    #expect(try run(capdiff, ["record", "--repo", kernel.path, "--rev", "HEAD", "--store", store, "--symbols", symbols, "--workload", "boot", second]).status == 0)
-    let both = "\(kernel.directory.path)/both.capstore"
-    #expect(try run(capdiff, ["store", "export", "--repo", kernel.path, "--store", store, both]).status == 0)
-    #expect(try run(capdiff, ["store", "import", "--repo", kernel.path, "--store", "git-notes", both]).status == 0)
-    let taken = try run(capdiff, ["store", "ls", "--repo", kernel.path, "--store", "git-notes", "--format", "json"])
-    #expect((try JSONSerialization.jsonObject(with: Data(taken.standardOutput.utf8)) as? [[String: Any]])?.first?["runs"] as? Int == 2)
+    #expect(try record(seed: 6, into: store) == 0)
+    #expect(try exportThenImport().status == 0)
+    #expect(try notes().first?["runs"] as? Int == 2)
     // Runs shared but each side with others: no merge would count them once.
-    let third = try kernel.directory.write("r3.kmap", kmap(seed: 7))
-    #expect(try run(capdiff, ["record", "--repo", kernel.path, "--rev", "HEAD", "--store", "git-notes", "--symbols", symbols, "--workload", "boot", third]).status == 0)
-    let fourth = try kernel.directory.write("r4.kmap", kmap(seed: 8))
-    #expect(try run(capdiff, ["record", "--repo", kernel.path, "--rev", "HEAD", "--store", store, "--symbols", symbols, "--workload", "boot", fourth]).status == 0)
-    #expect(try run(capdiff, ["store", "export", "--repo", kernel.path, "--store", store, both]).status == 0)
-    let overlapping = try run(capdiff, ["store", "import", "--repo", kernel.path, "--store", "git-notes", both])
+    #expect(try record(seed: 7, into: "git-notes") == 0)
+    #expect(try record(seed: 8, into: store) == 0)
+    let overlapping = try exportThenImport()
     #expect(overlapping.status == 1)
-    #expect(overlapping.standardError.contains("share 2 runs but each has others; merged, the shared runs would count twice: import with --replace to keep the imported one"))
+    #expect(
+      overlapping.standardError.contains(
+        "share 2 runs but each has others; merged, the shared runs would count twice: import with --replace to keep the imported one"))
     // Refused whole: the store is as it was.
-    let unchanged = try run(capdiff, ["store", "ls", "--repo", kernel.path, "--store", "git-notes", "--format", "json"])
-    #expect((try JSONSerialization.jsonObject(with: Data(unchanged.standardOutput.utf8)) as? [[String: Any]])?.first?["runs"] as? Int == 3)
+    #expect(try notes().first?["runs"] as? Int == 3)
     // The git notes are git's own: git lists them.
     let listed = try run("/usr/bin/git", ["-C", kernel.path, "notes", "--ref", "capdiff", "list"])
     #expect(listed.standardOutput.hasSuffix(" \(kernel.second.hex)\n"))

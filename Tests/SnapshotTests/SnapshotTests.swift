@@ -273,21 +273,17 @@ func rows(_ snapshot: Snapshot) -> [String] {
     #expect(input.accesses == 2)
     #expect(input.skippedLines == 1)
     #expect(input.problems.map(\.line) == [3])
-  }
-
-  /// A copy of debugfs cut mid-line in `allocations` loses that object: its
-  /// accesses name an index no line lists, and the message says why.
-  @Test func accessesOfAnObjectCutFromTheAllocationsSayWhy() async throws {
-    let fixture = try Fixture()
-    let (allocations, accesses) = try fixture.writeSplit(
+    // A copy of debugfs cut mid-line in `allocations` loses that object: its
+    // accesses name an index no line lists, and the message says why.
+    let (cut, cutAccesses) = try fixture.writeSplit(
       allocations: "ffffffff81480010,2,ffff888005c20000,2048,1,0,0,KMEM_CACHE,sshd,TCP,\nffffffff81480010,2,ffff888005c21000,2048,2,0",
       accesses: "1,ffffffff81480c10,2,1,3\n2,ffffffff81480c10,2,5,5\n")
     await #expect(
       throws: InputError(
-        .malformedLine, file: accesses, line: 3, column: 1,
-        "alloc_index: expected an allocation index that the allocations file lists, found '2' (\(allocations)'s last line, 3, was cut short: if this is its object, --lenient keeps the rest)")
+        .malformedLine, file: cutAccesses, line: 3, column: 1,
+        "alloc_index: expected an allocation index that the allocations file lists, found '2' (\(cut)'s last line, 3, was cut short: if this is its object, --lenient keeps the rest)")
     ) {
-      try await fixture.record([.split(allocations: allocations, accesses: accesses)])
+      try await fixture.record([.split(allocations: cut, accesses: cutAccesses)])
     }
   }
 
