@@ -24,12 +24,15 @@ public struct SourcePathReducer: Sendable {
 
   /// The directory under which the most absolute `paths` continue with a
   /// kernel top-level directory, e.g. `/build/reproducible-path/linux-6.1.170/`.
+  /// Every such directory of a path has its vote, and of equally voted ones
+  /// the longest wins: under `/usr/src/linux-6.1/` every path also continues
+  /// from `/` with `usr`, a top-level directory of the kernel too.
   public static func detectRoot(_ paths: [String]) -> String? {
     var votes: [String: Int] = [:]
     for path in paths where path.hasPrefix("/") {
-      if let root = rootBeforeTopLevel(path) { votes[root, default: 0] += 1 }
+      for root in rootsBeforeTopLevel(path) { votes[root, default: 0] += 1 }
     }
-    return votes.max { ($0.value, $1.key) < ($1.value, $0.key) }?.key
+    return votes.max { ($0.value, $0.key.count, $1.key) < ($1.value, $1.key.count, $0.key) }?.key
   }
 
   /// The tree-relative form of `path`, a compilation unit's or a line table's.
@@ -58,14 +61,11 @@ public struct SourcePathReducer: Sendable {
     return path
   }
 
-  private static func rootBeforeTopLevel(_ path: String) -> String? {
+  private static func rootsBeforeTopLevel(_ path: String) -> Set<String> {
     let parts = path.split(separator: "/", omittingEmptySubsequences: false)
-    // At least a directory and a file after the top-level directory.
-    guard parts.count >= 3 else { return nil }
-    for index in 1..<(parts.count - 2) where topLevel.contains(parts[index]) {
-      return parts[..<index].joined(separator: "/") + "/"
-    }
-    return nil
+    // At least a file after the top-level directory (usr/gen_init_cpio.c).
+    guard parts.count >= 3 else { return [] }
+    return Set((1..<(parts.count - 1)).filter { topLevel.contains(parts[$0]) }.map { parts[..<$0].joined(separator: "/") + "/" })
   }
 
   /// Removes `.` components and folds `dir/..`.

@@ -101,6 +101,12 @@ import Testing
       "fs/ext4/inode.c",
     ])
     #expect(root == "/build/reproducible-path/linux-6.1.170/")
+    // Built under /usr/src: `usr` after `/` is a kernel top-level directory too, but not the root.
+    #expect(
+      SourcePathReducer.detectRoot([
+        "/usr/src/linux-6.1/fs/ext4/inode.c", "/usr/src/linux-6.1/net/core/sock.c", "/usr/src/linux-6.1/drivers/net/tun.c",
+        "/usr/src/linux-6.1/usr/gen_init_cpio.c",
+      ]) == "/usr/src/linux-6.1/")
     let reducer = SourcePathReducer(stripPrefixes: ["/opt/vendor/tree"], detectedRoot: root)
     let buildDirectory = "debian/build/build_amd64_none_cloud-amd64"
     #expect(
