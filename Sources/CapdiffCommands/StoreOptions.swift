@@ -17,11 +17,13 @@ struct StoreOptions: ParsableArguments {
         name: "capdiff", email: "capdiff@localhost", time: Int64(Date().timeIntervalSince1970))
       return NotesStore(repository: try repository(), signature: signature)
     }
-    // Run from a subdirectory of a work tree, a relative store that is not
-    // here belongs at the top of the tree, to be found or made there, as
-    // git finds its own repository: whichever tree --repo names.
+    // Run from a subdirectory of the kernel tree the command works on, a
+    // relative store that is not here belongs at the top of that tree, to be
+    // found or made there, as git finds its own repository. Inside some other
+    // checkout, it stays where the user is.
     if !store.hasPrefix("/"), !FileManager.default.fileExists(atPath: store),
-      let top = (try? Repository(opening: "."))?.workTree
+      let here = try? Repository(opening: "."), let top = here.workTree,
+      let kernel = try? repository(), kernel.gitDirectory == here.gitDirectory
     {
       return DirectoryStore(path: "\(top)/\(store)")
     }

@@ -158,6 +158,14 @@ import Testing
       capdiff, ["record", "--rev", "HEAD", "--symbols", elf.path, "--workload", "sub", headKmap], directory: "\(other.path)/linux/fs/ext4")
     #expect(madeBelow.status == 0, "\(madeBelow.standardError)")
     #expect(other.exists("linux/baselines") && !other.exists("linux/fs/ext4/baselines"))
+    // Inside another project's checkout, working on the kernel by --repo, the store stays where the user is.
+    _ = try Repository.create(at: "\(other.path)/project")
+    try FileManager.default.createDirectory(atPath: "\(other.path)/project/sub", withIntermediateDirectories: true)
+    let elsewhere = try run(
+      capdiff, ["record", "--repo", kernel.path, "--rev", "HEAD", "--symbols", elf.path, "--workload", "x", headKmap],
+      directory: "\(other.path)/project/sub")
+    #expect(elsewhere.status == 0, "\(elsewhere.standardError)")
+    #expect(other.exists("project/sub/baselines") && !other.exists("project/baselines"))
 
     // Recorded with a System.map, subjects have no files: the verdict says what it cannot see.
     let map = try kernel.directory.write(
