@@ -121,16 +121,19 @@ extension Capdiff {
       }
       for edge in graphs.last!.keys.sorted() {
         let (start, now) = (graphs.first![edge], graphs.last![edge]!)
-        // New: the start lacks it; placed after the last snapshot without it.
+        // New: the start lacks it; placed after the last snapshot without
+        // it, with the access it came in with.
         let lastAbsent = start == nil ? graphs.lastIndex { $0[edge] == nil } : nil
-        if let lastAbsent { introduce(edge, now.access.rawValue, after: lastAbsent) }
-        // Escalated: the start did not write it, the end does, and some
-        // snapshot since it was last absent only read it.
+        if let lastAbsent { introduce(edge, graphs[lastAbsent + 1][edge]!.access.rawValue, after: lastAbsent) }
+        // Escalated: the start did not write it and the end does; placed
+        // after the last snapshot that did not write it, when that came
+        // after the edge itself (else the new row says it all).
         if now.access.writes, start?.access.writes != true,
-          let lastReadOnly = graphs.lastIndex(where: { $0[edge].map { !$0.access.writes } ?? false }),
-          lastReadOnly > lastAbsent ?? -1
+          let lastWithoutWrite = graphs.lastIndex(where: { $0[edge].map { !$0.access.writes } ?? true }),
+          lastWithoutWrite > lastAbsent ?? -1
         {
-          introduce(edge, "\(graphs[lastReadOnly][edge]!.access.rawValue) → \(now.access.rawValue)", after: lastReadOnly)
+          let before = graphs[lastWithoutWrite][edge]?.access ?? start!.access
+          introduce(edge, "\(before.rawValue) → \(now.access.rawValue)", after: lastWithoutWrite)
         }
       }
       let report = HistoryReport(

@@ -207,6 +207,18 @@ let kernelWritesMM = ("do_fork", "kernel/k.c", "mm_alloc", "mm/m.c", UInt64(1), 
 
   /// Read at the start, written at the end: placed as a new edge is.
   @Test func anEscalationIsPlacedBetweenTwoSnapshots() throws {
+    // Read at the start, gone in the middle, written at the end: the write came after the middle.
+    let gone = try History()
+    try gone.store(at: 0, [fsReadsNet])
+    try gone.store(at: 2, [kernelWritesMM])
+    try gone.store(at: 4, [("ext4_write", "fs/a.c", "sk_alloc", "net/s.c", 3, 1)])
+    let back = try run(
+      capdiff, ["history", "--repo", gone.path, "--store", gone.store, "--workload", "ltp", "--scheme", "dirs:1", "v1..v2"])
+    #expect(
+      back.standardOutput.contains(
+        "fs -> net (read → read-write): between v1-2-g\(gone.commits[2].hex.prefix(12)) and v2, 2 commits"),
+      "\(back.standardOutput)")
+
     let history = try History()
     try history.store(at: 0, [fsReadsNet])
     try history.store(at: 2, [fsReadsNet])
@@ -229,7 +241,7 @@ let kernelWritesMM = ("do_fork", "kernel/k.c", "mm_alloc", "mm/m.c", UInt64(1), 
       capdiff, ["history", "--repo", later.path, "--store", later.store, "--workload", "ltp", "--scheme", "dirs:1", "v1..v2"])
     #expect(both.status == 0, "\(both.standardError)")
     let (d0, d2, d4) = (later.commits[0].hex, later.commits[2].hex, later.commits[4].hex)
-    #expect(both.standardOutput.contains("fs -> net (read-write): between v1 and v1-2-g\(d2.prefix(12)), 2 commits: git bisect start \(d2) \(d0)"))
+    #expect(both.standardOutput.contains("fs -> net (read): between v1 and v1-2-g\(d2.prefix(12)), 2 commits: git bisect start \(d2) \(d0)"))
     #expect(
       both.standardOutput.contains(
         "fs -> net (read → read-write): between v1-2-g\(d2.prefix(12)) and v2, 2 commits: git bisect start \(d4) \(d2)"),
