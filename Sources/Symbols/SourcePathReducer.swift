@@ -26,13 +26,22 @@ public struct SourcePathReducer: Sendable {
   /// kernel top-level directory, e.g. `/build/reproducible-path/linux-6.1.170/`.
   /// Every such directory of a path has its vote, and of equally voted ones
   /// the longest wins: under `/usr/src/linux-6.1/` every path also continues
-  /// from `/` with `usr`, a top-level directory of the kernel too.
+  /// from `/` with `usr`, a top-level directory of the kernel too. But a
+  /// directory of the tree itself (`arch/x86/`, whose `kernel/` and `lib/`
+  /// are top-level names as well) never outvotes the root it is under.
   public static func detectRoot(_ paths: [String]) -> String? {
     var votes: [String: Int] = [:]
     for path in paths where path.hasPrefix("/") {
       for root in rootsBeforeTopLevel(path) { votes[root, default: 0] += 1 }
     }
-    return votes.max { ($0.value, $0.key.count, $1.key) < ($1.value, $1.key.count, $0.key) }?.key
+    let treeDirectories: [Substring] = ["arch", "drivers", "tools"]
+    let roots = votes.filter { root, _ in
+      !votes.keys.contains { other in
+        other.count < root.count && root.hasPrefix(other)
+          && treeDirectories.contains(root.dropFirst(other.count).prefix { $0 != "/" })
+      }
+    }
+    return roots.max { ($0.value, $0.key.count, $1.key) < ($1.value, $1.key.count, $0.key) }?.key
   }
 
   /// The tree-relative form of `path`, a compilation unit's or a line table's.

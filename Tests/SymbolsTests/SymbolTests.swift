@@ -107,6 +107,11 @@ import Testing
         "/usr/src/linux-6.1/fs/ext4/inode.c", "/usr/src/linux-6.1/net/core/sock.c", "/usr/src/linux-6.1/drivers/net/tun.c",
         "/usr/src/linux-6.1/usr/gen_init_cpio.c",
       ]) == "/usr/src/linux-6.1/")
+    // Only assembly files absolute, all under arch/x86/: its kernel/ and lib/ do not make it the root.
+    #expect(
+      SourcePathReducer.detectRoot(["/b/linux/arch/x86/kernel/head_64.S", "/b/linux/arch/x86/lib/memcpy_64.S"]) == "/b/linux/")
+    // A root under a directory that a kernel tree also has.
+    #expect(SourcePathReducer.detectRoot(["/home/x/kernel/linux-6.1/fs/ext4/inode.c", "/home/x/kernel/linux-6.1/mm/slub.c"]) == "/home/x/kernel/linux-6.1/")
     let reducer = SourcePathReducer(stripPrefixes: ["/opt/vendor/tree"], detectedRoot: root)
     let buildDirectory = "debian/build/build_amd64_none_cloud-amd64"
     #expect(
