@@ -123,7 +123,7 @@ let package = Package(
       name: "GitTests", dependencies: ["Git", "CapdiffTestSupport"],
       swiftSettings: swiftSettings),
     .testTarget(
-      name: "CapdiffCommandsTests", dependencies: ["CapdiffCommands", "Drift"],
+      name: "CapdiffCommandsTests", dependencies: ["CapdiffCommands", "Drift", "Snapshot", "Store", "Kmap", "Input", "CapdiffTestSupport"],
       swiftSettings: swiftSettings),
     .testTarget(
       name: "CapdiffEndToEndTests", dependencies: ["CapdiffTestSupport", "Git", "Store", "Snapshot"],

@@ -176,21 +176,24 @@ enum StoreCopy {
   static func copy(
     _ entries: [SnapshotArchive.Entry], into store: SnapshotStore, replace: Bool = false, replaceHint: String? = nil
   ) throws {
-    let snapshots = try entries.map { ($0, try SnapshotCodec.decode($0.bytes, file: "\($0.commit)/\($0.workload)")) }
-    // Every entry is checked before any is written: a refused copy leaves
-    // the store as it was.
-    if !replace {
-      for (entry, snapshot) in snapshots {
-        if let existing = try store.snapshot(commit: entry.commit, workload: entry.workload) {
-          _ = try merged(existing, snapshot, entry, replaceHint: replaceHint)
-        }
-      }
+    // Every entry is merged, with the store's snapshot and with earlier
+    // entries of its commit and workload, before any is written: a refused
+    // copy leaves the store as it was.
+    struct Key: Hashable {
+      var commit: String
+      var workload: String
     }
-    for (entry, snapshot) in snapshots {
-      try store.update(commit: entry.commit, workload: entry.workload) { existing in
-        guard let existing, !replace else { return snapshot }
-        return try merged(existing, snapshot, entry, replaceHint: replaceHint)
-      }
+    var order: [Key] = []
+    var results: [Key: Snapshot] = [:]
+    for entry in entries {
+      let key = Key(commit: entry.commit, workload: entry.workload)
+      let snapshot = try SnapshotCodec.decode(entry.bytes, file: "\(entry.commit)/\(entry.workload)")
+      let earlier = try results[key] ?? (replace ? nil : store.snapshot(commit: entry.commit, workload: entry.workload))
+      if results[key] == nil { order.append(key) }
+      results[key] = try earlier.map { try merged($0, snapshot, entry, replaceHint: replaceHint) } ?? snapshot
+    }
+    for key in order {
+      try store.update(commit: key.commit, workload: key.workload) { _ in results[key]! }
     }
     Terminal.note("copied \(entries.count) snapshot\(entries.count == 1 ? "" : "s") into \(store.name)")
   }

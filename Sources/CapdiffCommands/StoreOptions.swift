@@ -23,7 +23,7 @@ struct StoreOptions: ParsableArguments {
     // checkout, it stays where the user is.
     if !store.hasPrefix("/"), !FileManager.default.fileExists(atPath: store),
       let here = try? Repository(opening: "."), let top = here.workTree,
-      let kernel = try? repository(), kernel.gitDirectory == here.gitDirectory
+      let kernel = try? repository(), kernel.commonDirectory == here.commonDirectory
     {
       return DirectoryStore(path: "\(top)/\(store)")
     }

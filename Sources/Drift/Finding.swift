@@ -99,9 +99,9 @@ public struct Finding: Sendable, Codable, Equatable {
   public var isKRX: Bool { kind.hasPrefix("krx-") }
 
   /// In how many runs it was seen, as the reports say it: `2 of 3`; a
-  /// removed edge, in no head run by definition, `none of 3`.
+  /// removed edge, in no head run by definition, `none of 3 head`.
   public var runsSeen: String {
-    kind == FindingKind.removedAccess.rawValue ? "none of \(runs.of)" : "\(runs.seen) of \(runs.of)"
+    kind == FindingKind.removedAccess.rawValue ? "none of \(runs.of) head" : "\(runs.seen) of \(runs.of)"
   }
 
   /// A kR^X regression: no subject, object, access or runs; its id is a

@@ -60,6 +60,11 @@ public final class Repository {
     String(cString: git_repository_path(handle)).trimmingSuffix("/")
   }
   public var isShallow: Bool { git_repository_is_shallow(handle) == 1 }
+  /// The repository's own directory, shared by its linked work trees (whose
+  /// `gitDirectory` is `.git/worktrees/NAME`): what tells one repository.
+  public var commonDirectory: String {
+    String(cString: git_repository_commondir(handle)).trimmingSuffix("/")
+  }
   /// The top of the work tree, nil when bare.
   public var workTree: String? {
     git_repository_workdir(handle).map { String(cString: $0).trimmingSuffix("/") }

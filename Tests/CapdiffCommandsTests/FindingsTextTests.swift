@@ -36,7 +36,7 @@ import Testing
       toolVersion: "0.1.0", base: side, head: side, scheme: "maintainers", granularity: "component", report: nil)
     document.findings = [removed]
     let text = FindingsText.render(document, command: "diff", verbose: false, reportPath: nil)
-    #expect(text.contains("removed-access EXT4 no longer reads objects owned by NET [seen in none of 3 runs]\n"))
+    #expect(text.contains("removed-access EXT4 no longer reads objects owned by NET [seen in none of 3 head runs]\n"))
   }
 
   /// Between releases MAINTAINERS changes by the hundred: counted, so the verdict stays in view.
