@@ -1,3 +1,5 @@
+import Input
+
 /// The files of a kernel tree at one commit, for turning a build path that
 /// kept a foreign prefix into the tree path it names.
 public struct TreePaths: Sendable {
@@ -31,6 +33,8 @@ public struct TreePaths: Sendable {
   /// file name never matches: `arch/openrisc/Makefile` on a tree without it
   /// names a file the tree lacks, not the top-level Makefile.
   public func canonical(_ path: String) -> String? {
+    if paths.contains(path) { return path }
+    let path = path.lexicallyNormalized
     if paths.contains(path) { return path }
     let components = path.split(separator: "/")
     for start in components.indices.dropFirst() where components.count - start >= 2 {

@@ -1,3 +1,5 @@
+import Input
+
 /// Turns the source paths a build recorded in DWARF into paths relative to
 /// the kernel tree (`fs/ext4/inode.c`).
 ///
@@ -50,11 +52,11 @@ public struct SourcePathReducer: Sendable {
     if !path.hasPrefix("/"), let directory = compilationDirectory, path.hasPrefix("../") {
       path = directory + "/" + path
     }
-    path = Self.normalize(path)
+    path = path.lexicallyNormalized
     for prefix in stripPrefixes where path.hasPrefix(prefix) {
       return String(path.dropFirst(prefix.count))
     }
-    if let directory = compilationDirectory.map(Self.normalize), !directory.isEmpty,
+    if let directory = compilationDirectory?.lexicallyNormalized, !directory.isEmpty,
       path.hasPrefix(directory + "/")
     {
       let rest = String(path.dropFirst(directory.count + 1))
@@ -77,18 +79,4 @@ public struct SourcePathReducer: Sendable {
     return Set((1..<(parts.count - 1)).filter { topLevel.contains(parts[$0]) }.map { parts[..<$0].joined(separator: "/") + "/" })
   }
 
-  /// Removes `.` components and folds `dir/..`.
-  static func normalize(_ path: String) -> String {
-    let absolute = path.hasPrefix("/")
-    var parts: [Substring] = []
-    for part in path.split(separator: "/") {
-      if part == "." { continue }
-      if part == "..", let last = parts.last, last != ".." {
-        parts.removeLast()
-        continue
-      }
-      parts.append(part)
-    }
-    return (absolute ? "/" : "") + parts.joined(separator: "/")
-  }
 }

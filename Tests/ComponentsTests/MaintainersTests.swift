@@ -190,6 +190,8 @@ func firstAndRest(_ path: String, _ maintainers: Maintainers) -> [String] {
     #expect(kernel.canonical("arch/openrisc/Makefile") == nil)
     #expect(kernel.canonical("include/uapi/linux/iommu.h") == nil)
     #expect(kernel.canonical("/build/linux/arch/openrisc/Makefile") == nil)
+    // Dots are folded first, by the text alone.
+    #expect(tree.canonical("net/ipv4/../core/./sock.c") == "net/core/sock.c")
     #expect(kernel.canonical("/build/linux/include/linux/iommu.h") == "include/linux/iommu.h")
     #expect(tree.isDirectory("fs/ext4"))
     #expect(!tree.isDirectory("fs/ext4/inode.c"))
