@@ -40,8 +40,9 @@ extension Capdiff {
           if entries.isEmpty { Terminal.note("no snapshots in \(try options.open().name)") }
           for e in entries {
             let date = e.date == 0 ? "-" : ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval(e.date)))
+            let runs = e.damaged ? "damaged (capdiff store verify says why)" : "\(e.runs) run\(e.runs == 1 ? " " : "s")"
             Terminal.output(
-              "\(e.commit.prefix(12))  \((e.describe ?? "?").padded(24)) \(e.workload.padded(16)) \(e.runs) run\(e.runs == 1 ? " " : "s")  \(String(e.size).padded(9)) B  \(date)")
+              "\(e.commit.prefix(12))  \((e.describe ?? "?").padded(24)) \(e.workload.padded(16)) \(runs)  \(String(e.size).padded(9)) B  \(date)")
           }
         }
       }

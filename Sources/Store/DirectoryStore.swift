@@ -52,7 +52,8 @@ public final class DirectoryStore: SnapshotStore {
         StoredSnapshot(
           commit: entry.commit, describe: snapshot?.metadata.commit?.describe, workload: entry.workload,
           runs: snapshot?.runs.count ?? 0, size: (attributes[.size] as? Int) ?? 0,
-          date: Int64((attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0), location: entry.file))
+          date: Int64((attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0), location: entry.file,
+          damaged: snapshot == nil))
     }
     return result
   }

@@ -68,7 +68,7 @@ public final class NotesStore: SnapshotStore {
           StoredSnapshot(
             commit: oid.hex, describe: snapshot?.metadata.commit?.describe, workload: entry.workload,
             runs: snapshot?.runs.count ?? 0, size: entry.bytes.count, date: 0,
-            location: "note of \(oid.abbreviated()) in \(Self.reference)"))
+            location: "note of \(oid.abbreviated()) in \(Self.reference)", damaged: snapshot == nil))
       }
     }
     return result.sorted { ($0.commit, $0.workload) < ($1.commit, $1.workload) }

@@ -12,6 +12,8 @@ public struct StoredSnapshot: Sendable, Equatable, Encodable {
   public var date: Int64
   /// Where it lives: a file path, or the note of a commit.
   public var location: String
+  /// It cannot be read (`store verify` says why): describe nil, runs 0.
+  public var damaged: Bool
 }
 
 /// Where snapshots are kept, keyed by (full commit id, workload).

@@ -62,6 +62,13 @@ import Testing
     let escape = try run(capdiff, ["record", "--repo", kernel.path, "--store", store, "--symbols", symbols, "--workload", "../../etc", first])
     #expect(escape.status == 1)
     #expect(escape.standardError.contains("workload name '../../etc' contains a path separator"))
+    // A damaged snapshot is listed as damaged; verify says why, with exit status 1.
+    try Data("CAPMAP garbage".utf8).write(to: URL(fileURLWithPath: "\(store)/\(kernel.first.hex)/ltp.capmap"))
+    let listed = try run(capdiff, ["store", "ls", "--repo", kernel.path, "--store", store])
+    #expect(listed.standardOutput.contains(" ltp              damaged (capdiff store verify says why) "), "\(listed.standardOutput)")
+    let entries = try run(capdiff, ["store", "ls", "--repo", kernel.path, "--store", store, "--format", "json"])
+    #expect((try JSONSerialization.jsonObject(with: Data(entries.standardOutput.utf8)) as? [[String: Any]])?.first?["damaged"] as? Bool == true)
+    #expect(try run(capdiff, ["store", "verify", "--repo", kernel.path, "--store", store]).status == 1)
   }
 
   @Test func twoRecordersAtOnceBothLand() throws {
