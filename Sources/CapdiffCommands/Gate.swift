@@ -74,7 +74,6 @@ extension Capdiff {
     var kmaps: [String] = []
 
     func validate() throws {
-      if !kmaps.isEmpty, symbols == nil { throw ValidationError("Kmaps need --symbols.") }
       if kmaps.isEmpty, record { throw ValidationError("--record stores kmaps given on the command line; give some.") }
       // Without kmaps the head's stored snapshot is compared as recorded, evidence and all.
       if kmaps.isEmpty, !evidence.given.isEmpty {
@@ -84,6 +83,9 @@ extension Capdiff {
     }
 
     func run() async throws {
+      // Checked here, not in validate(), which runs before the parser reports
+      // an unknown option: a mistyped `--polcy FILE` leaves FILE among the kmaps.
+      if !kmaps.isEmpty, symbols == nil { throw ValidationError("Kmaps need --symbols.") }
       let settings = try policy.map(PolicyLoader.load) ?? Policy()
       let repo = try repository.open()
       let headCommit = try repo.resolve(repository.rev)

@@ -118,6 +118,16 @@ let kernelWritesMM = ("do_fork", "kernel/k.c", "mm_alloc", "mm/m.c", UInt64(1), 
     #expect(result.standardOutput.contains("kernel now reads and writes objects owned by mm"))
   }
 
+  /// A mistyped option's value lands among the kmaps: the option is what is named.
+  @Test func aMistypedOptionIsNamed() throws {
+    let typo = try run(capdiff, ["gate", "--workload", "ltp", "--polcy", "capdiff.yml"])
+    #expect(typo.status == 2)
+    #expect(typo.standardError.hasPrefix("Error: Unknown option '--polcy'. Did you mean '--policy'?"), "\(typo.standardError)")
+    let noSymbols = try run(capdiff, ["gate", "--workload", "ltp", "run1.kmap"])
+    #expect(noSymbols.status == 2)
+    #expect(noSymbols.standardError.hasPrefix("Error: Kmaps need --symbols."))
+  }
+
   @Test func evidenceOptionsWithoutKmapsAreAUsageError() throws {
     let history = try History()
     try history.store(at: 1, [fsReadsNet])
