@@ -45,6 +45,9 @@ extension Capdiff {
     @Option(help: "Upstream reference: the baseline is the snapshot at the merge-base with it.")
     var upstream: String?
 
+    @Option(help: "The baseline: a revision whose stored snapshot head is compared with, or auto (found as above).")
+    var base: String = "auto"
+
     @Option(help: "Symbols for the kmaps: a vmlinux, a System.map or a copy of /proc/kallsyms.")
     var symbols: String?
 
@@ -74,6 +77,7 @@ extension Capdiff {
     var kmaps: [String] = []
 
     func validate() throws {
+      if base != "auto", upstream != nil { throw ValidationError("--base names the baseline; --upstream finds one: give one or the other.") }
       if kmaps.isEmpty, record { throw ValidationError("--record stores kmaps given on the command line; give some.") }
       // Without kmaps the head's stored snapshot is compared as recorded, evidence and all.
       if kmaps.isEmpty, !evidence.given.isEmpty {
@@ -118,7 +122,15 @@ extension Capdiff {
       let upstreamCommit = try upstream.map { try repo.resolve($0) }
       var rules = settings.drift
       let base: Snapshot
-      if let found = try BaselineFinder.find(
+      if self.base != "auto" {
+        let commit = try repo.resolve(self.base)
+        guard let named = try snapshots.snapshot(commit: commit.hex, workload: workload) else {
+          throw CommandFailure(
+            "No snapshot of workload '\(workload)' at \(self.base) (\(commit.abbreviated())) in \(snapshots.name), named by --base; record one with 'capdiff record --repo \(repository.repo) --rev \(self.base) --workload \(workload) --symbols … KMAP'.")
+        }
+        Terminal.note("baseline: \(named.metadata.commit?.describe ?? commit.hex) (--base)")
+        base = named
+      } else if let found = try BaselineFinder.find(
         head: headCommit, workload: workload, upstream: upstreamCommit, in: repo, store: snapshots),
         let snapshot = try snapshots.snapshot(commit: found.commit.hex, workload: workload)
       {

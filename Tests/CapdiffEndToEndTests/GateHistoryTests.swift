@@ -75,6 +75,14 @@ let kernelWritesMM = ("do_fork", "kernel/k.c", "mm_alloc", "mm/m.c", UInt64(1), 
     #expect(fail.standardOutput.contains("kernel now reads and writes objects owned by mm"))
     #expect(fail.standardError.contains("(1 commit back)"))
     #expect(history.directory.exists("out/results.sarif"))
+    // --base names the baseline instead of finding it.
+    let named = try run(capdiff, arguments + ["--rev", "v2", "--base", history.commits[1].hex, "--out", "\(history.directory.path)/out"])
+    #expect(named.status == 8, "\(named.standardError)")
+    #expect(named.standardError.contains("baseline: v1-1-g\(history.commits[1].hex.prefix(12)) (--base)"))
+    let missing = try run(capdiff, arguments + ["--rev", "v2", "--base", history.commits[2].hex])
+    #expect(missing.status == 1)
+    #expect(missing.standardError.contains("named by --base"))
+    #expect(try run(capdiff, arguments + ["--base", "v1", "--upstream", "v1"]).status == 2)
   }
 
   @Test func recordsTheHeadsKmapsAndStoresThemWithRecord() throws {
