@@ -117,7 +117,7 @@ let package = Package(
       name: "KRXTests", dependencies: ["KRX", "Drift", "Input", "Snapshot", "Symbols"],
       swiftSettings: swiftSettings),
     .testTarget(
-      name: "DriftTests", dependencies: ["Drift", "Snapshot", "Components", "Kmap"],
+      name: "DriftTests", dependencies: ["Drift", "Graph", "Snapshot", "Components", "Kmap"],
       swiftSettings: swiftSettings),
     .testTarget(
       name: "GitTests", dependencies: ["Git", "CapdiffTestSupport"],

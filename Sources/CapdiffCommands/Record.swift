@@ -80,7 +80,7 @@ extension Capdiff {
     }
 
     /// Whether the snapshot is keyed to a commit: always in the store; with
-    /// --out, when --repo or --rev names one other than the defaults.
+    /// --out, when the command line gives --repo or --rev.
     private var namesCommit: Bool { out == nil || repository.namesCommit }
 
     func run() async throws {

@@ -1,6 +1,6 @@
 public import Components
 public import Snapshot
-import Graph
+public import Graph
 
 /// How finely edges are grouped before base and head are compared.
 public enum Granularity: String, Sendable, CaseIterable {
@@ -59,17 +59,6 @@ public struct SuppressionReport: Sendable, Codable, Equatable {
     try c.encode(expires, forKey: .expires)
     try c.encode(status, forKey: .status)
     try c.encode(matched, forKey: .matched)
-  }
-}
-
-/// An edge of the component privilege graph, by its two ends.
-public struct ComponentEdge: Hashable, Sendable {
-  public var subject: String
-  public var owner: String
-
-  public init(subject: String, owner: String) {
-    self.subject = subject
-    self.owner = owner
   }
 }
 
@@ -216,16 +205,16 @@ public enum DriftAnalysis {
         status: suppression.isExpired(today: input.today) ? .expired : (suppressionUse[number] > 0 ? .used : .unused),
         matched: suppressionUse[number])
     }
-    let crossBase = base.slots.values.map(base.group).filter(isCross)
+    let baseGroups = base.slots.values.map(base.group)
+    let crossBase = baseGroups.filter(isCross)
     let unstable = crossBase.filter { $0.runs < baseRuns }.count
     findings.sort { ($1.severity, $0.subject ?? "", $0.object ?? "", $0.kind) < ($0.severity, $1.subject ?? "", $1.object ?? "", $1.kind) }
     var report = DriftReport(findings: findings, suppressions: suppressions, baseDisagreement: (unstable, crossBase.count))
-    for side in [base, head] {
-      for group in side.slots.values.map(side.group) {
-        report.components.formUnion([group.subjectComponent, group.ownerComponent])
-        if group.sensitive && isCross(group) {
-          report.sensitiveEdges.insert(ComponentEdge(subject: group.subjectComponent, owner: group.ownerComponent))
-        }
+    for group in [baseGroups, head.slots.values.map(head.group)].joined() {
+      report.components.insert(group.subjectComponent)
+      report.components.insert(group.ownerComponent)
+      if group.sensitive && isCross(group) {
+        report.sensitiveEdges.insert(ComponentEdge(subject: group.subjectComponent, owner: group.ownerComponent))
       }
     }
     return report

@@ -16,6 +16,7 @@ public struct PrivilegeGraph: Sendable {
 
     public var isCrossComponent: Bool { PseudoComponent.crosses(subject: subject, owner: owner) }
     public var access: Access { Access(reads: reads, writes: writes) }
+    public var ends: ComponentEdge { ComponentEdge(subject: subject, owner: owner) }
   }
 
   public let edges: [Edge]
@@ -24,13 +25,9 @@ public struct PrivilegeGraph: Sendable {
   /// `tree` turns build paths into tree paths when given.
   public init(_ snapshot: Snapshot, map: ComponentMap, tree: TreePaths?) {
     let attribution = SnapshotAttribution(snapshot, map: map, tree: tree)
-    struct Key: Hashable {
-      var subject: String
-      var owner: String
-    }
-    var totals: [Key: (reads: UInt64, writes: UInt64, functions: Set<Int>, sites: Set<Int>)] = [:]
+    var totals: [ComponentEdge: (reads: UInt64, writes: UInt64, functions: Set<Int>, sites: Set<Int>)] = [:]
     for edge in snapshot.edges {
-      let key = Key(subject: attribution.subjects[edge.subject], owner: attribution.owners[edge.site])
+      let key = ComponentEdge(subject: attribution.subjects[edge.subject], owner: attribution.owners[edge.site])
       var value = totals[key] ?? (0, 0, [], [])
       value.reads = value.reads.saturatingAdd(edge.reads)
       value.writes = value.writes.saturatingAdd(edge.writes)

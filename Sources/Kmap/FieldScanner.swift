@@ -178,10 +178,7 @@ extension AllocType {
   /// `(null)`: a kernel built without CONFIG_MEMORIZER_STATS has a stub
   /// for Memorizer's type names that returns NULL, which `%s` prints so.
   static func isUnprinted(_ bytes: Span<UInt8>, _ start: Int, _ end: Int) -> Bool {
-    let unprinted: StaticString = "(null)"
-    guard end - start == unprinted.utf8CodeUnitCount else { return false }
-    for k in 0..<(end - start) where bytes[start + k] != unprinted.utf8Start[k] { return false }
-    return true
+    end - start == 6 && matches(bytes, start, "(null)")
   }
 
   /// Whether `bytes[start..<end]` is spelt as Memorizer spells its type

@@ -72,12 +72,11 @@ public struct GraphEdge: Sendable, Equatable {
 
   /// Cross-component edges of both graphs, marked where `sensitive` holds them.
   public static func compare(base: PrivilegeGraph, head: PrivilegeGraph, sensitive: Set<ComponentEdge>) -> [GraphEdge] {
-    func ends(_ edge: PrivilegeGraph.Edge) -> ComponentEdge { ComponentEdge(subject: edge.subject, owner: edge.owner) }
-    let old = Dictionary(base.edges.filter(\.isCrossComponent).map { (ends($0), $0) }, uniquingKeysWith: { a, _ in a })
+    let old = Dictionary(base.edges.filter(\.isCrossComponent).map { ($0.ends, $0) }, uniquingKeysWith: { a, _ in a })
     var edges: [GraphEdge] = []
     var seen = Set<ComponentEdge>()
     for edge in head.edges where edge.isCrossComponent {
-      let key = ends(edge)
+      let key = edge.ends
       seen.insert(key)
       let change: Change
       if let before = old[key] {
@@ -88,10 +87,10 @@ public struct GraphEdge: Sendable, Equatable {
       edges.append(
         GraphEdge(subject: edge.subject, owner: edge.owner, access: edge.access, change: change, sensitive: sensitive.contains(key)))
     }
-    for edge in base.edges where edge.isCrossComponent && !seen.contains(ends(edge)) {
+    for edge in base.edges where edge.isCrossComponent && !seen.contains(edge.ends) {
       edges.append(
         GraphEdge(
-          subject: edge.subject, owner: edge.owner, access: edge.access, change: .removed, sensitive: sensitive.contains(ends(edge))))
+          subject: edge.subject, owner: edge.owner, access: edge.access, change: .removed, sensitive: sensitive.contains(edge.ends)))
     }
     return edges
   }

@@ -16,12 +16,8 @@ final class DebugInfoPreparation: Sendable {
     var ended = false
   }
 
-  private final class Shared: Sendable {
-    let state = Mutex(State())
-  }
-
   private let debugInfo: DebugInfo
-  private let shared = Shared()
+  private let state = Mutex(State())
 
   init(_ debugInfo: DebugInfo) {
     self.debugInfo = debugInfo
@@ -29,20 +25,19 @@ final class DebugInfoPreparation: Sendable {
 
   /// A worker met a global object: globals will be placed.
   func metGlobal() {
-    let start = shared.state.withLock { state in
+    let start = state.withLock { state in
       defer { state.started = true }
       return !state.started
     }
     guard start else { return }
-    let (debugInfo, shared) = (debugInfo, shared)
-    Thread.detachNewThread {
+    Thread.detachNewThread { [self] in
       debugInfo.indexVariables()
-      shared.state.withLock { $0.ended = true }
+      state.withLock { $0.ended = true }
     }
   }
 
   /// Waits for a walk under way to end.
   func finished() async {
-    while shared.state.withLock({ $0.started && !$0.ended }) { try? await Task.sleep(for: .milliseconds(1)) }
+    while state.withLock({ $0.started && !$0.ended }) { try? await Task.sleep(for: .milliseconds(1)) }
   }
 }

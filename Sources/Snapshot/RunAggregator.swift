@@ -71,9 +71,8 @@ struct RunAggregator: KmapSink, Sendable {
   let sitesByIndex: [UInt64: SiteKey]?
   /// When reading a split `allocations` file: record sites by index only.
   let recordsSitesByIndex: Bool
-  /// Told of the first global object.
+  /// Told of each new global site: the walk over the variables starts at the first.
   let preparation: DebugInfoPreparation?
-  private var metGlobal = false
 
   private(set) var edges = EdgeTable()
   private(set) var sites: [SiteKey] = []
@@ -196,6 +195,8 @@ struct RunAggregator: KmapSink, Sendable {
 
   private mutating func siteID(_ site: SiteKey) -> UInt32 {
     if let known = siteIDs[site] { return known }
+    // Told once per new global site, not per object line; it starts once.
+    if site.kind == .global { preparation?.metGlobal() }
     let id = UInt32(sites.count)
     sites.append(site)
     siteIDs[site] = id
@@ -223,10 +224,6 @@ struct RunAggregator: KmapSink, Sendable {
     if object.isPreallocated { return pseudo(.preallocated, typeCode) }
     if let type, type.isStack { return pseudo(.stack, AllocType.stack.rawValue) }
     if let type, type.isGlobal {
-      if let preparation, !metGlobal {
-        metGlobal = true
-        preparation.metGlobal()
-      }
       let ref =
         symbols.dataSymbol(containing: object.address).map { SymbolRef(value: UInt64($0), resolved: true) }
         ?? SymbolRef(value: object.address, resolved: false)

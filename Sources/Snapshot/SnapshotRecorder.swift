@@ -128,7 +128,7 @@ public enum SnapshotRecorder {
         (accessSinks, accessReport) = try await KmapReader.read(
           path: accessesPath, format: .accesses, lenient: options.lenient, workers: options.workers,
           chunkSize: options.chunkSize
-        ) { [sites] in RunAggregator(symbols: symbols, preparation: preparation, sitesByIndex: sites) }
+        ) { [sites] in RunAggregator(symbols: symbols, sitesByIndex: sites) }
       } catch var error as InputError where error.message.contains(KmapParser.listedIndex) {
         // The object of a line cut from the allocations file is missing, and its accesses with it.
         if let cut = allocationReport.cutLine {

@@ -118,11 +118,12 @@ public struct SnapshotSummary: Sendable, Encodable, Equatable {
       totals.objects = totals.objects.saturatingAdd(edge.objects)
     }
     self.totals = totals
+    let subjectAccesses = zip(subjectReads, subjectWrites).map { $0.saturatingAdd($1) }
     var unresolvedAccesses: UInt64 = 0
     var unresolvedSubjects = 0
     for (i, subject) in snapshot.subjects.enumerated() where subject.isUnresolved {
       unresolvedSubjects += 1
-      unresolvedAccesses = unresolvedAccesses.saturatingAdd(subjectReads[i].saturatingAdd(subjectWrites[i]))
+      unresolvedAccesses = unresolvedAccesses.saturatingAdd(subjectAccesses[i])
     }
     let all = totals.reads.saturatingAdd(totals.writes)
     unresolved = Unresolved(
@@ -134,7 +135,6 @@ public struct SnapshotSummary: Sendable, Encodable, Equatable {
     }
     // Busiest first; ties in the snapshot's order, which is sorted, so that
     // positions break them without comparing names.
-    let subjectAccesses = zip(subjectReads, subjectWrites).map { $0.saturatingAdd($1) }
     let subjectOrder = snapshot.subjects.indices.sorted { (subjectAccesses[$1], $0) < (subjectAccesses[$0], $1) }
     topSubjects = subjectOrder.prefix(top).map { i in
       let subject = snapshot.subjects[i]

@@ -91,9 +91,9 @@ public struct SymbolMapFile: Sendable {
 
     /// What an nm type letter marks: code, data, or (absolute `A`,
     /// `U`ndefined, `N`…) nothing that has an extent.
-    public enum Kind: Sendable { case text, data, other }
+    enum Kind: Sendable { case text, data, other }
 
-    public var kind: Kind {
+    var kind: Kind {
       switch type | 0x20 {
       case UInt8(ascii: "t"), UInt8(ascii: "w"): .text
       case UInt8(ascii: "d"), UInt8(ascii: "b"), UInt8(ascii: "r"), UInt8(ascii: "g"), UInt8(ascii: "s"),

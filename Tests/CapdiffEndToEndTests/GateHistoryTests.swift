@@ -34,7 +34,7 @@ struct History {
   }
 
   /// Stores a snapshot at commit `index` holding `edges` ("fn@file -> site@file rw").
-  func store(at index: Int, workload: String = "ltp", _ edges: [(String, String, String, String, UInt64, UInt64)]) throws {
+  func store(at index: Int, workload: String = "ltp", _ edges: [EdgeRow]) throws {
     let subjects = Array(Set(edges.map { Subject(function: $0.0, file: $0.1, module: nil) })).sorted()
     let sites = Array(Set(edges.map { ObjectSite(kind: .heap, name: $0.2, file: $0.3, allocType: .kmemCache, slab: nil) })).sorted()
     let rows = edges.map { edge in
@@ -51,6 +51,9 @@ struct History {
     try DirectoryStore(path: store).update(commit: commits[index].hex, workload: workload) { _ in snapshot }
   }
 }
+
+/// A subject function and file, an allocating function and file, reads, writes.
+typealias EdgeRow = (String, String, String, String, UInt64, UInt64)
 
 let fsReadsNet = ("ext4_write", "fs/a.c", "sk_alloc", "net/s.c", UInt64(3), UInt64(0))
 let kernelWritesMM = ("do_fork", "kernel/k.c", "mm_alloc", "mm/m.c", UInt64(1), UInt64(2))
@@ -225,45 +228,38 @@ let kernelWritesMM = ("do_fork", "kernel/k.c", "mm_alloc", "mm/m.c", UInt64(1), 
 
   /// Read at the start, written at the end: placed as a new edge is.
   @Test func anEscalationIsPlacedBetweenTwoSnapshots() throws {
-    // Read at the start, gone in the middle, written at the end: the write came after the middle.
-    let gone = try History()
-    try gone.store(at: 0, [fsReadsNet])
-    try gone.store(at: 2, [kernelWritesMM])
-    try gone.store(at: 4, [("ext4_write", "fs/a.c", "sk_alloc", "net/s.c", 3, 1)])
-    let back = try run(
-      capdiff, ["history", "--repo", gone.path, "--store", gone.store, "--workload", "ltp", "--scheme", "dirs:1", "v1..v2"])
-    #expect(
-      back.standardOutput.contains(
-        "fs -> net (read → read-write): between v1-2-g\(gone.commits[2].hex.prefix(12)) and v2, 2 commits"),
-      "\(back.standardOutput)")
+    let fsWritesNet = ("ext4_write", "fs/a.c", "sk_alloc", "net/s.c", UInt64(3), UInt64(1))
+    /// `capdiff history v1..v2` over snapshots at commits 0, 2 and 4; the output and `short(n)`, commit n's describe hash.
+    func review(_ at0: [EdgeRow], _ at2: [EdgeRow], _ at4: [EdgeRow]) throws -> (output: String, commit: (Int) -> String) {
+      let history = try History()
+      for (index, edges) in [(0, at0), (2, at2), (4, at4)] { try history.store(at: index, edges) }
+      let result = try run(
+        capdiff, ["history", "--repo", history.path, "--store", history.store, "--workload", "ltp", "--scheme", "dirs:1", "v1..v2"])
+      #expect(result.status == 0, "\(result.standardError)")
+      return (result.standardOutput, { history.commits[$0].hex })
+    }
 
-    let history = try History()
-    try history.store(at: 0, [fsReadsNet])
-    try history.store(at: 2, [fsReadsNet])
-    try history.store(at: 4, [("ext4_write", "fs/a.c", "sk_alloc", "net/s.c", 3, 1)])
-    let result = try run(
-      capdiff, ["history", "--repo", history.path, "--store", history.store, "--workload", "ltp", "--scheme", "dirs:1", "v1..v2"])
-    #expect(result.status == 0, "\(result.standardError)")
-    let (c2, c4) = (history.commits[2].hex, history.commits[4].hex)
+    // Read at the start, gone in the middle, written at the end: the write came after the middle.
+    let gone = try review([fsReadsNet], [kernelWritesMM], [fsWritesNet])
     #expect(
-      result.standardOutput.contains(
+      gone.output.contains("fs -> net (read → read-write): between v1-2-g\(gone.commit(2).prefix(12)) and v2, 2 commits"),
+      "\(gone.output)")
+
+    let read = try review([fsReadsNet], [fsReadsNet], [fsWritesNet])
+    let (c2, c4) = (read.commit(2), read.commit(4))
+    #expect(
+      read.output.contains(
         "fs -> net (read → read-write): between v1-2-g\(c2.prefix(12)) and v2, 2 commits: git bisect start \(c4) \(c2)"),
-      "\(result.standardOutput)")
+      "\(read.output)")
 
     // Absent at the start, read in the middle, written at the end: where it came in, and where the write did.
-    let later = try History()
-    try later.store(at: 0, [kernelWritesMM])
-    try later.store(at: 2, [kernelWritesMM, fsReadsNet])
-    try later.store(at: 4, [kernelWritesMM, ("ext4_write", "fs/a.c", "sk_alloc", "net/s.c", 3, 1)])
-    let both = try run(
-      capdiff, ["history", "--repo", later.path, "--store", later.store, "--workload", "ltp", "--scheme", "dirs:1", "v1..v2"])
-    #expect(both.status == 0, "\(both.standardError)")
-    let (d0, d2, d4) = (later.commits[0].hex, later.commits[2].hex, later.commits[4].hex)
-    #expect(both.standardOutput.contains("fs -> net (read): between v1 and v1-2-g\(d2.prefix(12)), 2 commits: git bisect start \(d2) \(d0)"))
+    let later = try review([kernelWritesMM], [kernelWritesMM, fsReadsNet], [kernelWritesMM, fsWritesNet])
+    let (d0, d2, d4) = (later.commit(0), later.commit(2), later.commit(4))
+    #expect(later.output.contains("fs -> net (read): between v1 and v1-2-g\(d2.prefix(12)), 2 commits: git bisect start \(d2) \(d0)"))
     #expect(
-      both.standardOutput.contains(
+      later.output.contains(
         "fs -> net (read → read-write): between v1-2-g\(d2.prefix(12)) and v2, 2 commits: git bisect start \(d4) \(d2)"),
-      "\(both.standardOutput)")
+      "\(later.output)")
   }
 
   @Test func aFileMovedWithinTheRangeIsNoNewEdge() throws {

@@ -1,4 +1,5 @@
 import Components
+import Graph
 import Kmap
 import Snapshot
 import Testing
