@@ -49,8 +49,10 @@ enum SymbolMapParser {
       // The last symbol of a module, or one whose next lies in another
       // region (per-CPU offsets below the image), runs to the end of its
       // page, where a module's text or the region ends, and no further.
-      let pageEnd = (entry.address | 0xFFF) &+ 1
-      guard low < starts.count, starts[low] >> 32 == entry.address >> 32 else { return max(pageEnd, entry.address &+ 1) }
+      let lastByte = entry.address | 0xFFF
+      guard low < starts.count, starts[low] >> 32 == entry.address >> 32 else {
+        return lastByte == .max ? .max : lastByte + 1
+      }
       return starts[low]
     }
     var functions: [RankedSymbol] = []

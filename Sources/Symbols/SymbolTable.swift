@@ -124,8 +124,10 @@ struct PageIndex: Sendable {
     var before = [Int32](repeating: 0, count: pages + 1)
     var index = 0
     for page in 0...pages {
-      let pageStart = base + UInt64(page) << 12
-      while index < starts.count, starts[index] < pageStart { index += 1 }
+      // The pages past a function in the top page of the address space
+      // start beyond 2^64: every function starts before them.
+      let (pageStart, beyond) = base.addingReportingOverflow(UInt64(page) << 12)
+      while index < starts.count, beyond || starts[index] < pageStart { index += 1 }
       before[page] = Int32(index)
     }
     self.before = before

@@ -59,6 +59,23 @@ import Testing
     #expect(table.dataSymbol(containing: 0xffff_ffff_8000_0000) == nil)
   }
 
+  @Test func functionsInTheTopPagesOfTheAddressSpace() throws {
+    let directory = try TemporaryDirectory()
+    let path = try directory.write(
+      "System.map",
+      """
+      ffffffff81000000 T _text
+      ffffffffffffe000 t near_top
+      fffffffffffff000 T top
+
+      """)
+    let table = try LoadedSymbols(path: path).table
+    #expect(table.functions.map(\.end) == [0xffff_ffff_ffff_e000, 0xffff_ffff_ffff_f000, .max])
+    #expect(table.function(containing: 0xffff_ffff_ffff_e010).map { table.functions[$0].name } == "near_top")
+    #expect(table.function(containing: 0xffff_ffff_ffff_fff0).map { table.functions[$0].name } == "top")
+    #expect(table.function(containing: 0xffff_ffff_8100_0010).map { table.functions[$0].name } == "_text")
+  }
+
   @Test func refusesZeroedKallsyms() throws {
     let directory = try TemporaryDirectory()
     let path = try directory.write("kallsyms", "0000000000000000 T _text\n0000000000000000 t foo\n")
