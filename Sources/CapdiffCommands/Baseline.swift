@@ -44,25 +44,26 @@ extension Capdiff {
         throw ExitCode(1)
       }
       let describe = try repository.describe(baseline.commit)
-      var line = "\(baseline.commit.hex) \(describe)"
-      switch baseline.route {
-      case .mergeBase:
-        line += " (the merge-base with \(upstream ?? ""))"
-      case .ancestor:
-        let from = baseline.mergeBase.map { "the merge-base \($0.abbreviated()) with \(upstream ?? "")" } ?? head
-        line += " (\(baseline.distance) commit\(baseline.distance == 1 ? "" : "s") before \(from) on its first-parent history)"
-      case .headInUpstream:
-        line +=
-          " (\(baseline.distance) commit\(baseline.distance == 1 ? "" : "s") before \(head) on its first-parent history; \(Baseline.headInUpstream(head: head, upstream: upstream ?? "")))"
-      }
+      let line = "\(baseline.commit.hex) \(describe) (\(baseline.placement(head: head, upstream: upstream)))"
       Terminal.output(line)
     }
   }
 }
 
 extension Baseline {
-  /// Why a head's merge-base was passed over, as `baseline` and `gate` say it.
-  static func headInUpstream(head: String, upstream: String) -> String {
-    "\(head) is already in \(upstream), so it is its own merge-base, and its own snapshot is no baseline"
+  /// Where the baseline lies from the head, as `baseline` and `gate` say it.
+  func placement(head: String, upstream: String?) -> String {
+    let upstream = upstream ?? ""
+    let before = "\(distance) commit\(distance == 1 ? "" : "s") before"
+    switch route {
+    case .mergeBase:
+      return "the merge-base with \(upstream)"
+    case .ancestor:
+      let from = mergeBase.map { "the merge-base \($0.abbreviated()) with \(upstream)" } ?? head
+      return "\(before) \(from) on its first-parent history"
+    case .headInUpstream:
+      return
+        "\(before) \(head) on its first-parent history; \(head) is already in \(upstream), so it is its own merge-base, and its own snapshot is no baseline"
+    }
   }
 }

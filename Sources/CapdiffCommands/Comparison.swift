@@ -25,7 +25,7 @@ struct Comparison {
   private let sensitiveEdges: Set<ComponentEdge>
 
   init(
-    base: Snapshot, head: Snapshot, repository path: String, scheme: ComponentScheme, policy: Policy, rules: DriftRules,
+    base: Snapshot, head: Snapshot, repository path: String?, scheme: ComponentScheme, policy: Policy, rules: DriftRules,
     granularity: Granularity
   ) throws {
     let baseCommit = base.metadata.commit.flatMap { OID(hex: $0.oid) }
@@ -34,8 +34,7 @@ struct Comparison {
     var headTree: KernelTree?
     var renames: [String: String] = [:]
     var maintainersChanges: [String] = []
-    if let headCommit, scheme.needsRepository || FileManager.default.fileExists(atPath: path) {
-      let opened = try Repository(opening: path)
+    if let headCommit, let opened = try Self.repository(path, holding: headCommit, needed: scheme.needsRepository) {
       repository = opened
       headTree = try KernelTree.load(from: opened, at: headCommit, requireMaintainers: scheme.needsRepository)
       headTree?.problems.forEach(Terminal.diagnostic)
@@ -105,11 +104,32 @@ struct Comparison {
       components.formUnion(policy.componentRules.map(\.component))
       document.warnings += rules.rulesMatchingNoComponent(components)
     }
+    if rules.minRuns > head.runs.count {
+      document.warnings.append(
+        "a head edge counts from \(rules.minRuns) runs on (--min-runs or the policy's min-runs), but head has \(head.runs.count): no new access can be found; record more runs or lower it")
+    }
     if !head.metadata.hasFileInformation {
       document.warnings.append(
         "base and head were recorded with \(head.metadata.symbolSource), without source files: a subject is [unknown] unless a policy function: rule places it, so no new cross-component access by other code can be found; record with a vmlinux that carries DWARF (a -dbg package's)")
     }
     self.document = document
+  }
+
+  /// The kernel repository: the one named, else the one holding the current
+  /// directory. dirs:N can do without it (paths are then read as recorded),
+  /// so there a current directory outside the tree is no error.
+  private static func repository(_ path: String?, holding commit: OID, needed: Bool) throws -> Repository? {
+    if let path { return try Repository(opening: path) }
+    guard needed else {
+      guard let here = try? Repository(opening: "."), (try? here.commit(commit)) != nil else { return nil }
+      return here
+    }
+    do {
+      return try Repository(opening: ".")
+    } catch {
+      throw CommandFailure(
+        "The head snapshot is keyed to commit \(commit.abbreviated()), whose MAINTAINERS decides the components, and the current directory is not in its repository: give --repo, or use --scheme dirs:N (\(error))")
+    }
   }
 
   /// What the reports show beside the findings: commits, the component graphs.

@@ -39,15 +39,18 @@ extension Capdiff {
     func run() throws {
       let settings = try policy.map(PolicyLoader.load) ?? Policy()
       let chosen = scheme.resolved(policy: settings.scheme)
-      let repo = try repository.open()
-      let commit = try repo.resolve(repository.rev)
-      let tree = try KernelTree.load(from: repo, at: commit, requireMaintainers: chosen.needsRepository)
-      tree.problems.forEach(Terminal.diagnostic)
+      // dirs:N needs no tree: with none named, the paths are taken as written.
+      var tree: KernelTree?
+      if chosen.needsRepository || repository.namesCommit {
+        let repo = try repository.open()
+        tree = try KernelTree.load(from: repo, at: try repo.resolve(repository.rev), requireMaintainers: chosen.needsRepository)
+        tree?.problems.forEach(Terminal.diagnostic)
+      }
       let map = ComponentMap(
-        scheme: chosen, maintainers: tree.maintainers, rules: settings.componentRules,
+        scheme: chosen, maintainers: tree?.maintainers, rules: settings.componentRules,
         sharedAllocators: settings.sharedAllocators)
       let attributions = paths.map { path in
-        var attribution = map.attribute(path: tree.paths.canonical(path) ?? path)
+        var attribution = map.attribute(path: tree?.paths.canonical(path) ?? path)
         attribution.path = path
         return attribution
       }

@@ -36,8 +36,8 @@ extension Capdiff {
           capdiff diff --scheme dirs:2 base.capmap head.capmap
         """)
 
-    @Option(help: "The kernel git repository.")
-    var repo: String = "."
+    @Option(help: "The kernel git repository. (default: the one holding the current directory)")
+    var repo: String?
 
     @OptionGroup(title: "Store") var store: StoreOptions
 
@@ -73,8 +73,8 @@ extension Capdiff {
       var rules = settings.drift
       if let minRuns { rules.minRuns = minRuns }
       let chosen = scheme?.scheme ?? settings.scheme ?? .maintainers
-      let baseSnapshot = try SnapshotLocator.load(base, repository: repo, store: store, workload: workload)
-      let headSnapshot = try SnapshotLocator.load(head, repository: repo, store: store, workload: workload)
+      let baseSnapshot = try SnapshotLocator.load(base, repository: repo ?? ".", store: store, workload: workload)
+      let headSnapshot = try SnapshotLocator.load(head, repository: repo ?? ".", store: store, workload: workload)
       let comparison = try Comparison(
         base: baseSnapshot, head: headSnapshot, repository: repo, scheme: chosen, policy: settings, rules: rules,
         granularity: granularity.granularity)

@@ -11,8 +11,8 @@ enum FindingsText {
       let code = severity == .high ? "31" : (severity == .medium ? "33" : (severity == .low ? "36" : "2"))
       return "\u{1B}[\(code)m\(text)\u{1B}[0m"
     }
-    let base = document.base.describe ?? document.base.commit ?? "base"
-    let head = document.head.describe ?? document.head.commit ?? "head"
+    let base = document.name(of: document.base, fallback: "base")
+    let head = document.name(of: document.head, fallback: "head")
     let counts = document.counts
     var out = "capdiff \(command) \(base) -> \(head)"
     if let scheme = document.scheme {

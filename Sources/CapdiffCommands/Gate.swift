@@ -134,14 +134,8 @@ extension Capdiff {
         head: headCommit, workload: workload, upstream: upstreamCommit, in: repo, store: snapshots),
         let snapshot = try snapshots.snapshot(commit: found.commit.hex, workload: workload)
       {
-        let back = "\(found.distance) commit\(found.distance == 1 ? "" : "s") back"
-        let where_ =
-          switch found.route {
-          case .mergeBase: "the merge-base with \(upstream ?? "")"
-          case .ancestor: back
-          case .headInUpstream: "\(back); \(Baseline.headInUpstream(head: repository.rev, upstream: upstream ?? ""))"
-          }
-        Terminal.note("baseline: \(snapshot.metadata.commit?.describe ?? found.commit.hex) (\(where_))")
+        Terminal.note(
+          "baseline: \(snapshot.metadata.commit?.describe ?? found.commit.hex) (\(found.placement(head: repository.rev, upstream: upstream)))")
         base = snapshot
       } else {
         let advice =

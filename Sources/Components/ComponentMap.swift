@@ -23,7 +23,7 @@ public struct Attribution: Sendable, Equatable, Encodable {
   public var secondary: [String]
   /// What matched: `F: fs/ext4/`, `N: tegra`, `dirs:2`, `rule path: drivers/**`.
   public var pattern: String?
-  /// Line of the MAINTAINERS section or policy rule, when there is one.
+  /// Line of the MAINTAINERS pattern or policy rule, when there is one.
   public var line: Int?
 
   public init(path: String, component: String, secondary: [String] = [], pattern: String?, line: Int? = nil) {

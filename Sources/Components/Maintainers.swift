@@ -127,7 +127,8 @@ public struct Maintainers: Sendable {
     public var subsystem: String
     /// The pattern as written: `F: fs/ext4/` or `N: tegra`.
     public var pattern: String
-    /// Line of the section in MAINTAINERS.
+    /// Line of that pattern in MAINTAINERS (the one to read or edit, rather
+    /// than its section's name some lines above).
     public var line: Int
     public var depth: Int
   }
@@ -204,7 +205,7 @@ public struct Maintainers: Sendable {
       let name = entries[match.entry].name
       guard !seen.contains(name) else { return nil }
       seen.append(name)
-      return Match(subsystem: name, pattern: match.pattern, line: entries[match.entry].line, depth: match.depth)
+      return Match(subsystem: name, pattern: match.pattern, line: match.line, depth: match.depth)
     }
   }
 }

@@ -30,6 +30,12 @@ public struct FindingsDocument: Sendable, Encodable {
     enum CodingKeys: String, CodingKey { case commit, describe, workload, runs }
   }
 
+  /// How a side is named: its describe, else its commit. A drift side with
+  /// no runs is the empty one a gate without a baseline judges head against.
+  public func name(of side: Side, fallback: String) -> String {
+    side.describe ?? side.commit ?? (scheme != nil && side.runs == 0 ? "(no baseline)" : fallback)
+  }
+
   public var schemaVersion = 1
   public var tool: Tool
   public var base: Side

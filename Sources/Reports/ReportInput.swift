@@ -48,7 +48,7 @@ public struct ReportInput: Sendable {
 
   /// `v6.1 → v6.12`, or `base → head` without commits.
   public var title: String {
-    "\(base?.describe ?? document.base.describe ?? "base") → \(head?.describe ?? document.head.describe ?? "head")"
+    "\(base?.describe ?? document.name(of: document.base, fallback: "base")) → \(head?.describe ?? document.name(of: document.head, fallback: "head"))"
   }
 
   /// The source link of a file and line, when `--source-url` was given.

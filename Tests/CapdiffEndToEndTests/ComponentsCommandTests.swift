@@ -49,11 +49,11 @@ struct KernelRepository {
     #expect(text.status == 0, "\(text.standardError)")
     #expect(
       text.standardOutput == """
-        fs/ext4/inode.c\tEXT4 FILE SYSTEM\t(F: fs/ext4/, MAINTAINERS line 1)
+        fs/ext4/inode.c\tEXT4 FILE SYSTEM\t(F: fs/ext4/, MAINTAINERS line 2)
         \talso: THE REST
-        net/core/sock.c\tNETWORKING [GENERAL]\t(F: net/, MAINTAINERS line 4)
+        net/core/sock.c\tNETWORKING [GENERAL]\t(F: net/, MAINTAINERS line 5)
         \talso: THE REST
-        Makefile\tTHE REST\t(F: *, MAINTAINERS line 7)
+        Makefile\tTHE REST\t(F: *, MAINTAINERS line 8)
 
         """)
     let json = try run(capdiff, ["components", "--repo", kernel.path, "--rev", "HEAD", "--format", "json", "net/core/sock.c"])
@@ -68,6 +68,10 @@ struct KernelRepository {
     let policy = try kernel.directory.write("capdiff.yml", "components:\n  rules:\n    - path: \"kernel/**\"\n      component: CORE KERNEL\n")
     let result = try run(capdiff, ["components", "--repo", kernel.path, "--scheme", "dirs:2", "--policy", policy, "fs/ext4/inode.c", "kernel/fork.c"])
     #expect(result.standardOutput == "fs/ext4/inode.c\tfs/ext4\t(dirs:2)\nkernel/fork.c\tCORE KERNEL\t(rule path: kernel/**)\n")
+    // dirs:N needs no repository: outside one, with none named, paths are taken as written.
+    let outside = try run(capdiff, ["components", "--scheme", "dirs:2", "drivers/net/tun.c"], directory: kernel.directory.path)
+    #expect(outside.status == 0, "\(outside.standardError)")
+    #expect(outside.standardOutput == "drivers/net/tun.c\tdrivers/net\t(dirs:2)\n")
   }
 
   @Test func errorsNameTheRevisionTheRepositoryAndTheKey() throws {

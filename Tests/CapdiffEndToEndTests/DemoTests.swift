@@ -13,7 +13,7 @@ import Testing
     let result = try run(capdiff, ["demo"], directory: directory.path)
     #expect(result.status == 0, "\(result.standardError)")
     #expect(result.standardError.contains("recorded demo at v6.1 ("))
-    #expect(result.standardError.contains("baseline: v6.2 (1 commit back)"))
+    #expect(result.standardError.contains("baseline: v6.2 (1 commit before "))
     #expect(result.standardOutput.contains("EXT4 FILE SYSTEM now reads and writes objects owned by CREDENTIALS"))
     #expect(result.standardOutput.contains("krx-config               REGRESSED CONFIG_RANDOMIZE_BASE held in base and no longer holds in head"))
     #expect(result.standardOutput.contains("krx-base-slide           REGRESSED head's _text never moves across its boots while base's did"))

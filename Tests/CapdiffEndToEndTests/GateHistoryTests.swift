@@ -66,7 +66,15 @@ let kernelWritesMM = ("do_fork", "kernel/k.c", "mm_alloc", "mm/m.c", UInt64(1), 
     let arguments = ["gate", "--repo", history.path, "--store", history.store, "--workload", "ltp", "--scheme", "dirs:1"]
     let pass = try run(capdiff, arguments + ["--rev", history.commits[3].hex], directory: history.directory.path)
     #expect(pass.status == 0, "\(pass.standardError)")
-    #expect(pass.standardError.contains("baseline: v1-1-g\(history.commits[1].hex.prefix(12)) (2 commits back)"))
+    #expect(
+      pass.standardError.contains(
+        "baseline: v1-1-g\(history.commits[1].hex.prefix(12)) (2 commits before \(history.commits[3].hex) on its first-parent history)"))
+    // Counted from the merge-base when the upstream's has no snapshot, as `baseline` says it.
+    let upstream = try run(capdiff, arguments + ["--rev", history.commits[3].hex, "--upstream", history.commits[2].hex])
+    #expect(
+      upstream.standardError.contains(
+        "baseline: v1-1-g\(history.commits[1].hex.prefix(12)) (1 commit before the merge-base \(history.commits[2].abbreviated()) with \(history.commits[2].hex) on its first-parent history)"
+      ), "\(upstream.standardError)")
     let folder = "\(history.directory.path)/reports/v1-3-g\(history.commits[3].hex.prefix(12))"
     #expect(history.directory.exists("reports/v1-3-g\(history.commits[3].hex.prefix(12))/index.html"))
     #expect(pass.standardOutput.contains("report: reports/v1-3-g"))
@@ -76,8 +84,28 @@ let kernelWritesMM = ("do_fork", "kernel/k.c", "mm_alloc", "mm/m.c", UInt64(1), 
     let fail = try run(capdiff, arguments + ["--rev", "v2", "--out", "\(history.directory.path)/out"])
     #expect(fail.status == 8, "\(fail.standardError)")
     #expect(fail.standardOutput.contains("kernel now reads and writes objects owned by mm"))
-    #expect(fail.standardError.contains("(1 commit back)"))
+    #expect(fail.standardError.contains("(1 commit before v2 on its first-parent history)"))
     #expect(history.directory.exists("out/results.sarif"))
+    // An edge asked to be seen in more runs than head has: nothing can count, and the verdict says so.
+    let diff = ["diff", "--repo", history.path, "--store", history.store, "--workload", "ltp", "--scheme", "dirs:1"]
+    let blind = try run(capdiff, diff + ["--min-runs", "2", history.commits[1].hex, "v2"])
+    #expect(blind.standardOutput.hasPrefix("capdiff diff v1-1-g"), "\(blind.standardOutput)")
+    #expect(blind.standardOutput.contains(": PASS\n"))
+    #expect(
+      blind.standardOutput.contains(
+        "warning: a head edge counts from 2 runs on (--min-runs or the policy's min-runs), but head has 1: no new access can be found; record more runs or lower it"
+      ))
+    // Snapshot files keyed to commits, compared outside the tree: dirs:N goes
+    // without it, and the MAINTAINERS scheme says what it needs.
+    let files = ["\(history.store)/\(history.commits[1].hex)/ltp.capmap", "\(history.store)/\(history.commits[4].hex)/ltp.capmap"]
+    let away = try run(capdiff, ["diff", "--scheme", "dirs:1"] + files, directory: history.directory.path)
+    #expect(away.status == 8, "\(away.standardError)")
+    #expect(away.standardOutput.contains("kernel now reads and writes objects owned by mm"))
+    let maintainers = try run(capdiff, ["diff"] + files, directory: history.directory.path)
+    #expect(maintainers.status == 1)
+    #expect(
+      maintainers.standardError.contains(
+        "is not in its repository: give --repo, or use --scheme dirs:N"), "\(maintainers.standardError)")
     // --base names the baseline instead of finding it.
     let named = try run(capdiff, arguments + ["--rev", "v2", "--base", history.commits[1].hex, "--out", "\(history.directory.path)/out"])
     #expect(named.status == 8, "\(named.standardError)")
@@ -124,7 +152,7 @@ let kernelWritesMM = ("do_fork", "kernel/k.c", "mm_alloc", "mm/m.c", UInt64(1), 
     #expect(result.status == 8, "\(result.standardError)")
     #expect(
       result.standardError.contains(
-        "baseline: v1-1-g\(history.commits[1].hex.prefix(12)) (2 commits back; \(history.commits[3].hex) is already in v2, so it is its own merge-base, and its own snapshot is no baseline)"
+        "baseline: v1-1-g\(history.commits[1].hex.prefix(12)) (2 commits before \(history.commits[3].hex) on its first-parent history; \(history.commits[3].hex) is already in v2, so it is its own merge-base, and its own snapshot is no baseline)"
       ), "\(result.standardError)")
     #expect(result.standardOutput.contains("kernel now reads and writes objects owned by mm"))
   }
@@ -176,6 +204,7 @@ let kernelWritesMM = ("do_fork", "kernel/k.c", "mm_alloc", "mm/m.c", UInt64(1), 
     let policy = try history.directory.write("capdiff.yml", "allow:\n  - {subject: fs, object: net}\n")
     let allow = try run(capdiff, arguments + ["--no-baseline", "allowlist", "--policy", policy])
     #expect(allow.status == 8, "\(allow.standardError)")
+    #expect(allow.standardOutput.hasPrefix("capdiff gate (no baseline) -> v1-2-g"), "\(allow.standardOutput)")
     #expect(allow.standardOutput.contains("kernel reads and writes objects owned by mm, which no allow rule permits (default-deny)"))
     #expect(!allow.standardOutput.contains("fs reads"))
   }

@@ -127,7 +127,9 @@ func firstAndRest(_ path: String, _ maintainers: Maintainers) -> [String] {
     let matches = maintainers.subsystems(of: "drivers/media/i2c/dw9768.c")
     #expect(matches.map(\.subsystem) == ["DONGWOON DW9768", "V4L2 LENS DRIVERS", "MEDIA", "THE REST"])
     #expect(matches.first?.pattern == "F: drivers/media/i2c/dw9768.c")
-    #expect(matches.first?.line == 30)
+    // The line of the pattern, not of the section's name above it.
+    #expect(matches.first?.line == 31)
+    #expect(maintainers.subsystems(of: "security/selinux/hooks.c").map(\.line) == [40, 44, 58])
   }
 
   @Test func malformedLinesAreReportedWithLineNumbers() {
