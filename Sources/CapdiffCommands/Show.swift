@@ -134,15 +134,22 @@ enum GraphText {
     var rows = [header]
     for edge in graph.edges {
       rows.append([
-        edge.subject, edge.owner + (edge.isCrossComponent ? "" : "  (same)"), edge.access.rawValue, "\(edge.reads)",
+        edge.subject, edge.owner + boundary(edge), edge.access.rawValue, "\(edge.reads)",
         "\(edge.writes)", "\(edge.functions)", "\(edge.sites)",
       ])
     }
     let widths = header.indices.map { column in min(48, rows.map { $0[column].count }.max() ?? 0) }
     for row in rows {
-      out += "  " + row.indices.map { row[$0].padded(widths[$0]) }.joined(separator: "  ") + "\n"
+      let line = "  " + row.indices.map { row[$0].padded(widths[$0]) }.joined(separator: "  ")
+      out += line.replacingOccurrences(of: " +$", with: "", options: .regularExpression) + "\n"
     }
     return out
+  }
+
+  /// Why an edge crosses no boundary: one component, or a pseudo-component
+  /// (stack, untracked, shared allocator) that belongs to none.
+  private static func boundary(_ edge: PrivilegeGraph.Edge) -> String {
+    edge.isCrossComponent ? "" : edge.subject == edge.owner ? "  (same)" : "  (pseudo-component)"
   }
 }
 

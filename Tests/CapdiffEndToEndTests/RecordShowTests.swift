@@ -59,6 +59,38 @@ func json(_ text: String) throws -> [String: Any] {
     #expect(text.standardOutput.contains("(no source files: System.map carries names only; record with a vmlinux for files and lines)"))
   }
 
+  @Test func showsTheComponentGraphAndWhyAnEdgeCrossesNoBoundary() throws {
+    let directory = try TemporaryDirectory()
+    let symbols = try directory.write("System.map", map)
+    let stack = "3,733,ffffc90000a3c000,16384,104,0,0,STACK_PAGE,sshd,no-slab,\n  ffffffff81480c10,1,2,733\n"
+    let kmap = try directory.write("run.kmap", kmapText + stack)
+    let out = "\(directory.path)/ltp.capmap"
+    #expect(try run(capdiff, ["record", "--symbols", symbols, "--workload", "ltp", "--out", out, kmap]).status == 0)
+    let policy = try directory.write(
+      "capdiff.yml",
+      """
+      components:
+        rules:
+          - {function: "*creds", component: CREDENTIALS}
+          - {function: "tcp_*", component: NETWORKING}
+          - {function: "sk_*", component: NETWORKING}
+
+      """)
+    let show = try run(capdiff, ["show", "--scheme", "dirs:1", "--policy", policy, out])
+    #expect(show.status == 0, "\(show.standardError)")
+    #expect(
+      show.standardOutput.hasSuffix(
+        """
+        Component privilege graph (dirs:1); cross-component edges first
+          SUBJECT COMPONENT  OWNER COMPONENT              RIGHTS      READS  WRITES  FUNCTIONS  SITES
+          NETWORKING         CREDENTIALS                  read        3      0       1          1
+          NETWORKING         NETWORKING  (same)           read-write  8      3       1          1
+          CREDENTIALS        CREDENTIALS  (same)          read-write  5      2       1          1
+          NETWORKING         [stack]  (pseudo-component)  read-write  2      1       1          1
+
+        """), "\(show.standardOutput)")
+  }
+
   @Test func recordsFromANamedPipeWithoutLosingItsStart() throws {
     // A FIFO (as <(zcat kmap.gz) gives) yields its bytes once: nothing may peek at it first.
     let directory = try TemporaryDirectory()
