@@ -35,22 +35,25 @@ public struct KernelCommandLine: Sendable, Equatable {
     self.parameters = parameters
   }
 
-  /// Whether the command line holds `parameter` (`nokaslr`, or `rodata=off`
-  /// matched on name and value, quotes aside).
+  /// `parameter` as the command line writes it (`nokaslr`, or `rodata=off`
+  /// matched on name and value, quotes aside), or nil when it is absent.
   /// The kernel reads `-` and `_` alike in parameter names.
-  public func contains(_ parameter: String) -> Bool {
+  public func written(_ parameter: String) -> String? {
     let wanted = Self.normalized(parameter)
-    return parameters.contains { Self.normalized($0) == wanted }
+    return parameters.last { Self.normalized($0) == wanted }
   }
 
-  /// Whether the last `name=value` (the kernel applies them in order) turns
-  /// a boolean parameter off as the kernel's kstrtobool reads it: a value
-  /// starting with `0`, `n`, `f` or `of`, in any case (`0`, `n`, `no`, `off`).
-  public func turnsOff(_ name: String) -> Bool {
+  /// The parameter, as written, that turns boolean parameter `name` off: the
+  /// last `name=value` (the kernel applies them in order), when kstrtobool
+  /// reads its value as false (starting with `0`, `n`, `f` or `of`, in any
+  /// case: `0`, `n`, `No`, `off`).
+  public func turningOff(_ name: String) -> String? {
     let wanted = Self.split(name).name
-    guard let value = parameters.lazy.map(Self.split).last(where: { $0.name == wanted })?.value else { return false }
+    guard let last = parameters.last(where: { Self.split($0).name == wanted }), let value = Self.split(last).value
+    else { return nil }
     let letters = value.lowercased()
-    return letters.hasPrefix("0") || letters.hasPrefix("n") || letters.hasPrefix("f") || letters.hasPrefix("of")
+    let off = letters.hasPrefix("0") || letters.hasPrefix("n") || letters.hasPrefix("f") || letters.hasPrefix("of")
+    return off ? last : nil
   }
 
   private static func normalized(_ parameter: String) -> String {

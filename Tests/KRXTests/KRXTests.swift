@@ -166,18 +166,21 @@ func layout(seed: Int, shuffled: Set<String>) -> [(String, UInt64)] {
     #expect(report.outcomes.filter { $0.status == .regressed }.map { $0.item ?? "" } == ["mitigations=off", "randomize_kstack_offset=off"])
     #expect(report.findings.map(\.message) == [
       "head's command line adds 'mitigations=off', which base did not have",
-      "head's command line adds 'randomize_kstack_offset=off', which base did not have",
+      "head's command line adds 'randomize-kstack-offset=No' (randomize_kstack_offset=off), which base did not have",
     ])
     // kstrtobool's false: 0, n…, f…, of…; anything else leaves the offset randomised.
     for value in ["0", "n", "no", "N", "off", "OFF", "\"off\"", "false"] {
-      #expect(try line("randomize_kstack_offset=\(value)").turnsOff("randomize_kstack_offset"), "\(value)")
+      #expect(try line("randomize_kstack_offset=\(value)").turningOff("randomize_kstack_offset") != nil, "\(value)")
     }
     for value in ["1", "y", "on", "", "auto"] {
-      #expect(try !line("randomize_kstack_offset=\(value)").turnsOff("randomize_kstack_offset"), "\(value)")
+      #expect(try line("randomize_kstack_offset=\(value)").turningOff("randomize_kstack_offset") == nil, "\(value)")
     }
-    #expect(try !line("randomize_kstack_offset=off randomize_kstack_offset=1").turnsOff("randomize_kstack_offset"))
-    #expect(try !line("randomize_kstack_offset").turnsOff("randomize_kstack_offset"))
-    #expect(try !line("mitigations=auto").contains("mitigations=off"))
+    #expect(try line("randomize_kstack_offset=off randomize_kstack_offset=1").turningOff("randomize_kstack_offset") == nil)
+    #expect(try line("randomize_kstack_offset").turningOff("randomize_kstack_offset") == nil)
+    #expect(try line("mitigations=auto").written("mitigations=off") == nil)
+    // The values are the parameters as written.
+    #expect(outcome(report, "krx-cmdline", item: "randomize_kstack_offset=off")?.headValue == "randomize-kstack-offset=No")
+    #expect(outcome(report, "krx-cmdline", item: "randomize_kstack_offset=off")?.baseValue == "absent")
   }
 
   @Test func textThatNeverMoves() throws {
@@ -195,6 +198,14 @@ func layout(seed: Int, shuffled: Set<String>) -> [(String, UInt64)] {
     #expect(slide.headValue == "never moves (1 distinct offset in 3 boots); 0 bits (501 slots of 2 MiB were it randomised)")
     #expect(slide.headMeasure == 0)
     #expect(slide.message.hasPrefix("head's _text never moves across its boots while base's did ("))
+    #expect(slide.message.contains("PHYSICAL_ALIGN taken as 0x200000, x86-64's default (no configuration)"))
+    // A configuration that leaves the option to Kconfig is no missing configuration.
+    let defconfig = try config("CONFIG_RANDOMIZE_BASE=y\n")
+    let left = KRXAnalysis.compare(
+      base: KRXEvidence(layouts: base, config: defconfig), head: KRXEvidence(layouts: head, config: defconfig))
+    #expect(
+      try #require(outcome(left, "krx-base-slide")).message.contains(
+        "PHYSICAL_ALIGN taken as 0x200000, Kconfig's default (\(defconfig.name) does not set it)"))
   }
 
   @Test func functionsThatStopMoving() throws {

@@ -45,7 +45,10 @@ enum BaseSlideCheck {
     var notes: [String] = []
     let config = evidence.config
     let align = config?.number("PHYSICAL_ALIGN") ?? 0x20_0000
-    if config?.number("PHYSICAL_ALIGN") == nil { notes.append("PHYSICAL_ALIGN taken as 0x200000 (no configuration)") }
+    if config?.number("PHYSICAL_ALIGN") == nil {
+      // A defconfig leaves options at their Kconfig default, which for x86-64 is 0x200000.
+      notes.append("PHYSICAL_ALIGN taken as 0x200000, " + (config.map { "Kconfig's default (\($0.name) does not set it)" } ?? "x86-64's default (no configuration)"))
+    }
     // x86-64 accepts 0x200000 to 0x40000000 (Kconfig's range for PHYSICAL_ALIGN).
     guard align >= 0x20_0000, align <= window else {
       return .failure("has CONFIG_PHYSICAL_ALIGN=\(Format.hex(align)), outside x86-64's 0x200000–0x40000000")

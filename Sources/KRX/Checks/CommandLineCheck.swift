@@ -18,11 +18,11 @@ enum CommandLineCheck {
       }
     }
 
-    /// Whether `commandLine` holds it.
-    func isSet(in commandLine: KernelCommandLine) -> Bool {
+    /// The parameter that sets it, as `commandLine` writes it; nil when unset.
+    func setting(in commandLine: KernelCommandLine) -> String? {
       switch self {
-      case .parameter(let parameter): commandLine.contains(parameter)
-      case .off(let name): commandLine.turnsOff(name)
+      case .parameter(let parameter): commandLine.written(parameter)
+      case .off(let name): commandLine.turningOff(name)
       }
     }
   }
@@ -41,16 +41,19 @@ enum CommandLineCheck {
       ]
     }
     return switches.map { weakening in
-      let parameter = weakening.item
-      let (before, after) = (weakening.isSet(in: base), weakening.isSet(in: head))
-      let regressed = after && !before
+      let item = weakening.item
+      let (before, after) = (weakening.setting(in: base), weakening.setting(in: head))
+      // Quoted as written, and named as the check knows it where the two differ.
+      func quoted(_ written: String) -> String { written == item ? "'\(item)'" : "'\(written)' (\(item))" }
+      let regressed = after != nil && before == nil
       return CheckOutcome(
-        check: name, item: parameter, status: regressed ? .regressed : (after ? .unmet : .held),
-        baseValue: before ? "present" : "absent",
-        headValue: after ? "present" : "absent", threshold: "not added",
-        message: regressed
-          ? "head's command line adds '\(parameter)', which base did not have"
-          : (after ? "'\(parameter)' is on both command lines: no change" : "'\(parameter)' is absent"),
+        check: name, item: item, status: regressed ? .regressed : (after != nil ? .unmet : .held),
+        baseValue: before ?? "absent", headValue: after ?? "absent", threshold: "not added",
+        message: after.map { written in
+          regressed
+            ? "head's command line adds \(quoted(written)), which base did not have"
+            : "\(quoted(written)) is on both command lines: no change"
+        } ?? "'\(item)' is absent",
         basis: "\(base.name) and \(head.name)")
     }
   }
