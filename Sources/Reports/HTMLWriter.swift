@@ -34,7 +34,7 @@ public enum HTMLWriter {
       let evidence = finding.evidence.prefix(evidenceLimit).map { e -> [String: Any] in
         let place = [e.file, e.line.map(String.init)].compactMap { $0 }.joined(separator: ":")
         return [
-          "function": clean(e.function), "place": clean(place), "link": input.link(path: e.file, line: e.line).map { clean($0) as Any } ?? false,
+          "function": clean(e.function), "place": clean(place), "link": input.link(path: e.file, line: e.line, of: finding).map { clean($0) as Any } ?? false,
           "site": clean(e.site), "siteFile": clean(e.siteFile), "slab": clean(e.slab), "reads": e.reads, "writes": e.writes,
         ]
       }

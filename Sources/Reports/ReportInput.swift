@@ -51,10 +51,14 @@ public struct ReportInput: Sendable {
     "\(base?.describe ?? document.name(of: document.base, fallback: "base")) → \(head?.describe ?? document.name(of: document.head, fallback: "head"))"
   }
 
-  /// The source link of a file and line, when `--source-url` was given.
-  func link(path: String?, line: Int?) -> String? {
+  /// The source link of a file and line of `finding`'s evidence, when
+  /// `--source-url` was given: at base's commit for a removed access, whose
+  /// evidence is base's, else at head's.
+  func link(path: String?, line: Int?, of finding: Finding) -> String? {
     guard let sourceURL, let path else { return nil }
-    let commit = head?.oid ?? document.head.commit ?? ""
+    let commit =
+      finding.kind == FindingKind.removedAccess.rawValue
+      ? base?.oid ?? document.base.commit ?? "" : head?.oid ?? document.head.commit ?? ""
     return sourceURL.replacingOccurrences(of: "{path}", with: URIPath.encode(path))
       .replacingOccurrences(of: "{commit}", with: commit)
       .replacingOccurrences(of: "{line}", with: line.map(String.init) ?? "")

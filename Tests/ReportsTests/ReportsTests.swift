@@ -87,6 +87,16 @@ func hostileInput(findings count: Int = 1) -> ReportInput {
     #expect(junit.contains("<testcase name=\"SUBJ &lt;script&gt;"))
   }
 
+  @Test func sourceLinksOfRemovedAccessesPointAtBase() {
+    var input = hostileInput()
+    input.document.base.commit = String(repeating: "b", count: 40)
+    var finding = input.document.findings[0]
+    #expect(input.link(path: "fs/a.c", line: 3, of: finding) == "https://example.org/fs/a.c?id=\(String(repeating: "a", count: 40))#n3")
+    // A removed access's evidence is base's: its lines are base's lines.
+    finding.kind = FindingKind.removedAccess.rawValue
+    #expect(input.link(path: "fs/a.c", line: 3, of: finding) == "https://example.org/fs/a.c?id=\(String(repeating: "b", count: 40))#n3")
+  }
+
   @Test func krxChartSaysWhichWayIsSafer() {
     let svg = KRXChart.svg([
       CheckOutcome(check: "krx-base-slide", status: .held, message: "", baseMeasure: 9, headMeasure: 9),
