@@ -186,17 +186,28 @@ enum StoreCopy {
     }
     var order: [Key] = []
     var results: [Key: Snapshot] = [:]
+    /// The runs the store held for each key before the copy.
+    var storedRuns: [Key: [String?]] = [:]
     for entry in entries {
       let key = Key(commit: entry.commit, workload: entry.workload)
       let snapshot = try SnapshotCodec.decode(entry.bytes, file: "\(entry.commit)/\(entry.workload)")
-      let earlier = try results[key] ?? (replace ? nil : store.snapshot(commit: entry.commit, workload: entry.workload))
-      if results[key] == nil { order.append(key) }
+      var earlier = results[key]
+      if earlier == nil {
+        order.append(key)
+        earlier = replace ? nil : try store.snapshot(commit: entry.commit, workload: entry.workload)
+        storedRuns[key] = earlier.map { $0.runs.map(\.identity) }
+      }
       results[key] = try earlier.map { try merged($0, snapshot, entry, replaceHint: replaceHint) } ?? snapshot
     }
-    for key in order {
+    // A snapshot whose runs the store holds already is left as it is.
+    let changed = order.filter { key in storedRuns[key] != results[key]!.runs.map(\.identity) }
+    for key in changed {
       try store.update(commit: key.commit, workload: key.workload) { _ in results[key]! }
     }
-    Terminal.note("copied \(entries.count) snapshot\(entries.count == 1 ? "" : "s") into \(store.name)")
+    let held = order.count - changed.count
+    Terminal.note(
+      "copied \(changed.count) snapshot\(changed.count == 1 ? "" : "s") into \(store.name)"
+        + (held == 0 ? "" : "; \(held) \(held == 1 ? "was" : "were") there already, with the same runs"))
   }
 
   /// The stored snapshot with the copied one's runs. The same runs copied
