@@ -45,11 +45,18 @@ public struct LayoutSample: Sendable {
 
   /// The address of a code symbol (`t`/`T`) whose name occurs once, inside
   /// `[_text, _etext)`: the functions layout checks follow from sample to sample.
+  /// The padding before a function (`__pfx_`, CONFIG_FUNCTION_PADDING_ALIGNMENT
+  /// from 6.2) and its kCFI preamble (`__cfi_`) are no functions of their
+  /// own: they move with it, and counting them would double the functions.
   public func functionAddress(of name: String) -> UInt64? {
-    guard let text = textRange, !repeated.contains(name), let index = positions[name] else { return nil }
+    guard let text = textRange, !repeated.contains(name), !Self.paddingPrefixes.contains(where: name.hasPrefix),
+      let index = positions[name]
+    else { return nil }
     let symbol = symbols[index]
     return Self.isText(symbol.type) && text.contains(symbol.address) ? symbol.address : nil
   }
+
+  static let paddingPrefixes = ["__pfx_", "__cfi_"]
 
   static func isText(_ type: UInt8) -> Bool { type == UInt8(ascii: "t") || type == UInt8(ascii: "T") }
 

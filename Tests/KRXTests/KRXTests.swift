@@ -208,6 +208,16 @@ func layout(seed: Int, shuffled: Set<String>) -> [(String, UInt64)] {
         "PHYSICAL_ALIGN taken as 0x200000, Kconfig's default (\(defconfig.name) does not set it)"))
   }
 
+  @Test func paddingAndCFIPreamblesAreNoFunctions() throws {
+    // 6.2+ puts `__pfx_fn` in the 16 bytes before each fn; kCFI puts `__cfi_fn` there.
+    let functions: [(String, UInt64)] = [
+      ("__pfx_fn_a", 0x1000), ("fn_a", 0x1010), ("__cfi_fn_b", 0x1100), ("fn_b", 0x1110),
+    ]
+    let samples = try (0..<2).map { try sample(kallsyms(text: 0xffff_ffff_8100_0000 + UInt64($0) * 0x20_0000, functions: functions)) }
+    #expect(FunctionLayout(samples)?.names == ["_text", "startup_64", "fn_a", "fn_b"])
+    #expect(samples[0].functionAddress(of: "__pfx_fn_a") == nil)
+  }
+
   @Test func functionsThatStopMoving() throws {
     let everything = Set(functionNames)
     let base = try (0..<3).map { try sample(kallsyms(text: 0xffff_ffff_8100_0000, functions: layout(seed: $0, shuffled: everything))) }
