@@ -59,7 +59,10 @@ enum SymbolMapParser {
     var data: [RankedSymbol] = []
     for entry in map.entries {
       let kind = entry.kind
-      guard kind != .other else { continue }
+      // A region's end label ends the symbol before it and owns nothing:
+      // `_etext` would take the padding up to `__start_rodata`, and `_edata`
+      // the name of `__start___bug_table`, which starts at the same address.
+      guard kind != .other, !entry.marksRegionEnd else { continue }
       // Global before weak before local, as the name a reader expects.
       let type = entry.type
       let rank = type < UInt8(ascii: "a") ? (type == UInt8(ascii: "W") || type == UInt8(ascii: "V") ? 1 : 0) : 2
@@ -94,6 +97,20 @@ public struct SymbolMapFile: Sendable {
     /// What an nm type letter marks: code, data, or (absolute `A`,
     /// `U`ndefined, `N`…) nothing that has an extent.
     enum Kind: Sendable { case text, data, other }
+
+    /// A linker script's label for where a region ends (`_etext`, `_edata`,
+    /// `__end_rodata`, `__stop___bug_table`), which vmlinux.lds.S and
+    /// vmlinux.lds.h define; `__stop_`/`__end_` name no code symbol's end, as
+    /// functions such as `__stop_tty` bear those prefixes.
+    var marksRegionEnd: Bool {
+      Self.regionEnds.contains(name)
+        || (kind == .data && (name.hasPrefix("__stop_") || name.hasPrefix("__end_")))
+    }
+
+    private static let regionEnds: Set<String> = [
+      "_etext", "_edata", "_end", "_einittext", "__bss_stop", "__init_end", "__end_rodata", "__end_of_kernel_reserve",
+      "__brk_limit",
+    ]
 
     var kind: Kind {
       switch type | 0x20 {

@@ -26,12 +26,37 @@ import Testing
     #expect(table.kind == .systemMap)
     #expect(!symbols.hasFileInformation)
     // Of aliases, the global with the fewest leading underscores: not the linker's marker.
-    #expect(table.functions.map(\.name) == ["startup_64", "helper_alias", "_etext"])
+    #expect(table.functions.map(\.name) == ["startup_64", "helper_alias"])
     #expect(table.function(containing: 0xffff_ffff_8100_0150).map { table.functions[$0].name } == "helper_alias")
     #expect(table.functions[1].end == 0xffff_ffff_8100_0300)
+    // _etext ends the text and owns none of the padding after it.
+    #expect(table.function(containing: 0xffff_ffff_8100_0400) == nil)
     #expect(table.function(containing: 0xffff_ffff_8000_0000) == nil)
     #expect(table.dataSymbol(containing: 0xffff_ffff_8200_0010).map { table.data[$0].name } == "init_task")
     #expect(table.data[0].end == 0xffff_ffff_8200_0400)
+  }
+
+  @Test func regionEndLabelsOwnNothing() throws {
+    // Debian 6.1's System.map: _edata and __start___bug_table share an address.
+    let directory = try TemporaryDirectory()
+    let path = try directory.write(
+      "System.map",
+      """
+      ffffffff81000000 T _text
+      ffffffff81000100 t __stop_tty
+      ffffffff82c48880 d filled_random_ptr_key
+      ffffffff82c488c0 D __start___bug_table
+      ffffffff82c488c0 D _edata
+      ffffffff82c5f2d0 R __start_orc_unwind_ip
+      ffffffff82c5f2d0 D __stop___bug_table
+      ffffffff82dd62d0 R __start_orc_unwind
+
+      """)
+    let table = try LoadedSymbols(path: path).table
+    #expect(table.data.map(\.name) == ["filled_random_ptr_key", "__start___bug_table", "__start_orc_unwind_ip", "__start_orc_unwind"])
+    #expect(table.dataSymbol(containing: 0xffff_ffff_82c4_9000).map { table.data[$0].name } == "__start___bug_table")
+    // A function may begin `__stop_`.
+    #expect(table.functions.map(\.name) == ["_text", "__stop_tty"])
   }
 
   @Test func kallsymsCarriesModules() throws {
