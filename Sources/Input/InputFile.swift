@@ -23,7 +23,9 @@ public final class InputFile {
   private var rawStart = 0
   private var rawEnd: Int
   private var rawAtEnd = false
+  /// Of the content, decompressed: a kmap and its gzip or zstd copy are one input.
   private let hasher = InputDigest()
+  private var contentAtEnd = false
   private var finishedDigest: String?
 
   private enum Decoder {
@@ -101,6 +103,13 @@ public final class InputFile {
   /// Reads decompressed bytes into `buffer`; returns how many, 0 at the end.
   public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
     guard buffer.count > 0 else { return 0 }
+    let n = try decompress(into: buffer)
+    hasher.update(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+    if n == 0 { contentAtEnd = true }
+    return n
+  }
+
+  private func decompress(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
     switch decoder {
     case .none:
       if rawStart < rawEnd {
@@ -159,10 +168,11 @@ public final class InputFile {
     rawEnd += n
   }
 
-  /// The XXH3-128 of the bytes as stored (compressed or not), once the whole
-  /// input has been read.
+  /// The XXH3-128 of the content (decompressed), once the whole input has
+  /// been read: what `xxhsum -H2` prints for an uncompressed file, and for
+  /// `zstdcat FILE | xxhsum -H2` of a compressed one.
   public var digest: String? {
-    guard rawAtEnd || finishedDigest != nil else { return nil }
+    guard contentAtEnd || finishedDigest != nil else { return nil }
     if finishedDigest == nil { finishedDigest = hasher.finish() }
     return finishedDigest
   }
@@ -171,10 +181,7 @@ public final class InputFile {
     while true {
       let n = Glibc.read(descriptor, buffer.baseAddress, buffer.count)
       if n == 0 { rawAtEnd = true }
-      if n >= 0 {
-        hasher.update(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
-        return n
-      }
+      if n >= 0 { return n }
       if errno == EINTR { continue }
       throw InputError(.io, file: name, "read failed: \(String(cString: strerror(errno)))")
     }

@@ -34,6 +34,11 @@ import Testing
     let xxhsum = try run("/usr/bin/xxhsum", ["-H2", second])
     let digest = try #require(xxhsum.standardOutput.split(separator: " ").first)
     #expect(again.standardError.hasPrefix("\(store): error: this kmap is already recorded for ltp at \(kernel.first.abbreviated()) (xxh128:\(digest))"))
+    // Its compressed copy is the same input.
+    #expect(try run("/usr/bin/gzip", ["-k", second]).status == 0)
+    let compressed = try record("v6.1", "\(second).gz")
+    #expect(compressed.status == 1)
+    #expect(compressed.standardError.contains("this kmap is already recorded for ltp at \(kernel.first.abbreviated()) (xxh128:\(digest))"))
     // A run symbolized from another kind of source would name its subjects apart.
     let kallsyms = try kernel.directory.write("kallsyms", map)
     let third = try kernel.directory.write("run3.kmap", kmap(seed: 3))
