@@ -175,6 +175,7 @@ enum SummaryText {
       line += ", \(input.lines) lines, \(input.objects) objects, \(input.accesses) accesses"
       if input.skippedLines > 0 { line += ", \(input.skippedLines) skipped" }
       if let cut = input.cutLine { line += ", line \(cut) cut short" }
+      if let digest = input.digest { line += "\n         \(digest)" }
       out += line + "\n"
     }
     let t = s.totals

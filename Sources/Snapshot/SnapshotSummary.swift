@@ -8,6 +8,8 @@ public struct SnapshotSummary: Sendable, Encodable, Equatable {
     public var file: String
     public var format: String
     public var compression: String
+    /// `xxh128:…` of the content, as the store tells runs apart by it.
+    public var digest: String?
     public var lines: Int
     public var objects: Int
     public var accesses: Int
@@ -90,7 +92,7 @@ public struct SnapshotSummary: Sendable, Encodable, Equatable {
       record.inputs.map { input in
         Input(
           run: run + 1, file: input.file, format: input.format.rawValue,
-          compression: input.compression.rawValue, lines: input.lines, objects: input.objects,
+          compression: input.compression.rawValue, digest: input.digest, lines: input.lines, objects: input.objects,
           accesses: input.accesses, skippedLines: input.skippedLines, cutLine: input.cutLine?.line,
           problems: input.problems.map(\.description))
       }

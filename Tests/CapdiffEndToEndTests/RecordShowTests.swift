@@ -47,6 +47,9 @@ func json(_ text: String) throws -> [String: Any] {
     #expect(summary["hasFileInformation"] as? Bool == false)
     let inputs = try #require(summary["inputs"] as? [[String: Any]])
     #expect(inputs.first?["file"] as? String == "<stdin>")
+    let xxhsum = try run("/usr/bin/xxhsum", ["-H2", "-"], input: Array(kmapText.utf8))
+    let digest = "xxh128:" + (try #require(xxhsum.standardOutput.split(separator: " ").first))
+    #expect(inputs.first?["digest"] as? String == digest)
     #expect(inputs.first?["objects"] as? Int == 2)
     let top = try #require(summary["topSubjects"] as? [[String: Any]])
     #expect(top.first?["function"] as? String == "tcp_sendmsg")
@@ -56,6 +59,7 @@ func json(_ text: String) throws -> [String: Any] {
     // Two objects in the kmap; the first touched by two functions.
     #expect(text.standardOutput.contains("  16 reads, 5 writes; 2 objects in the kmaps (3 object-edge pairs)\n"))
     #expect(text.standardOutput.contains("  unresolved: 0 subject addresses (0.0% of accesses), 0 object sites\n"))
+    #expect(text.standardOutput.contains("  run 1  <stdin>  current, 5 lines, 2 objects, 3 accesses\n         \(digest)\n"))
     #expect(text.standardOutput.contains("(no source files: System.map carries names only; record with a vmlinux for files and lines)"))
   }
 
