@@ -2,10 +2,13 @@
 SWIFT ?= swift
 CAPDIFF = .build/release/capdiff
 
-.PHONY: demo test deps build bench clean
+.PHONY: demo test deps test-deps build bench clean
 
 deps:
 	@bash ci/install-deps.sh
+
+test-deps:
+	@bash ci/install-deps.sh --tests
 
 build: deps
 	$(SWIFT) build -c release --product capdiff
@@ -13,11 +16,11 @@ build: deps
 demo: build
 	$(CAPDIFF) demo
 
-test: deps
+test: test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
-bench: deps
+bench: test-deps
 	$(SWIFT) build -c release --product capdiff
 	$(SWIFT) build -c release --product capdiff-bench
 	bash Benchmarks/run.sh

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Installs the Debian packages capdiff builds, tests and runs with.
+# Installs the Debian packages capdiff builds and runs with; with --tests,
+# also what the tests and benchmarks check reports with (a SARIF schema
+# validator, headless Chromium).
 # Idempotent: installs only what is missing, and touches apt only then.
 set -euo pipefail
 
@@ -18,9 +20,12 @@ packages=(
   zstd
   gcc
   binutils
-  python3-jsonschema
-  chromium
 )
+case "${1:-}" in
+  --tests) packages+=(python3-jsonschema chromium) ;;
+  "") ;;
+  *) echo "usage: $0 [--tests]" >&2; exit 2 ;;
+esac
 
 missing=()
 for p in "${packages[@]}"; do
