@@ -146,10 +146,13 @@ enum GraphText {
     return out
   }
 
-  /// Why an edge crosses no boundary: one component, or a pseudo-component
-  /// (stack, untracked, shared allocator) that belongs to none.
+  /// Why an edge crosses no boundary, when it crosses none.
   private static func boundary(_ edge: PrivilegeGraph.Edge) -> String {
-    edge.isCrossComponent ? "" : edge.subject == edge.owner ? "  (same)" : "  (pseudo-component)"
+    switch PseudoComponent.boundary(subject: edge.subject, owner: edge.owner) {
+    case .crossed: ""
+    case .sameComponent: "  (same)"
+    case .pseudoComponent: "  (pseudo-component)"
+    }
   }
 }
 

@@ -37,11 +37,23 @@ public enum PseudoComponent {
 
   public static func isPseudo(_ component: String) -> Bool { component.hasPrefix("[") }
 
-  /// Whether code of `subject` touching objects of `owner` crosses from one
-  /// component into another: pseudo-components stand for no owner, so an
-  /// access to or from one crosses nothing (DESIGN §2).
+  /// What lies between code of `subject` and objects of `owner`.
+  public enum Boundary: Sendable, Equatable {
+    /// From one component into another.
+    case crossed
+    case sameComponent
+    /// A pseudo-component stands for no owner, so an access to or from one
+    /// crosses nothing (DESIGN §2), `[unknown]` to `[unknown]` included.
+    case pseudoComponent
+  }
+
+  public static func boundary(subject: String, owner: String) -> Boundary {
+    if isPseudo(subject) || isPseudo(owner) { return .pseudoComponent }
+    return subject == owner ? .sameComponent : .crossed
+  }
+
   public static func crosses(subject: String, owner: String) -> Bool {
-    subject != owner && !isPseudo(subject) && !isPseudo(owner)
+    boundary(subject: subject, owner: owner) == .crossed
   }
 }
 

@@ -99,17 +99,28 @@ public struct SymbolMapFile: Sendable {
     enum Kind: Sendable { case text, data, other }
 
     /// A linker script's label for where a region ends (`_etext`, `_edata`,
-    /// `__end_rodata`, `__stop___bug_table`), which vmlinux.lds.S and
-    /// vmlinux.lds.h define; `__stop_`/`__end_` name no code symbol's end, as
-    /// functions such as `__stop_tty` bear those prefixes.
+    /// `__indirect_thunk_end`, `__stop___bug_table`), as x86's vmlinux.lds.S
+    /// and vmlinux.lds.h define them. Named one by one: functions and
+    /// tracepoints end in `_end` too (`__delayacct_blkio_end`,
+    /// `__tracepoint_workqueue_execute_end`), and functions begin `__stop_`
+    /// (`__stop_tty`), so only data symbols go by the `__stop_`/`__end_` prefix.
     var marksRegionEnd: Bool {
       Self.regionEnds.contains(name)
         || (kind == .data && (name.hasPrefix("__stop_") || name.hasPrefix("__end_")))
     }
 
     private static let regionEnds: Set<String> = [
-      "_etext", "_edata", "_end", "_einittext", "__bss_stop", "__init_end", "__end_rodata", "__end_of_kernel_reserve",
-      "__brk_limit",
+      // Text
+      "_etext", "_einittext", "__indirect_thunk_end", "__entry_text_end", "__irqentry_text_end",
+      "__softirqentry_text_end", "__sched_text_end", "__cpuidle_text_end", "__noinstr_text_end", "__lock_text_end",
+      "__kprobes_text_end", "__static_call_text_end",
+      // Data
+      "_edata", "_end", "__bss_stop", "__brk_limit", "__init_end", "__init_scratch_end", "__initcall_end",
+      "__con_initcall_end", "__setup_end", "__per_cpu_end", "__nosave_end", "__smp_locks_end", "__alt_instructions_end",
+      "__parainstructions_end", "__retpoline_sites_end", "__return_sites_end", "__call_sites_end",
+      "__ibt_endbr_seal_end", "__x86_cpu_dev_end", "__apicdrivers_end", "__dtb_end", "__earlycon_table_end",
+      "__governor_thermal_table_end", "__irqchip_acpi_probe_table_end", "__timer_acpi_probe_table_end",
+      "__kunit_suites_end", "__kunit_init_suites_end", "__cert_list_end", "__module_cert_end", "__irf_end",
     ]
 
     var kind: Kind {

@@ -80,6 +80,10 @@ func json(_ text: String) throws -> [String: Any] {
           - {function: "sk_*", component: NETWORKING}
 
       """)
+    // Without the rules every subject is [unknown]: to [unknown] too, no boundary is crossed.
+    let unplaced = try run(capdiff, ["show", "--scheme", "dirs:1", out])
+    #expect(unplaced.standardOutput.contains("  [unknown]          [unknown]  (pseudo-component)"), "\(unplaced.standardOutput)")
+    #expect(!unplaced.standardOutput.contains("(same)"))
     let show = try run(capdiff, ["show", "--scheme", "dirs:1", "--policy", policy, out])
     #expect(show.status == 0, "\(show.standardError)")
     #expect(
