@@ -34,7 +34,9 @@ struct Comparison {
     var headTree: KernelTree?
     var renames: [String: String] = [:]
     var maintainersChanges: [String] = []
-    if let headCommit, let opened = try Self.repository(path, holding: headCommit, needed: scheme.needsRepository) {
+    if let headCommit,
+      let opened = try Self.repository(path, holding: [headCommit] + [baseCommit].compactMap { $0 }, needed: scheme.needsRepository)
+    {
       repository = opened
       headTree = try KernelTree.load(from: opened, at: headCommit, requireMaintainers: scheme.needsRepository)
       headTree?.problems.forEach(Terminal.diagnostic)
@@ -116,20 +118,14 @@ struct Comparison {
   }
 
   /// The kernel repository: the one named, else the one holding the current
-  /// directory. dirs:N can do without it (paths are then read as recorded),
-  /// so there a current directory outside the tree is no error.
-  private static func repository(_ path: String?, holding commit: OID, needed: Bool) throws -> Repository? {
+  /// directory when it has the snapshots' commits. dirs:N can do without it
+  /// (paths are then read as recorded); MAINTAINERS cannot.
+  private static func repository(_ path: String?, holding commits: [OID], needed: Bool) throws -> Repository? {
     if let path { return try Repository(opening: path) }
-    guard needed else {
-      guard let here = try? Repository(opening: "."), (try? here.commit(commit)) != nil else { return nil }
-      return here
-    }
-    do {
-      return try Repository(opening: ".")
-    } catch {
-      throw CommandFailure(
-        "The head snapshot is keyed to commit \(commit.abbreviated()), whose MAINTAINERS decides the components, and the current directory is not in its repository: give --repo, or use --scheme dirs:N (\(error))")
-    }
+    if let here = Repository.here(holding: commits) { return here }
+    guard needed else { return nil }
+    throw CommandFailure(
+      "The snapshots are keyed to commits (head \(commits[0].abbreviated())) whose MAINTAINERS decides the components, and the current directory is in no repository that holds them: give --repo, or use --scheme dirs:N.")
   }
 
   /// What the reports show beside the findings: commits, the component graphs.

@@ -39,11 +39,13 @@ extension Capdiff {
     func run() throws {
       let settings = try policy.map(PolicyLoader.load) ?? Policy()
       let chosen = scheme.resolved(policy: settings.scheme)
-      // dirs:N needs no tree: with none named, the paths are taken as written.
+      // dirs:N needs no tree: with none named and none here, the paths are taken as written.
       var tree: KernelTree?
-      if chosen.needsRepository || repository.namesCommit {
-        let repo = try repository.open()
-        tree = try KernelTree.load(from: repo, at: try repo.resolve(repository.rev), requireMaintainers: chosen.needsRepository)
+      let named = chosen.needsRepository || repository.namesCommit
+      if let repo = named ? try repository.open() : Repository.here(holding: []),
+        let commit = named ? try repo.resolve(repository.rev) : try? repo.resolve(repository.rev)
+      {
+        tree = try KernelTree.load(from: repo, at: commit, requireMaintainers: chosen.needsRepository)
         tree?.problems.forEach(Terminal.diagnostic)
       }
       let map = ComponentMap(

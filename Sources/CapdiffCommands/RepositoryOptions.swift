@@ -42,3 +42,13 @@ struct SchemeOptions: ParsableArguments {
   /// The command line's scheme, else the policy's, else MAINTAINERS.
   func resolved(policy: ComponentScheme?) -> ComponentScheme { scheme?.scheme ?? policy ?? .maintainers }
 }
+
+extension Repository {
+  /// The repository holding the current directory, when there is one and it
+  /// has every commit of `commits`: what a command that can do without a
+  /// tree (dirs:N) reads paths through when no repository is named.
+  static func here(holding commits: [OID]) -> Repository? {
+    guard let here = try? Repository(opening: "."), commits.allSatisfy({ (try? here.commit($0)) != nil }) else { return nil }
+    return here
+  }
+}

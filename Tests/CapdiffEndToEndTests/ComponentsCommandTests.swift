@@ -72,6 +72,9 @@ struct KernelRepository {
     let outside = try run(capdiff, ["components", "--scheme", "dirs:2", "drivers/net/tun.c"], directory: kernel.directory.path)
     #expect(outside.status == 0, "\(outside.standardError)")
     #expect(outside.standardOutput == "drivers/net/tun.c\tdrivers/net\t(dirs:2)\n")
+    // Inside the tree, a build path is read through it, as --repo . would.
+    let inside = try run(capdiff, ["components", "--scheme", "dirs:2", "/usr/src/linux-6.1/fs/ext4/inode.c"], directory: kernel.path)
+    #expect(inside.standardOutput == "/usr/src/linux-6.1/fs/ext4/inode.c\tfs/ext4\t(dirs:2)\n", "\(inside.standardError)")
   }
 
   @Test func errorsNameTheRevisionTheRepositoryAndTheKey() throws {

@@ -105,7 +105,13 @@ let kernelWritesMM = ("do_fork", "kernel/k.c", "mm_alloc", "mm/m.c", UInt64(1), 
     #expect(maintainers.status == 1)
     #expect(
       maintainers.standardError.contains(
-        "is not in its repository: give --repo, or use --scheme dirs:N"), "\(maintainers.standardError)")
+        "the current directory is in no repository that holds them: give --repo, or use --scheme dirs:N."),
+      "\(maintainers.standardError)")
+    // Inside another repository, which lacks the commits, dirs:N goes without it too.
+    let other = "\(history.directory.path)/other"
+    _ = try Repository.create(at: other)
+    let elsewhere = try run(capdiff, ["diff", "--scheme", "dirs:1"] + files, directory: other)
+    #expect(elsewhere.status == 8, "\(elsewhere.standardError)")
     // --base names the baseline instead of finding it.
     let named = try run(capdiff, arguments + ["--rev", "v2", "--base", history.commits[1].hex, "--out", "\(history.directory.path)/out"])
     #expect(named.status == 8, "\(named.standardError)")
