@@ -47,6 +47,9 @@ extension DriftAnalysis {
   /// not a hundred thousand small ones.
   struct Side {
     let snapshot: Snapshot
+    /// The snapshot's files as recorded, before `renames`: evidence names
+    /// the files its lines are lines of.
+    private let recorded: Snapshot
     /// Group index by the numbers of subject and object names, packed.
     let slots: [UInt64: Int]
     private let keys: [Key]
@@ -153,6 +156,7 @@ extension DriftAnalysis {
       }
 
       self.snapshot = renamed
+      recorded = snapshot
       self.slots = slots
       self.keys = keys
       self.subjectComponents = subjectComponents
@@ -192,8 +196,8 @@ extension DriftAnalysis {
 
     func evidence(_ group: Group) -> [Evidence] {
       edges(group).map { edge in
-        let subject = snapshot.subjects[edge.subject]
-        let site = snapshot.sites[edge.site]
+        let subject = recorded.subjects[edge.subject]
+        let site = recorded.sites[edge.site]
         return Evidence(
           function: subject.function, file: subject.file, line: edge.line, site: site.name, siteFile: site.file,
           allocType: site.allocType?.name, slab: site.slab, reads: edge.reads, writes: edge.writes)

@@ -199,6 +199,12 @@ func summary(_ report: DriftReport) -> [String] {
     head.add("fuse_read", "fs/fuse/file.c", "sk_alloc", "net/sock/sock.c", reads: 1)
     #expect(summary(compare(base.snapshot(), head.snapshot(), renames: ["net/core/sock.c": "net/sock/sock.c"])).isEmpty)
     #expect(!summary(compare(base.snapshot(), head.snapshot())).isEmpty)
+    // A removed access's evidence is base's: it names the files as base had them.
+    var without = Edges()
+    without.add("tcp_sendmsg", "net/ipv4/tcp.c", "sk_alloc", "net/sock/sock.c", reads: 9, writes: 9)
+    let removed = compare(base.snapshot(), without.snapshot(), renames: ["net/core/sock.c": "net/sock/sock.c"]).findings
+      .first { $0.kind == "removed-access" && $0.object == "net/sock" }
+    #expect(removed?.evidence.map(\.siteFile) == ["net/core/sock.c"])
   }
 
   @Test func aMaintainersReorganisationIsNotDrift() {
