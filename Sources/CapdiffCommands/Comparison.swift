@@ -108,7 +108,7 @@ struct Comparison {
     }
     if rules.minRuns > head.runs.count {
       document.warnings.append(
-        "a head edge counts from \(rules.minRuns) runs on (--min-runs or the policy's min-runs), but head has \(head.runs.count): no new access can be found; record more runs or lower it")
+        "a head edge counts only when seen in \(rules.minRuns) runs (--min-runs or the policy's min-runs), and head has \(head.runs.count): no head edge counts, so no new access, escalation or forbidden access can be found; record more runs or lower it")
     }
     if !head.metadata.hasFileInformation {
       document.warnings.append(

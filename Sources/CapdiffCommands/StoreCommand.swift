@@ -186,7 +186,7 @@ enum StoreCopy {
     }
     var order: [Key] = []
     var results: [Key: Snapshot] = [:]
-    /// The runs the store held for each key before the copy.
+    // The runs the store held for each key before the copy.
     var storedRuns: [Key: [String?]] = [:]
     for entry in entries {
       let key = Key(commit: entry.commit, workload: entry.workload)

@@ -43,14 +43,18 @@ public struct KernelCommandLine: Sendable, Equatable {
     return parameters.last { Self.normalized($0) == wanted }
   }
 
-  /// The parameter, as written, that turns boolean parameter `name` off: the
-  /// last `name=value` (the kernel applies them in order), when kstrtobool
-  /// reads its value as false (starting with `0`, `n`, `f` or `of`, in any
-  /// case: `0`, `n`, `No`, `off`).
-  public func turningOff(_ name: String) -> String? {
+  /// The last parameter named `name`, as written: the one the kernel
+  /// applies, as it applies them in order.
+  public func last(named name: String) -> String? {
     let wanted = Self.split(name).name
-    guard let last = parameters.last(where: { Self.split($0).name == wanted }), let value = Self.split(last).value
-    else { return nil }
+    return parameters.last { Self.split($0).name == wanted }
+  }
+
+  /// The parameter, as written, that turns boolean parameter `name` off: the
+  /// last `name=value`, when kstrtobool reads its value as false (starting
+  /// with `0`, `n`, `f` or `of`, in any case: `0`, `n`, `No`, `off`).
+  public func turningOff(_ name: String) -> String? {
+    guard let last = last(named: name), let value = Self.split(last).value else { return nil }
     let letters = value.lowercased()
     let off = letters.hasPrefix("0") || letters.hasPrefix("n") || letters.hasPrefix("f") || letters.hasPrefix("of")
     return off ? last : nil

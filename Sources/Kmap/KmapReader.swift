@@ -6,7 +6,7 @@ public struct KmapFileReport: Sendable, Equatable {
   public var file: String
   public var format: KmapFormat
   public var compression: Compression
-  /// XXH3-128 of the file as stored, `xxh128:…` (what `xxhsum -H2` prints).
+  /// XXH3-128 of the content, decompressed, `xxh128:…` (what `xxhsum -H2` prints of it).
   public var digest: String?
   public var lines = 0
   public var objects = 0

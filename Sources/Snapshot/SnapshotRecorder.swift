@@ -60,7 +60,7 @@ public enum SnapshotRecorder {
         if let first = seen[digest] {
           throw InputError(
             .refusedInput, file: report.file,
-            "holds the same bytes as \(first) (\(digest)): each run is recorded once, so that 'seen in k of n runs' counts real runs")
+            "holds the same content as \(first) (\(digest)): each run is recorded once, so that 'seen in k of n runs' counts real runs")
         }
         seen[digest] = report.file
       }

@@ -93,7 +93,7 @@ let kernelWritesMM = ("do_fork", "kernel/k.c", "mm_alloc", "mm/m.c", UInt64(1), 
     #expect(blind.standardOutput.contains(": PASS\n"))
     #expect(
       blind.standardOutput.contains(
-        "warning: a head edge counts from 2 runs on (--min-runs or the policy's min-runs), but head has 1: no new access can be found; record more runs or lower it"
+        "warning: a head edge counts only when seen in 2 runs (--min-runs or the policy's min-runs), and head has 1: no head edge counts, so no new access, escalation or forbidden access can be found; record more runs or lower it"
       ))
     // Snapshot files keyed to commits, compared outside the tree: dirs:N goes
     // without it, and the MAINTAINERS scheme says what it needs.

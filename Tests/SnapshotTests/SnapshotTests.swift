@@ -189,7 +189,7 @@ func rows(_ snapshot: Snapshot) -> [String] {
     do {
       _ = try await fixture.record([.kmap(path), .kmap(copy)])
     } catch let error as InputError {
-      #expect("\(error)".hasPrefix("\(copy): error: holds the same bytes as \(path) (xxh128:"))
+      #expect("\(error)".hasPrefix("\(copy): error: holds the same content as \(path) (xxh128:"))
     }
   }
 

@@ -25,6 +25,15 @@ enum CommandLineCheck {
       case .off(let name): commandLine.turningOff(name)
       }
     }
+
+    /// What a report shows of `commandLine` for it: the parameter as
+    /// written, a boolean's value even when it leaves the protection on.
+    func shown(in commandLine: KernelCommandLine) -> String {
+      switch self {
+      case .parameter(let parameter): commandLine.written(parameter) ?? "absent"
+      case .off(let name): commandLine.last(named: name) ?? "absent"
+      }
+    }
   }
 
   /// What the check looks for, in report order.
@@ -48,7 +57,7 @@ enum CommandLineCheck {
       let regressed = after != nil && before == nil
       return CheckOutcome(
         check: name, item: item, status: regressed ? .regressed : (after != nil ? .unmet : .held),
-        baseValue: before ?? "absent", headValue: after ?? "absent", threshold: "not added",
+        baseValue: weakening.shown(in: base), headValue: weakening.shown(in: head), threshold: "not added",
         message: after.map { written in
           regressed
             ? "head's command line adds \(quoted(written)), which base did not have"
