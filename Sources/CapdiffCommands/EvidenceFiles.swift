@@ -14,7 +14,13 @@ enum EvidenceFiles {
   ) throws -> (files: [EvidenceFile], evidence: KRXEvidence) {
     func file(_ kind: EvidenceFile.Kind, _ path: String) throws -> EvidenceFile {
       let input = try InputFile(path: path)
-      return EvidenceFile(kind: kind, name: input.name, bytes: try input.readAll())
+      let bytes = try input.readAll()
+      guard bytes.count <= EvidenceFile.maximumSize else {
+        throw InputError(
+          .refusedInput, file: input.name,
+          "holds \(bytes.count) bytes: a snapshot keeps its kR^X evidence, up to \(EvidenceFile.maximumSize) bytes a file (a kallsyms or .config is a few MB)")
+      }
+      return EvidenceFile(kind: kind, name: input.name, bytes: bytes)
     }
     var files = try layouts.map { try file(.layout, $0) }
     if let config { files.append(try file(.config, config)) }

@@ -16,6 +16,9 @@ public enum ZstdFrame {
 
   /// Decompresses a frame that must hold exactly `size` bytes; nil if it is damaged.
   public static func decompress(_ frame: ArraySlice<UInt8>, size: Int) -> [UInt8]? {
+    // The frame says how much it holds: a damaged size must not be allocated first.
+    let declared = frame.withUnsafeBytes { ZSTD_getFrameContentSize($0.baseAddress, $0.count) }
+    guard declared == UInt64(size) else { return nil }
     var output = [UInt8](repeating: 0, count: size)
     let produced = output.withUnsafeMutableBytes { out in
       frame.withUnsafeBytes { input in ZSTD_decompress(out.baseAddress, out.count, input.baseAddress, input.count) }

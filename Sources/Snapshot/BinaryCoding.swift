@@ -80,7 +80,9 @@ struct BinaryReader: ~Copyable {
   }
 
   mutating func byteArray() throws(Truncated) -> ArraySlice<UInt8> {
-    let count = try int(below: bytes.count - position + 1)
+    // The length is read before what remains is measured: its own bytes are not there to take.
+    let count = try int()
+    guard count <= bytes.count - position else { throw Truncated() }
     defer { position += count }
     return bytes[position..<(position + count)]
   }

@@ -50,6 +50,9 @@ public struct EvidenceFile: Sendable, Equatable {
   public var name: String
   public var bytes: [UInt8]
 
+  /// Kernel evidence runs to megabytes; a reader trusts no size past this.
+  public static let maximumSize = 1 << 30
+
   public init(kind: Kind, name: String, bytes: [UInt8]) {
     self.kind = kind
     self.name = name

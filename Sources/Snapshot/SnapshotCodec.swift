@@ -115,13 +115,17 @@ public enum SnapshotCodec {
       w.varint(file.bytes.count)
       w.bytes(ZstdFrame.compress(file.bytes))
     }
+    return framed(w.bytes)
+  }
 
+  /// A payload behind the header that vouches for it.
+  static func framed(_ payload: [UInt8]) -> [UInt8] {
     var header = BinaryWriter()
     header.bytes = magic
     header.fixed32(formatVersion)
-    header.fixed64(UInt64(w.bytes.count))
-    header.fixed32(checksum(w.bytes[...]))
-    return header.bytes + w.bytes
+    header.fixed64(UInt64(payload.count))
+    header.fixed32(checksum(payload[...]))
+    return header.bytes + payload
   }
 
   /// Decodes `bytes`, checking magic, version, length and checksum before
@@ -237,7 +241,7 @@ public enum SnapshotCodec {
       for _ in 0..<(try r.int(below: r.bytes.count)) {
         guard let kind = EvidenceFile.Kind(rawValue: try string()) else { throw BinaryReader.Truncated() }
         let name = try string()
-        let size = try r.int(below: 1 << 34)
+        let size = try r.int(below: EvidenceFile.maximumSize + 1)
         guard let bytes = ZstdFrame.decompress(try r.byteArray(), size: size) else { throw BinaryReader.Truncated() }
         evidence.append(EvidenceFile(kind: kind, name: name, bytes: bytes))
       }

@@ -382,3 +382,20 @@ func rows(_ snapshot: Snapshot) -> [String] {
     }
   }
 }
+
+/// Payloads a header vouches for (a writer's bug, or a crafted file) that
+/// still lie: read as damaged, never trusted for a bound or an allocation.
+@Suite struct LyingPayloadTests {
+  @Test func aLengthRunningPastThePayloadIsDamage() {
+    // A string table of one string of length 1, and no byte left for it.
+    #expect(throws: SnapshotError.self) { try SnapshotCodec.decode(SnapshotCodec.framed([0x01, 0x01]), file: "t") }
+  }
+
+  @Test func aFrameIsNotTakenAtTheSizeItIsGiven() {
+    let frame = ZstdFrame.compress(Array("CONFIG_RANDOMIZE_BASE=y\n".utf8))
+    #expect(ZstdFrame.decompress(frame[...], size: 24)?.count == 24)
+    // Not allocated first: a terabyte asked of a 24-byte frame is refused at once.
+    #expect(ZstdFrame.decompress(frame[...], size: 1 << 40) == nil)
+    #expect(ZstdFrame.decompress(frame[...], size: 23) == nil)
+  }
+}
