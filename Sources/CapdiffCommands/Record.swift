@@ -69,7 +69,7 @@ extension Capdiff {
 
     func validate() throws {
       guard !kmaps.isEmpty else { throw ValidationError("Give at least one KMAP file.") }
-      if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1.") }
+      if let jobs, !(1...1024).contains(jobs) { throw ValidationError("--jobs must be from 1 to 1024.") }
       if kmaps.filter({ $0 == "-" }).count + (symbols == "-" ? 1 : 0) > 1 {
         throw ValidationError("Standard input (-) can be read once only: give it as the symbols or as one kmap.")
       }
@@ -84,6 +84,14 @@ extension Capdiff {
     private var namesCommit: Bool { out == nil || repository.namesCommit }
 
     func run() async throws {
+      if let out {
+        // A typo such as `--out run1.kmap run2.kmap` must not cost a traced run.
+        let splitHalves = kmaps.flatMap { ["\($0)/allocations", "\($0)/accesses"] }
+        let inputs = kmaps + splitHalves + [symbols] + evidence.layouts + [evidence.config, evidence.cmdline, evidence.ptdump, evidence.dmesg].compactMap { $0 }
+        if let input = inputs.first(where: { InputFile.isSameFile(out, $0) }) {
+          throw InputError(.refusedInput, file: out, "is \(input), an input of this command: --out would overwrite it; give another path")
+        }
+      }
       let repo = namesCommit ? try repository.open() : nil
       let commit = try repo?.resolve(repository.rev)
       // Parsed before the kmaps are read, so bad evidence fails fast.

@@ -80,6 +80,13 @@ public final class InputFile {
     if ownsDescriptor { close(descriptor) }
   }
 
+  /// Whether `a` and `b` name one existing file, by whatever paths or links.
+  public static func isSameFile(_ a: String, _ b: String) -> Bool {
+    var (first, second) = (stat(), stat())
+    guard a != "-", b != "-", stat(a, &first) == 0, stat(b, &second) == 0 else { return false }
+    return first.st_dev == second.st_dev && first.st_ino == second.st_ino
+  }
+
   /// Whether `path` names a regular file, which can be opened and read more
   /// than once. A pipe, a FIFO or `<(…)` gives its bytes to one reader only:
   /// whatever peeks at it first takes them from the real read.

@@ -46,22 +46,27 @@ public enum KmapReader {
     }
     let detected = try KmapDetection.detect(first.bytes.span, file: name, forced: format)
     let parser = KmapParser(format: detected.format, accessColumns: detected.columns, lenient: lenient)
-    let results = try await withThrowingTaskGroup(of: (Sink, [ChunkReport]).self) { group in
+    let results = try await withThrowingTaskGroup(of: (Sink, [ChunkReport])?.self) { group in
       for _ in 0..<max(1, workers) {
         group.addTask {
+          // Made with the first chunk: a worker the input has no chunk for
+          // costs nothing, however many were asked for.
+          guard let first = try await feed.next() else { return nil }
           var sink = makeSink()
           var reports: [ChunkReport] = []
-          while let chunk = try await feed.next() {
+          var next: Chunk? = first
+          while let chunk = next {
             let report = parser.parse(chunk, into: &sink)
             if report.error != nil { await feed.stop(after: chunk.index) }
             reports.append(report)
             await feed.recycle(chunk.bytes)
+            next = try await feed.next()
           }
           return (sink, reports)
         }
       }
       var all: [(Sink, [ChunkReport])] = []
-      for try await result in group { all.append(result) }
+      for try await result in group { if let result { all.append(result) } }
       return all
     }
     let reports = results.flatMap(\.1).sorted { $0.chunkIndex < $1.chunkIndex }

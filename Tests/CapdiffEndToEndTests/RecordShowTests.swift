@@ -166,6 +166,19 @@ func json(_ text: String) throws -> [String: Any] {
       result.standardError
         == "\(csv):1:1: error: is not a Memorizer kmap: the first line is 'name,age' with 2 fields; expected an object line of 11 fields (current format) or 8 (legacy 4.10 format), or an allocations/accesses header\n"
     )
+    // --out naming an input, by any path, would overwrite it.
+    let kmap = try directory.write("run.kmap", kmapText)
+    let overwrite = try run(capdiff, ["record", "--symbols", symbols, "--workload", "w", "--out", "\(directory.path)/./run.kmap", kmap])
+    #expect(overwrite.status == 1)
+    #expect(
+      overwrite.standardError
+        == "\(directory.path)/./run.kmap: error: is \(kmap), an input of this command: --out would overwrite it; give another path\n")
+    #expect(try String(contentsOfFile: kmap, encoding: .utf8) == kmapText)
+    // Workers the input has no chunk for cost nothing; beyond reason is a usage error.
+    #expect(try run(capdiff, ["record", "--symbols", symbols, "--workload", "w", "--jobs", "1024", "--out", "\(directory.path)/j", kmap]).status == 0)
+    let jobs = try run(capdiff, ["record", "--symbols", symbols, "--workload", "w", "--jobs", "1025", "--out", "\(directory.path)/j", kmap])
+    #expect(jobs.status == 2)
+    #expect(jobs.standardError.contains("--jobs must be from 1 to 1024."))
     let usage = try run(capdiff, ["record", "--symbols", symbols, "--out", "\(directory.path)/o", csv])
     #expect(usage.status == 2)
     #expect(usage.standardError.contains("Missing expected argument '--workload <workload>'"))
