@@ -2,6 +2,7 @@
   import Glibc
 #endif
 import Foundation
+import Git
 public import Snapshot
 
 /// Snapshots as files: `DIR/<commit>/<workload>.capmap`, with `DIR/.lock`
@@ -18,15 +19,25 @@ public final class DirectoryStore: SnapshotStore {
 
   private func file(_ commit: String, _ workload: String) -> String { "\(path)/\(commit)/\(workload).capmap" }
 
-  public func snapshot(commit: String, workload: String) throws -> Snapshot? {
+  /// Both become parts of a path: only a full commit id and a workload name
+  /// that cannot leave the store are taken (an archive being imported says
+  /// what it likes).
+  private func validate(_ commit: String, _ workload: String) throws {
+    guard OID(hex: commit)?.hex == commit else {
+      throw StoreError(store: name, "'\(commit)' is not a full commit id (40 lowercase hex digits)")
+    }
     try Workload.validate(workload, store: name)
+  }
+
+  public func snapshot(commit: String, workload: String) throws -> Snapshot? {
+    try validate(commit, workload)
     let file = file(commit, workload)
     guard FileManager.default.fileExists(atPath: file) else { return nil }
     return try SnapshotFile.read(file)
   }
 
   public func contains(commit: String, workload: String) throws -> Bool {
-    try Workload.validate(workload, store: name)
+    try validate(commit, workload)
     return access(file(commit, workload), F_OK) == 0
   }
 
@@ -34,7 +45,7 @@ public final class DirectoryStore: SnapshotStore {
   public func update(commit: String, workload: String, _ change: (Snapshot?) throws -> Snapshot) throws
     -> Snapshot
   {
-    try Workload.validate(workload, store: name)
+    try validate(commit, workload)
     try FileManager.default.createDirectory(atPath: "\(path)/\(commit)", withIntermediateDirectories: true)
     return try withLock {
       let updated = try change(try snapshot(commit: commit, workload: workload))
@@ -59,7 +70,7 @@ public final class DirectoryStore: SnapshotStore {
   }
 
   public func remove(commit: String, workload: String) throws -> Bool {
-    try Workload.validate(workload, store: name)
+    try validate(commit, workload)
     return try withLock {
       let file = file(commit, workload)
       guard FileManager.default.fileExists(atPath: file) else { return false }

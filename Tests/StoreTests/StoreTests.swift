@@ -91,6 +91,17 @@ struct LinearHistory {
     let store = DirectoryStore(path: directory.path)
     #expect(throws: StoreError.self) { _ = try store.snapshot(commit: String(repeating: "c", count: 40), workload: name) }
   }
+
+  /// An imported archive names its own commits: they must not lead out of the store.
+  @Test(arguments: ["../../x", "/tmp/abs", "", "C" + String(repeating: "c", count: 39), String(repeating: "c", count: 39)])
+  func commitsThatAreNoFullIdAreRefused(_ commit: String) throws {
+    let directory = try TemporaryDirectory()
+    let store = DirectoryStore(path: "\(directory.path)/store")
+    #expect(throws: StoreError.self) {
+      try store.update(commit: commit, workload: "ltp") { _ in sampleSnapshot(commit: commit, digest: "xxh128:1") }
+    }
+    #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
+  }
 }
 
 @Suite struct NotesStoreTests {
