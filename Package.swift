@@ -126,7 +126,7 @@ let package = Package(
       name: "CapdiffCommandsTests", dependencies: ["CapdiffCommands", "Drift", "Snapshot", "Store", "Kmap", "Input", "CapdiffTestSupport"],
       swiftSettings: swiftSettings),
     .testTarget(
-      name: "CapdiffEndToEndTests", dependencies: ["CapdiffTestSupport", "Git", "Store", "Snapshot"],
+      name: "CapdiffEndToEndTests", dependencies: ["CapdiffTestSupport", "Git", "Store", "Snapshot", "Symbols"],
       swiftSettings: swiftSettings),
   ]
 )

@@ -159,6 +159,19 @@ enum Recording {
           "\(Int((unresolved * 100).rounded()))% of the accesses lie in no function it knows: were the kmap's addresses hashed (boot with no_hash_pointers), or are these the symbols of another kernel?"
         ))
     }
+    // DWARF whose units read but whose contents do not leaves functions
+    // without files: their components would be [unknown], in silence.
+    if snapshot.metadata.hasFileInformation {
+      let named = snapshot.subjects.filter { !$0.isUnresolved && $0.module == nil }
+      let fileless = named.filter { $0.file == nil }.count
+      if named.count >= 10, fileless * 2 > named.count {
+        Terminal.diagnostic(
+          Diagnostic(
+            .warning, file: symbols,
+            "\(fileless) of the \(named.count) functions met have no source file in its DWARF: is it damaged, or were their files built without -g? Their components are [unknown]"
+          ))
+      }
+    }
     return snapshot
   }
 

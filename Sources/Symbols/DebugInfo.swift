@@ -43,20 +43,32 @@ public final class DebugInfo: @unchecked Sendable {
     guard fd >= 0 else {
       throw InputError(.io, file: path, "cannot open: \(String(cString: strerror(errno)))")
     }
-    self.init(descriptor: fd) { dwarf in
-      SourcePathReducer(stripPrefixes: stripPrefixes, detectedRoot: SourcePathReducer.detectRoot(Self.unitNames(dwarf)))
+    try self.init(descriptor: fd) { dwarf in
+      // Damaged DWARF would leave every function without a file, in silence.
+      guard let names = Self.unitNames(dwarf) else {
+        throw InputError(
+          .unsupportedFormat, file: path,
+          "has damaged DWARF: libdw cannot read all of its compilation units (\(String(cString: dwarf_errmsg(-1)))), so their source files are unknown; give an intact vmlinux, or its System.map for names alone")
+      }
+      return SourcePathReducer(stripPrefixes: stripPrefixes, detectedRoot: SourcePathReducer.detectRoot(names))
     }
   }
 
-  /// Takes `descriptor` over (closing it when there is no DWARF).
-  private init?(descriptor: Int32, reducer: (OpaquePointer) -> SourcePathReducer) {
+  /// Takes `descriptor` over (closing it when there is no DWARF, or `reducer` throws).
+  private init?(descriptor: Int32, reducer: (OpaquePointer) throws -> SourcePathReducer) throws {
     guard let dwarf = dwarf_begin(descriptor, DWARF_C_READ) else {
       close(descriptor)
       return nil
     }
+    do {
+      self.reducer = try reducer(dwarf)
+    } catch {
+      dwarf_end(dwarf)
+      close(descriptor)
+      throw error
+    }
     self.descriptor = descriptor
     self.dwarf = dwarf
-    self.reducer = reducer(dwarf)
   }
 
   /// A second handle on the same file (a duplicate of the descriptor, so
@@ -64,7 +76,7 @@ public final class DebugInfo: @unchecked Sendable {
   private func secondHandle() -> DebugInfo? {
     let copy = dup(descriptor)
     guard copy >= 0 else { return nil }
-    return DebugInfo(descriptor: copy) { _ in reducer }
+    return try? DebugInfo(descriptor: copy) { _ in reducer }
   }
 
   deinit {
@@ -228,25 +240,34 @@ public final class DebugInfo: @unchecked Sendable {
     return String(cString: cString)
   }
 
-  /// The names of every compilation unit, for finding the source root.
-  private static func unitNames(_ dwarf: OpaquePointer) -> [String] {
+  /// The names of every compilation unit, for finding the source root; nil
+  /// when a unit's header, DIE or name cannot be read.
+  private static func unitNames(_ dwarf: OpaquePointer) -> [String]? {
     var names: [String] = []
-    forEachUnit(dwarf) { die, _ in
-      if let cName = dwarf_diename(&die) { names.append(String(cString: cName)) }
+    var nameless = false
+    let complete = forEachUnit(dwarf) { die, _ in
+      if let cName = dwarf_diename(&die) { names.append(String(cString: cName)) } else { nameless = true }
     }
-    return names
+    return complete && !nameless ? names : nil
   }
 
-  /// Calls `body` with each compilation unit's DIE and its offset.
-  private static func forEachUnit(_ dwarf: OpaquePointer, _ body: (inout Dwarf_Die, Dwarf_Off) -> Void) {
+  /// Calls `body` with each compilation unit's DIE and its offset; false
+  /// when libdw stopped on a unit it could not read rather than at the end.
+  @discardableResult
+  private static func forEachUnit(_ dwarf: OpaquePointer, _ body: (inout Dwarf_Die, Dwarf_Off) -> Void) -> Bool {
     var offset: Dwarf_Off = 0
     var next: Dwarf_Off = 0
     var headerSize: Int = 0
-    while dwarf_nextcu(dwarf, offset, &next, &headerSize, nil, nil, nil) == 0 {
+    var status: Int32
+    repeat {
+      status = dwarf_nextcu(dwarf, offset, &next, &headerSize, nil, nil, nil)
+      guard status == 0 else { break }
       var die = Dwarf_Die()
       let dieOffset = offset + Dwarf_Off(headerSize)
-      if dwarf_offdie(dwarf, dieOffset, &die) != nil { body(&die, dieOffset) }
+      guard dwarf_offdie(dwarf, dieOffset, &die) != nil else { return false }
+      body(&die, dieOffset)
       offset = next
-    }
+    } while true
+    return status == 1
   }
 }

@@ -1,5 +1,6 @@
 import CapdiffTestSupport
 import Foundation
+import Symbols
 import Testing
 
 let capdiff = "\(packageRoot)/.build/debug/capdiff"
@@ -233,6 +234,15 @@ func json(_ text: String) throws -> [String: Any] {
       try json(try run(capdiff, ["show", "--format", "json", globalOut]).standardOutput)["topSites"] as? [[String: Any]])
     #expect(globalSites.first?["site"] as? String == "cred_jar_slot [global]")
     #expect(globalSites.first?["file"] as? String == "kernel/cred.c")
+    // Damaged DWARF is refused, not read as a kernel whose files are all unknown.
+    let size = try #require(try ELFSections(path: elf.path).sections.first { $0.name == ".debug_abbrev" }?.size)
+    let zeros = try directory.write("zeros", String(repeating: "\u{0}", count: Int(size)))
+    let damaged = "\(directory.path)/damaged.elf"
+    #expect(try run("/usr/bin/objcopy", ["--update-section", ".debug_abbrev=\(zeros)", elf.path, damaged]).status == 0)
+    let refused = try run(capdiff, ["record", "--symbols", damaged, "--workload", "boot", "--out", "\(directory.path)/d.capmap", global])
+    #expect(refused.status == 1)
+    #expect(refused.standardError.hasPrefix("\(damaged): error: has damaged DWARF: libdw cannot read all of its compilation units"))
+    #expect(!directory.exists("d.capmap"))
   }
 
   @Test func recordingIsDeterministic() throws {
