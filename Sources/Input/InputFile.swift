@@ -200,6 +200,8 @@ private final class GzipDecoder {
   private var stream = z_stream()
   private let file: String
   private var finished = false
+  /// Compressed bytes consumed so far, to say where trailing data begins.
+  private var offset = 0
 
   init(file: String) throws {
     self.file = file
@@ -215,6 +217,17 @@ private final class GzipDecoder {
   {
     guard input.count > 0 else { return (0, 0, finished) }
     if finished {
+      // Zeros after the last member are a tape's or dd's block padding, which gzip ignores too.
+      let zeros = input.prefix { $0 == 0 }.count
+      if zeros > 0 {
+        offset += zeros
+        return (zeros, 0, true)
+      }
+      guard input.count < 2 || (input[0] == 0x1F && input[1] == 0x8B) else {
+        throw InputError(
+          .io, file: file,
+          "holds data after the end of its gzip stream, from byte \(offset) on, that is no gzip member (another file appended?)")
+      }
       // Another gzip member follows the one that ended (as `cat a.gz b.gz` makes).
       inflateReset(&stream)
       finished = false
@@ -226,6 +239,7 @@ private final class GzipDecoder {
     let status = inflate(&stream, Z_NO_FLUSH)
     let consumed = input.count - Int(stream.avail_in)
     let produced = output.count - Int(stream.avail_out)
+    offset += consumed
     switch status {
     case Z_OK, Z_BUF_ERROR:
       return (consumed, produced, false)
@@ -244,6 +258,9 @@ private final class ZstdDecoder {
   private let stream: OpaquePointer
   private let file: String
   private var frameOpen = false
+  /// Whether a frame has ended, and how many compressed bytes came before now.
+  private var framesEnded = false
+  private var offset = 0
 
   init(file: String) throws {
     self.file = file
@@ -263,10 +280,17 @@ private final class ZstdDecoder {
     var outBuffer = ZSTD_outBuffer(dst: output.baseAddress, size: output.count, pos: 0)
     let hint = ZSTD_decompressStream(stream, &outBuffer, &inBuffer)
     if ZSTD_isError(hint) != 0 {
+      if framesEnded, !frameOpen {
+        throw InputError(
+          .io, file: file,
+          "holds data after the end of its zstd stream, from byte \(offset) on, that is no zstd frame (another file appended?)")
+      }
       let detail = String(cString: ZSTD_getErrorName(hint))
       throw InputError(.io, file: file, "zstd data is damaged: \(detail)")
     }
+    offset += inBuffer.pos
     if inBuffer.pos > 0 || outBuffer.pos > 0 { frameOpen = hint != 0 }
+    if !frameOpen { framesEnded = true }
     return (inBuffer.pos, outBuffer.pos, !frameOpen)
   }
 }

@@ -194,35 +194,3 @@ extension AllocType {
     return true
   }
 }
-
-/// Whether `bytes[start..<end]` holds white space alone (a line end's `\r` included).
-func isBlank(_ bytes: Span<UInt8>, _ start: Int, _ end: Int) -> Bool {
-  for i in start..<end {
-    let byte = bytes[i]
-    guard byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\r") else { return false }
-  }
-  return true
-}
-
-/// A short, printable excerpt of `bytes[start..<end]` for an error message.
-func excerpt(_ bytes: Span<UInt8>, _ start: Int, _ end: Int, limit: Int = 48) -> String {
-  var text = ""
-  var i = start
-  while i < end, i < start + limit {
-    let byte = bytes[i]
-    if byte >= 0x20, byte < 0x7F {
-      text.unicodeScalars.append(Unicode.Scalar(byte))
-    } else {
-      text += "\\x" + String(byte, radix: 16, uppercase: false).leftPadded(to: 2)
-    }
-    i += 1
-  }
-  if end - start > limit { text += "…" }
-  return "'\(text)'"
-}
-
-extension String {
-  func leftPadded(to width: Int) -> String {
-    count >= width ? self : String(repeating: "0", count: width - count) + self
-  }
-}

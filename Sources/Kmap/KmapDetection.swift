@@ -7,7 +7,11 @@ public enum KmapDetection {
     -> (format: KmapFormat, columns: AccessColumns)
   {
     var probeEnd = min(bytes.count, 4096)
-    for i in 0..<probeEnd where bytes[i] == 0 {
+    // A NUL in the first line is a binary file; one further on is a bad byte
+    // of a text kmap, which the parser names by its line (and --lenient skips).
+    var firstLineEnd = 0
+    while firstLineEnd < probeEnd, bytes[firstLineEnd] != UInt8(ascii: "\n") { firstLineEnd += 1 }
+    for i in 0..<firstLineEnd where bytes[i] == 0 {
       throw InputError(
         .unsupportedFormat, file: file,
         "is binary data, not a Memorizer kmap (expected text lines of comma-separated fields)")

@@ -31,7 +31,37 @@ enum ELFSymbolReader {
       throw InputError(.unsupportedFormat, file: path, "libelf cannot read it: \(elfMessage())")
     }
     defer { elf_end(elf) }
+    try check(elf, descriptor: fd, path: path)
     return try body(elf)
+  }
+
+  /// Says what is wrong with an ELF file that is no x86-64 kernel image, or
+  /// only part of one, before libelf's own words ("invalid `Elf' handle",
+  /// or no sections at all) would.
+  private static func check(_ elf: OpaquePointer, descriptor: Int32, path: String) throws {
+    // Read from the file: libelf hands out no identification it cannot parse.
+    var ident = [UInt8](repeating: 0, count: Int(EI_NIDENT))
+    guard ident.withUnsafeMutableBytes({ pread(descriptor, $0.baseAddress, $0.count, 0) }) == ident.count else {
+      throw InputError(.unsupportedFormat, file: path, "is too short for an ELF header")
+    }
+    let (elfClass, data) = (Int32(ident[Int(EI_CLASS)]), Int32(ident[Int(EI_DATA)]))
+    guard elfClass == ELFCLASS64, data == ELFDATA2LSB else {
+      let what = elfClass == ELFCLASS32 ? "a 32-bit ELF" : data == ELFDATA2MSB ? "a big-endian ELF" : "an ELF of no known class"
+      throw InputError(
+        .unsupportedFormat, file: path,
+        "is \(what) (EI_CLASS \(elfClass), EI_DATA \(data)): capdiff reads 64-bit little-endian kernels (x86-64)")
+    }
+    var header = GElf_Ehdr()
+    var info = stat()
+    guard gelf_getehdr(elf, &header) != nil, fstat(descriptor, &info) == 0 else {
+      throw InputError(.unsupportedFormat, file: path, "has an unreadable ELF header: \(elfMessage())")
+    }
+    let tableEnd = header.e_shoff &+ UInt64(header.e_shentsize) &* UInt64(max(header.e_shnum, 1))
+    if header.e_shoff != 0, tableEnd > UInt64(info.st_size) {
+      throw InputError(
+        .unsupportedFormat, file: path,
+        "is truncated: its section headers end at byte \(tableEnd), past its end at byte \(info.st_size) (a partial copy?)")
+    }
   }
 
   static func read(path: String) throws -> SymbolTable {

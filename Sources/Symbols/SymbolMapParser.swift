@@ -161,7 +161,6 @@ public struct SymbolMapFile: Sendable {
     var lineOffset = 0
     var nonZero = false
     var sawModule = false
-    var firstLine: String?
     var lines = 0
     while let chunk = try nextChunk() {
       // A line takes at least 20 bytes (16 digits, type, name, separators):
@@ -170,17 +169,42 @@ public struct SymbolMapFile: Sendable {
       let bytes = chunk.span
       var lineNumber = lineOffset
       var failure: InputError?
+      // A NUL before the first line ends is a binary file (an ELF whose magic
+      // is damaged reads as no vmlinux), not a map with a bad line.
+      if lineOffset == 0, let newline = bytes.indices.prefix(4096).first(where: { bytes[$0] == UInt8(ascii: "\n") || bytes[$0] == 0 }),
+        bytes[newline] == 0
+      {
+        throw InputError(
+          .unsupportedFormat, file: name, "is binary data: expected a vmlinux (ELF), a System.map or a copy of /proc/kallsyms")
+      }
       Lines.forEach(in: bytes) { start, end, _ in
         lineNumber += 1
-        guard end > start else { return true }
+        // White space alone is blank, as in kmaps.
+        guard !isBlank(bytes, start, end) else { return true }
         lines += 1
-        if firstLine == nil { firstLine = SymbolMapParser.text(bytes, start, end) }
-        // ADDRESS, TYPE and NAME, separated by spaces or tabs; then `[module]`.
-        // Bounds in a fixed tuple: no allocation per line.
+        if lines == 1 {
+          let first = SymbolMapParser.text(bytes, start, end)
+          // Its one line reads as a symbol with words after its name.
+          if first.contains("The real System.map is in") {
+            failure = InputError(
+              .refusedInput, file: name,
+              "is Debian's placeholder System.map, which holds no symbols (\"\(first)\"); install the matching linux-image-…-dbg package and give /usr/lib/debug/boot/System.map-VERSION or its vmlinux instead"
+            )
+            return false
+          }
+        }
+        func refuse(_ what: String, at column: Int) -> Bool {
+          failure = InputError(.malformedLine, file: name, line: lineNumber, column: column - start + 1, what)
+          return false
+        }
+        // ADDRESS, TYPE and NAME, separated by spaces or tabs; then kallsyms'
+        // `[module]`, and nothing more. Bounds in a fixed tuple: no
+        // allocation per line.
         var fields: ((Int, Int), (Int, Int), (Int, Int), (Int, Int)) = ((0, 0), (0, 0), (0, 0), (0, 0))
         var count = 0
+        var extra: Int?
         var i = start
-        while i < end, count < 4 {
+        while i < end, extra == nil {
           while i < end, bytes[i] == UInt8(ascii: " ") || bytes[i] == UInt8(ascii: "\t") { i += 1 }
           let fieldStart = i
           while i < end, bytes[i] != UInt8(ascii: " "), bytes[i] != UInt8(ascii: "\t") { i += 1 }
@@ -189,22 +213,33 @@ public struct SymbolMapFile: Sendable {
           case 0: fields.0 = (fieldStart, i)
           case 1: fields.1 = (fieldStart, i)
           case 2: fields.2 = (fieldStart, i)
-          default: fields.3 = (fieldStart, i)
+          case 3: fields.3 = (fieldStart, i)
+          default: extra = fieldStart
           }
           count += 1
         }
         guard count >= 3, fields.1.1 - fields.1.0 == 1, let address = SymbolMapParser.hexValue(bytes, fields.0.0, fields.0.1)
         else {
-          failure = InputError(
-            .malformedLine, file: name, line: lineNumber, column: 1,
-            "expected a symbol line 'ADDRESS TYPE NAME' (System.map or /proc/kallsyms), found '\(SymbolMapParser.text(bytes, start, end).prefix(60))'"
-          )
-          return false
+          return refuse(
+            "expected a symbol line 'ADDRESS TYPE NAME' (System.map or /proc/kallsyms), found \(excerpt(bytes, start, end, limit: 60))",
+            at: start)
+        }
+        // Names and modules are printed on terminals: no escape sequence passes.
+        if let control = (start..<end).first(where: { (bytes[$0] < 0x20 && bytes[$0] != UInt8(ascii: "\t")) || bytes[$0] == 0x7F }) {
+          return refuse("expected printable text, found a control character in \(excerpt(bytes, start, end, limit: 60))", at: control)
         }
         let type = bytes[fields.1.0]
         var module: String? = nil
-        if count == 4, bytes[fields.3.0] == UInt8(ascii: "["), bytes[fields.3.1 - 1] == UInt8(ascii: "]") {
-          module = SymbolMapParser.text(bytes, fields.3.0 + 1, fields.3.1 - 1)
+        if count >= 4 {
+          let (moduleStart, moduleEnd) = fields.3
+          guard extra == nil, moduleEnd - moduleStart > 2, bytes[moduleStart] == UInt8(ascii: "["),
+            bytes[moduleEnd - 1] == UInt8(ascii: "]")
+          else {
+            return refuse(
+              "expected the name alone, or '[module]' after it as kallsyms writes module symbols, found \(excerpt(bytes, moduleStart, end))",
+              at: moduleStart)
+          }
+          module = SymbolMapParser.text(bytes, moduleStart + 1, moduleEnd - 1)
           sawModule = true
         }
         if address != 0 { nonZero = true }
@@ -214,12 +249,6 @@ public struct SymbolMapFile: Sendable {
       }
       if let failure { throw failure }
       lineOffset = lineNumber
-    }
-    if lines <= 2, let firstLine, firstLine.contains("The real System.map is in") {
-      throw InputError(
-        .refusedInput, file: name,
-        "is Debian's placeholder System.map, which holds no symbols (\"\(firstLine)\"); install the matching linux-image-…-dbg package and give /usr/lib/debug/boot/System.map-VERSION or its vmlinux instead"
-      )
     }
     guard !entries.isEmpty else {
       throw InputError(

@@ -39,6 +39,27 @@ import Testing
     #expect(read == "a\nb\nc\n")
   }
 
+  @Test func paddingAfterAGzipStreamIsReadAsGzipReadsItAndOtherDataIsNamed() throws {
+    let directory = try TemporaryDirectory()
+    let whole = try compress(Array("a\nb\n".utf8), with: "gzip")
+    // A tape's or dd's zero padding: gzip -t passes it.
+    let (read, _, _) = try readAll(try directory.write("padded.gz", whole + [UInt8](repeating: 0, count: 512)))
+    #expect(read == "a\nb\n")
+    let appended = try directory.write("appended.gz", whole + Array("hello\n".utf8))
+    #expect(
+      throws: InputError(
+        .io, file: appended,
+        "holds data after the end of its gzip stream, from byte \(whole.count) on, that is no gzip member (another file appended?)")
+    ) { _ = try readAll(appended) }
+    let frame = try compress(Array("a\nb\n".utf8), with: "zstd")
+    let trailing = try directory.write("appended.zst", frame + Array("hello\n".utf8))
+    #expect(
+      throws: InputError(
+        .io, file: trailing,
+        "holds data after the end of its zstd stream, from byte \(frame.count) on, that is no zstd frame (another file appended?)")
+    ) { _ = try readAll(trailing) }
+  }
+
   @Test func truncatedCompressedStreamIsAnError() throws {
     let directory = try TemporaryDirectory()
     let whole = try compress(Array(text.utf8), with: "gzip")

@@ -289,7 +289,7 @@ func parse(_ text: String, _ format: KmapFormat, lenient: Bool = false, columns:
     }
   }
 
-  @Test func refusesWhatIsNotAKmap() {
+  @Test func refusesWhatIsNotAKmap() throws {
     #expect(
       throws: InputError(
         .unsupportedFormat, file: "k", line: 1, column: 1,
@@ -300,6 +300,8 @@ func parse(_ text: String, _ format: KmapFormat, lenient: Bool = false, columns:
     #expect(throws: InputError(.unsupportedFormat, file: "k", "is binary data, not a Memorizer kmap (expected text lines of comma-separated fields)")) {
       try detect("\u{7F}ELF\u{0}\u{0}")
     }
+    // A NUL further on is a bad byte of a text kmap, which its parser names by line.
+    #expect(try detect("ffffffff81000010,1,ffff888000000000,8,1,0,0,KMALLOC,cat,kmalloc-8,\n  ffff\u{0}ffff81000010,1,1,1\n").0 == .current)
     #expect(throws: InputError(.unsupportedFormat, file: "k", "is empty: expected a Memorizer kmap")) {
       try detect("\n\n")
     }

@@ -1,5 +1,6 @@
 import CDW
 import CapdiffTestSupport
+import Foundation
 import Input
 import Testing
 
@@ -144,6 +145,32 @@ import Testing
         "expected a symbol line 'ADDRESS TYPE NAME' (System.map or /proc/kallsyms), found 'not a symbol line at all'")
     ) { _ = try LoadedSymbols(path: path) }
   }
+
+  /// kallsyms writes `ADDRESS TYPE NAME` and, for a module's symbol, `\t[module]`:
+  /// anything else is refused by line and column, and never echoed raw.
+  @Test(arguments: [
+    ("ffffffffc0a01000 t ext4_foo\t[ext4", 29, "expected the name alone, or '[module]' after it as kallsyms writes module symbols, found '[ext4'"),
+    ("ffffffffc0a01000 t ext4_foo\t[]", 29, "expected the name alone, or '[module]' after it as kallsyms writes module symbols, found '[]'"),
+    ("ffffffffc0a01000 t ext4_foo\t[ext4] junk", 29, "expected the name alone, or '[module]' after it as kallsyms writes module symbols, found '[ext4] junk'"),
+    ("ffffffff81000100 T two words", 24, "expected the name alone, or '[module]' after it as kallsyms writes module symbols, found 'words'"),
+    ("ffffffff81000100 T \u{1B}[31mred", 20, "expected printable text, found a control character in 'ffffffff81000100 T \\x1b[31mred'"),
+  ])
+  func malformedKallsymsLines(_ line: String, _ column: Int, _ message: String) throws {
+    let directory = try TemporaryDirectory()
+    let path = try directory.write("kallsyms", "ffffffff81000000 T _text\n\(line)\n")
+    #expect(throws: InputError(.malformedLine, file: path, line: 2, column: column, message)) { _ = try LoadedSymbols(path: path) }
+  }
+
+  @Test func blankLinesAreSkippedAndBinaryIsNamed() throws {
+    let directory = try TemporaryDirectory()
+    let spaced = try directory.write("System.map", "ffffffff81000000 T _text\n   \n\t\nffffffff81000100 T helper\n")
+    #expect(try LoadedSymbols(path: spaced).table.functions.map(\.name) == ["_text", "helper"])
+    let binary = try directory.write("damaged.elf", "\u{7F}lLF\u{2}\u{1}\u{1}\u{0}\u{0}\n")
+    #expect(
+      throws: InputError(
+        .unsupportedFormat, file: binary, "is binary data: expected a vmlinux (ELF), a System.map or a copy of /proc/kallsyms")
+    ) { _ = try LoadedSymbols(path: binary) }
+  }
 }
 
 @Suite struct SourcePathTests {
@@ -237,6 +264,29 @@ import Testing
               ".size marked_object, 8\\n .quad 0\\n.previous\\n");
       """,
   ]
+
+  /// A partial copy, or an ELF of another kind, says so rather than "has no sections".
+  @Test func truncatedAndForeignELFsAreNamed() throws {
+    let directory = try TemporaryDirectory()
+    let elf = try KernelELF(in: directory, sources: Self.sources)
+    let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: elf.path)))
+    let truncated = "\(directory.path)/truncated.elf"
+    try Data(bytes.prefix(bytes.count / 2)).write(to: URL(fileURLWithPath: truncated))
+    #expect {
+      _ = try LoadedSymbols(path: truncated)
+    } throws: { error in
+      "\(error)".hasPrefix("\(truncated): error: is truncated: its section headers end at byte \(bytes.count), past its end at byte \(bytes.count / 2)")
+    }
+    var narrow = bytes
+    narrow[4] = 1  // EI_CLASS: ELFCLASS32
+    let thirtyTwo = "\(directory.path)/i386.elf"
+    try Data(narrow).write(to: URL(fileURLWithPath: thirtyTwo))
+    #expect(
+      throws: InputError(
+        .unsupportedFormat, file: thirtyTwo,
+        "is a 32-bit ELF (EI_CLASS 1, EI_DATA 1): capdiff reads 64-bit little-endian kernels (x86-64)")
+    ) { _ = try LoadedSymbols(path: thirtyTwo) }
+  }
 
   @Test(arguments: [false, true])
   func functionsFilesAndLinesFromDWARF(absolutePaths: Bool) throws {

@@ -1,0 +1,31 @@
+/// What a parser says about a line's bytes: whether it is blank, and an
+/// excerpt safe to print on a terminal.
+
+/// Whether `bytes[start..<end]` holds white space alone (a line end's `\r` included).
+public func isBlank(_ bytes: Span<UInt8>, _ start: Int, _ end: Int) -> Bool {
+  for i in start..<end {
+    let byte = bytes[i]
+    guard byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\r") else { return false }
+  }
+  return true
+}
+
+/// A short excerpt of `bytes[start..<end]` for an error message, quoted,
+/// with every byte outside printable ASCII as `\xNN`: an input's escape
+/// sequences and NULs never reach the terminal.
+public func excerpt(_ bytes: Span<UInt8>, _ start: Int, _ end: Int, limit: Int = 48) -> String {
+  var text = ""
+  var i = start
+  while i < end, i < start + limit {
+    let byte = bytes[i]
+    if byte >= 0x20, byte < 0x7F {
+      text.unicodeScalars.append(Unicode.Scalar(byte))
+    } else {
+      let hex = String(byte, radix: 16)
+      text += "\\x" + (hex.count < 2 ? "0" : "") + hex
+    }
+    i += 1
+  }
+  if end - start > limit { text += "…" }
+  return "'\(text)'"
+}
