@@ -84,6 +84,8 @@ extension Capdiff {
     private var namesCommit: Bool { out == nil || repository.namesCommit }
 
     func run() async throws {
+      // Shown on terminals and made a file name in the store, with --out too.
+      try Workload.validate(workload, store: out ?? "--workload")
       if let out {
         // A typo such as `--out run1.kmap run2.kmap` must not cost a traced run.
         let splitHalves = kmaps.flatMap { ["\($0)/allocations", "\($0)/accesses"] }

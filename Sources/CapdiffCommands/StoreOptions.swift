@@ -35,6 +35,9 @@ struct StoreOptions: ParsableArguments {
 /// revision whose snapshot is in the store.
 enum SnapshotLocator {
   static func load(_ argument: String, repository: String, store: StoreOptions, workload: String?) throws -> Snapshot {
+    guard argument != "-" else {
+      throw InputError(.io, file: "-", "a snapshot is read from a file or the store, not from standard input: give its path or a revision")
+    }
     var isDirectory: ObjCBool = false
     if FileManager.default.fileExists(atPath: argument, isDirectory: &isDirectory) {
       guard !isDirectory.boolValue else {

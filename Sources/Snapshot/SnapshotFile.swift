@@ -18,6 +18,10 @@ public enum SnapshotFile {
 /// Whole-file reads and crash-safe writes.
 public enum AtomicFile {
   public static func write(_ bytes: [UInt8], to path: String) throws {
+    var info = stat()
+    if path.isEmpty || path.hasSuffix("/") || (stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR) {
+      throw SnapshotError(.io, file: path.isEmpty ? "''" : path, "is no file name: give the path of the file to write")
+    }
     let directory = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
     var template = Array("\(directory)/.\(path.split(separator: "/").last ?? "out").XXXXXX".utf8CString)
     let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }

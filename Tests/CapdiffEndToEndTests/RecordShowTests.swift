@@ -175,6 +175,13 @@ func json(_ text: String) throws -> [String: Any] {
       overwrite.standardError
         == "\(directory.path)/./run.kmap: error: is \(kmap), an input of this command: --out would overwrite it; give another path\n")
     #expect(try String(contentsOfFile: kmap, encoding: .utf8) == kmapText)
+    let noName = try run(capdiff, ["record", "--symbols", symbols, "--workload", "w", "--out", "\(directory.path)/", kmap])
+    #expect(noName.standardError == "\(directory.path)/: error: is no file name: give the path of the file to write\n")
+    let escape = try run(capdiff, ["record", "--symbols", symbols, "--workload", "../w", "--out", "\(directory.path)/w.capmap", kmap])
+    #expect(escape.status == 1)
+    #expect(escape.standardError.contains("workload name '../w' contains a path separator"))
+    let stdin = try run(capdiff, ["show", "-"])
+    #expect(stdin.standardError == "-: error: a snapshot is read from a file or the store, not from standard input: give its path or a revision\n")
     // Workers the input has no chunk for cost nothing; beyond reason is a usage error.
     #expect(try run(capdiff, ["record", "--symbols", symbols, "--workload", "w", "--jobs", "1024", "--out", "\(directory.path)/j", kmap]).status == 0)
     let jobs = try run(capdiff, ["record", "--symbols", symbols, "--workload", "w", "--jobs", "1025", "--out", "\(directory.path)/j", kmap])
