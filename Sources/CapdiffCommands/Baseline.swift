@@ -53,7 +53,9 @@ extension Capdiff {
 extension Baseline {
   /// Where the baseline lies from the head, as `baseline` and `gate` say it.
   func placement(head: String, upstream: String?) -> String {
-    let upstream = upstream ?? ""
+    // A full commit id, as scripts and the demo give it, reads better short.
+    let head = OID(hex: head)?.abbreviated() ?? head
+    let upstream = upstream.map { OID(hex: $0)?.abbreviated() ?? $0 } ?? ""
     let before = "\(distance) commit\(distance == 1 ? "" : "s") before"
     switch route {
     case .mergeBase:

@@ -68,12 +68,12 @@ let kernelWritesMM = ("do_fork", "kernel/k.c", "mm_alloc", "mm/m.c", UInt64(1), 
     #expect(pass.status == 0, "\(pass.standardError)")
     #expect(
       pass.standardError.contains(
-        "baseline: v1-1-g\(history.commits[1].hex.prefix(12)) (2 commits before \(history.commits[3].hex) on its first-parent history)"))
+        "baseline: v1-1-g\(history.commits[1].hex.prefix(12)) (2 commits before \(history.commits[3].abbreviated()) on its first-parent history)"))
     // Counted from the merge-base when the upstream's has no snapshot, as `baseline` says it.
     let upstream = try run(capdiff, arguments + ["--rev", history.commits[3].hex, "--upstream", history.commits[2].hex])
     #expect(
       upstream.standardError.contains(
-        "baseline: v1-1-g\(history.commits[1].hex.prefix(12)) (1 commit before the merge-base \(history.commits[2].abbreviated()) with \(history.commits[2].hex) on its first-parent history)"
+        "baseline: v1-1-g\(history.commits[1].hex.prefix(12)) (1 commit before the merge-base \(history.commits[2].abbreviated()) with \(history.commits[2].abbreviated()) on its first-parent history)"
       ), "\(upstream.standardError)")
     let folder = "\(history.directory.path)/reports/v1-3-g\(history.commits[3].hex.prefix(12))"
     #expect(history.directory.exists("reports/v1-3-g\(history.commits[3].hex.prefix(12))/index.html"))
@@ -158,7 +158,7 @@ let kernelWritesMM = ("do_fork", "kernel/k.c", "mm_alloc", "mm/m.c", UInt64(1), 
     #expect(result.status == 8, "\(result.standardError)")
     #expect(
       result.standardError.contains(
-        "baseline: v1-1-g\(history.commits[1].hex.prefix(12)) (2 commits before \(history.commits[3].hex) on its first-parent history; \(history.commits[3].hex) is already in v2, so it is its own merge-base, and its own snapshot is no baseline)"
+        "baseline: v1-1-g\(history.commits[1].hex.prefix(12)) (2 commits before \(history.commits[3].abbreviated()) on its first-parent history; \(history.commits[3].abbreviated()) is already in v2, so it is its own merge-base, and its own snapshot is no baseline)"
       ), "\(result.standardError)")
     #expect(result.standardOutput.contains("kernel now reads and writes objects owned by mm"))
   }
