@@ -17,8 +17,11 @@ public struct SampleELF: Sendable {
   /// Compiles `tree` (the folder holding the sources) file by file, naming
   /// each source by its tree path (or its absolute path with
   /// `absolutePaths`, as a distribution build records them), and links
-  /// `output` with `.text` at 0xffffffff81000000.
-  public init(tree: String, sources: [String], objects: String, output: String, absolutePaths: Bool = false) throws {
+  /// `output` with `.text` at 0xffffffff81000000. `debug` are the
+  /// compiler's debug-information options.
+  public init(
+    tree: String, sources: [String], objects: String, output: String, absolutePaths: Bool = false, debug: [String] = ["-g"]
+  ) throws {
     // The compiler runs in `tree`: every other path is made absolute first.
     let here = FileManager.default.currentDirectoryPath
     func absolute(_ path: String) -> String { path.hasPrefix("/") ? path : "\(here)/\(path)" }
@@ -31,7 +34,7 @@ public struct SampleELF: Sendable {
       let source = absolutePaths ? "\(tree)/\(relative)" : relative
       try Self.run(
         "/usr/bin/gcc",
-        ["-g", "-O0", "-mcmodel=kernel", "-fno-pic", "-fno-asynchronous-unwind-tables", "-c", source, "-o", object],
+        debug + ["-O0", "-mcmodel=kernel", "-fno-pic", "-fno-asynchronous-unwind-tables", "-c", source, "-o", object],
         in: tree)
       built.append(object)
     }

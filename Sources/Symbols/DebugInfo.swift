@@ -240,15 +240,16 @@ public final class DebugInfo: @unchecked Sendable {
     return String(cString: cString)
   }
 
-  /// The names of every compilation unit, for finding the source root; nil
-  /// when a unit's header, DIE or name cannot be read.
+  /// The names of the compilation units, for finding the source root; nil
+  /// when libdw cannot read a unit's header or DIE. Units without a name
+  /// are valid DWARF (split-DWARF skeletons, type units, dwz's partial
+  /// units) and name no source file.
   private static func unitNames(_ dwarf: OpaquePointer) -> [String]? {
     var names: [String] = []
-    var nameless = false
     let complete = forEachUnit(dwarf) { die, _ in
-      if let cName = dwarf_diename(&die) { names.append(String(cString: cName)) } else { nameless = true }
+      if let cName = dwarf_diename(&die) { names.append(String(cString: cName)) }
     }
-    return complete && !nameless ? names : nil
+    return complete ? names : nil
   }
 
   /// Calls `body` with each compilation unit's DIE and its offset; false

@@ -1,3 +1,4 @@
+import Input
 /// Symbols loaded for symbolizing a kmap: the address table, and DWARF when
 /// the source is a vmlinux that carries it.
 public final class LoadedSymbols {
@@ -13,6 +14,13 @@ public final class LoadedSymbols {
     if ELFSymbolReader.isELF(path: path) {
       table = try ELFSymbolReader.read(path: path)
       debugInfo = try DebugInfo(path: path, stripPrefixes: stripPrefixes)
+      // Debug sections libdw cannot open would pass for a vmlinux without
+      // DWARF, every function without a file, in silence.
+      if debugInfo == nil, try ELFSections(path: path).sections.contains(where: { $0.name == ".debug_info" || $0.name == ".zdebug_info" }) {
+        throw InputError(
+          .unsupportedFormat, file: path,
+          "has DWARF that libdw cannot open: zstd-compressed debug sections (CONFIG_DEBUG_INFO_COMPRESSED_ZSTD), which elfutils reads from 0.189 on? Decompress them with 'objcopy --decompress-debug-sections', or give its System.map for names alone")
+      }
     } else {
       table = try SymbolMapParser.parse(path: path)
       debugInfo = nil

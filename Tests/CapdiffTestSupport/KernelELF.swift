@@ -9,13 +9,15 @@ public struct KernelELF {
 
   /// `sources` maps tree paths (`fs/ext4/inode.c`) to C text. With
   /// `absolutePaths`, the compiler is given absolute source paths, as a
-  /// distribution build records them.
-  public init(in directory: TemporaryDirectory, sources: [String: String], absolutePaths: Bool = false) throws {
+  /// distribution build records them. `debug`: the compiler's debug options.
+  public init(
+    in directory: TemporaryDirectory, sources: [String: String], absolutePaths: Bool = false, debug: [String] = ["-g"]
+  ) throws {
     sourceRoot = "\(directory.path)/linux"
     for (relative, text) in sources { try directory.write("linux/\(relative)", text) }
     elf = try SampleELF(
       tree: sourceRoot, sources: Array(sources.keys), objects: "\(directory.path)/obj", output: "\(directory.path)/vmlinux",
-      absolutePaths: absolutePaths)
+      absolutePaths: absolutePaths, debug: debug)
     path = elf.path
   }
 

@@ -265,6 +265,33 @@ import Testing
       """,
   ]
 
+  /// Units with no name are valid DWARF, not damage: DWARF 5 type units here.
+  @Test func typeUnitsAreNoDamage() throws {
+    let directory = try TemporaryDirectory()
+    let elf = try KernelELF(
+      in: directory,
+      sources: ["fs/ext4/inode.c": "struct inode { long size; };\nlong ext4_size(struct inode *i) {\n  return i->size;\n}\n"],
+      debug: ["-gdwarf-5", "-fdebug-types-section"])
+    let symbols = try LoadedSymbols(path: elf.path)
+    let size = try elf.address(of: "ext4_size")
+    #expect(symbols.debugInfo?.sourceFile(at: size) == "fs/ext4/inode.c")
+  }
+
+  /// DWARF libdw cannot open is no vmlinux without DWARF.
+  @Test func zstdCompressedDebugSectionsAreNamed() throws {
+    let directory = try TemporaryDirectory()
+    // Enough DWARF that objcopy finds it worth compressing.
+    let text = (0..<300).map { "int ext4_f\($0)(int x) {\n  return x + \($0);\n}\n" }.joined()
+    let elf = try KernelELF(in: directory, sources: ["fs/ext4/inode.c": text])
+    let compressed = "\(directory.path)/vmlinux.zstd"
+    #expect(try run("/usr/bin/objcopy", ["--compress-debug-sections=zstd", elf.path, compressed]).status == 0)
+    #expect {
+      _ = try LoadedSymbols(path: compressed)
+    } throws: { error in
+      "\(error)".hasPrefix("\(compressed): error: has DWARF that libdw cannot open: zstd-compressed debug sections")
+    }
+  }
+
   /// A partial copy, or an ELF of another kind, says so rather than "has no sections".
   @Test func truncatedAndForeignELFsAreNamed() throws {
     let directory = try TemporaryDirectory()
