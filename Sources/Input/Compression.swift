@@ -12,6 +12,10 @@ public enum Compression: String, Sendable, Codable, Equatable {
     {
       return .zstd
     }
+    // A skippable frame (magic 0x184D2A50 to 0x184D2A5F), which pzstd writes first.
+    if prefix.count >= 4, prefix[0] & 0xF0 == 0x50, prefix[1] == 0x2A, prefix[2] == 0x4D, prefix[3] == 0x18 {
+      return .zstd
+    }
     return .none
   }
 }

@@ -29,3 +29,17 @@ public func excerpt(_ bytes: Span<UInt8>, _ start: Int, _ end: Int, limit: Int =
   if end - start > limit { text += "…" }
   return "'\(text)'"
 }
+
+/// Where `bytes[start..<end]` holds a control character a terminal would
+/// act on: C0 (a tab aside), DEL, or C1 in UTF-8 (U+0080–U+009F, such as
+/// the one-byte CSI U+009B). Names read from inputs are printed.
+public func firstControl(_ bytes: Span<UInt8>, _ start: Int, _ end: Int) -> Int? {
+  var i = start
+  while i < end {
+    let byte = bytes[i]
+    if (byte < 0x20 && byte != UInt8(ascii: "\t")) || byte == 0x7F { return i }
+    if byte == 0xC2, i + 1 < end, bytes[i + 1] >= 0x80, bytes[i + 1] <= 0x9F { return i }
+    i += 1
+  }
+  return nil
+}

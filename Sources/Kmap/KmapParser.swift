@@ -265,6 +265,11 @@ public struct KmapParser: Sendable {
         }
         newAllocType = type
       }
+      if let control = firstControl(bytes, slabStart, slabEnd) {
+        return LineProblem(
+          line: line, column: control - start + 1,
+          message: "field 10 (slabname): expected a slab cache name, found a control character in \(excerpt(bytes, slabStart, slabEnd))")
+      }
       if slabEnd - slabStart == 7, matches(bytes, slabStart, "no-slab") {
         slabEnd = slabStart
       }

@@ -246,10 +246,17 @@ public final class DebugInfo: @unchecked Sendable {
   /// units) and name no source file.
   private static func unitNames(_ dwarf: OpaquePointer) -> [String]? {
     var names: [String] = []
+    var misread = false
+    let unitTags = Set([DW_TAG_compile_unit, DW_TAG_partial_unit, DW_TAG_type_unit, DW_TAG_skeleton_unit].map(Int32.init))
     let complete = forEachUnit(dwarf) { die, _ in
+      // A unit DIE that is no unit: its abbreviations are not what wrote it.
+      guard unitTags.contains(dwarf_tag(&die)) else {
+        misread = true
+        return
+      }
       if let cName = dwarf_diename(&die) { names.append(String(cString: cName)) }
     }
-    return complete ? names : nil
+    return complete && !misread ? names : nil
   }
 
   /// Calls `body` with each compilation unit's DIE and its offset; false

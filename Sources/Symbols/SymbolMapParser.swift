@@ -225,7 +225,7 @@ public struct SymbolMapFile: Sendable {
             at: start)
         }
         // Names and modules are printed on terminals: no escape sequence passes.
-        if let control = (start..<end).first(where: { (bytes[$0] < 0x20 && bytes[$0] != UInt8(ascii: "\t")) || bytes[$0] == 0x7F }) {
+        if let control = firstControl(bytes, start, end) {
           return refuse("expected printable text, found a control character in \(excerpt(bytes, start, end, limit: 60))", at: control)
         }
         let type = bytes[fields.1.0]

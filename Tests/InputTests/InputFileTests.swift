@@ -52,6 +52,11 @@ import Testing
         "holds data after the end of its gzip stream, from byte \(whole.count) on, that is no gzip member (another file appended?)")
     ) { _ = try readAll(appended) }
     let frame = try compress(Array("a\nb\n".utf8), with: "zstd")
+    // pzstd begins with a skippable frame: magic 0x184D2A50, a little-endian size, that many bytes.
+    let skippable: [UInt8] = [0x50, 0x2A, 0x4D, 0x18, 4, 0, 0, 0, 1, 2, 3, 4]
+    let (parallel, _, compression) = try readAll(try directory.write("pzstd.zst", skippable + frame))
+    #expect(parallel == "a\nb\n")
+    #expect(compression == .zstd)
     let trailing = try directory.write("appended.zst", frame + Array("hello\n".utf8))
     #expect(
       throws: InputError(

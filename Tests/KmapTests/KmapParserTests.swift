@@ -127,6 +127,13 @@ func parse(_ text: String, _ format: KmapFormat, lenient: Bool = false, columns:
           message:
             "field 8 (alloc_type): expected an allocation type name (KMALLOC, KMEM_CACHE, GLOBAL, …), a code or (null), found 'KMALLOCX'"
         ))
+    // Slab names are printed: one with a terminal's escape (C0 or C1) is refused.
+    for escape in ["\u{1B}[2J", "\u{9B}2J"] {
+      let (_, control) = parse("ffffffff81000010,1,ffff888000000000,8,1,0,0,KMALLOC,cat,kmalloc\(escape),\n", .current)
+      #expect(control.error?.line == 1)
+      #expect(control.error?.column == 64)
+      #expect(control.error?.message.hasPrefix("field 10 (slabname): expected a slab cache name, found a control character in 'kmalloc\\x") == true)
+    }
     let (_, short) = parse("ffffffff81000010,1,ffff888000000000,8\n", .current)
     #expect(
       short.error

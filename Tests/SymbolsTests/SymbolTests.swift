@@ -154,6 +154,7 @@ import Testing
     ("ffffffffc0a01000 t ext4_foo\t[ext4] junk", 29, "expected the name alone, or '[module]' after it as kallsyms writes module symbols, found '[ext4] junk'"),
     ("ffffffff81000100 T two words", 24, "expected the name alone, or '[module]' after it as kallsyms writes module symbols, found 'words'"),
     ("ffffffff81000100 T \u{1B}[31mred", 20, "expected printable text, found a control character in 'ffffffff81000100 T \\x1b[31mred'"),
+    ("ffffffff81000100 T \u{9B}31mred", 20, "expected printable text, found a control character in 'ffffffff81000100 T \\xc2\\x9b31mred'"),
   ])
   func malformedKallsymsLines(_ line: String, _ column: Int, _ message: String) throws {
     let directory = try TemporaryDirectory()
