@@ -32,6 +32,20 @@ public final class InputFile {
     case none
     case gzip(GzipDecoder)
     case zstd(ZstdDecoder)
+
+    /// Where data began that follows a complete stream and is no member or
+    /// frame of its own, as far as it was read.
+    var trailingStart: Int? {
+      switch self {
+      case .none: nil
+      case .gzip(let gzip): gzip.trailingStart
+      case .zstd(let zstd): zstd.trailingStart
+      }
+    }
+  }
+
+  fileprivate static func trailingData(from start: Int, compression: Compression) -> String {
+    "holds data after the end of its \(compression.rawValue) stream, from byte \(start) on, that is no \(compression == .gzip ? "gzip member" : "zstd frame") (another file appended?)"
   }
 
   /// Opens `path` (`-` for standard input) and detects its compression.
@@ -159,6 +173,9 @@ public final class InputFile {
       if result.produced > 0 { return result.produced }
       if rawStart == rawEnd, rawAtEnd {
         if !result.finished {
+          if let start = decoder.trailingStart {
+            throw InputError(.io, file: name, Self.trailingData(from: start, compression: compression))
+          }
           throw InputError(
             .io, file: name, "compressed stream ends early: the file is truncated or damaged")
         }
@@ -202,6 +219,9 @@ private final class GzipDecoder {
   private var finished = false
   /// Compressed bytes consumed so far, to say where trailing data begins.
   private var offset = 0
+  /// Where the member being read began, when another ended before it and
+  /// this one has yielded nothing yet: it may be trailing data.
+  private(set) var trailingStart: Int?
 
   init(file: String) throws {
     self.file = file
@@ -224,13 +244,12 @@ private final class GzipDecoder {
         return (zeros, 0, true)
       }
       guard input.count < 2 || (input[0] == 0x1F && input[1] == 0x8B) else {
-        throw InputError(
-          .io, file: file,
-          "holds data after the end of its gzip stream, from byte \(offset) on, that is no gzip member (another file appended?)")
+        throw InputError(.io, file: file, InputFile.trailingData(from: offset, compression: .gzip))
       }
       // Another gzip member follows the one that ended (as `cat a.gz b.gz` makes).
       inflateReset(&stream)
       finished = false
+      trailingStart = offset
     }
     stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress!.assumingMemoryBound(to: Bytef.self))
     stream.avail_in = uInt(input.count)
@@ -240,6 +259,7 @@ private final class GzipDecoder {
     let consumed = input.count - Int(stream.avail_in)
     let produced = output.count - Int(stream.avail_out)
     offset += consumed
+    if produced > 0 { trailingStart = nil }
     switch status {
     case Z_OK, Z_BUF_ERROR:
       return (consumed, produced, false)
@@ -247,6 +267,7 @@ private final class GzipDecoder {
       finished = true
       return (consumed, produced, true)
     default:
+      if let start = trailingStart { throw InputError(.io, file: file, InputFile.trailingData(from: start, compression: .gzip)) }
       let detail = stream.msg.map { String(cString: $0) } ?? "error \(status)"
       throw InputError(.io, file: file, "gzip data is damaged: \(detail)")
     }
@@ -261,6 +282,9 @@ private final class ZstdDecoder {
   /// Whether a frame has ended, and how many compressed bytes came before now.
   private var framesEnded = false
   private var offset = 0
+  /// Where the frame being read began, when another ended before it and
+  /// this one has yielded nothing yet: it may be trailing data.
+  private(set) var trailingStart: Int?
 
   init(file: String) throws {
     self.file = file
@@ -280,16 +304,16 @@ private final class ZstdDecoder {
     var outBuffer = ZSTD_outBuffer(dst: output.baseAddress, size: output.count, pos: 0)
     let hint = ZSTD_decompressStream(stream, &outBuffer, &inBuffer)
     if ZSTD_isError(hint) != 0 {
-      if framesEnded, !frameOpen {
-        throw InputError(
-          .io, file: file,
-          "holds data after the end of its zstd stream, from byte \(offset) on, that is no zstd frame (another file appended?)")
+      if framesEnded, let start = trailingStart ?? (frameOpen ? nil : offset) {
+        throw InputError(.io, file: file, InputFile.trailingData(from: start, compression: .zstd))
       }
       let detail = String(cString: ZSTD_getErrorName(hint))
       throw InputError(.io, file: file, "zstd data is damaged: \(detail)")
     }
+    if framesEnded, !frameOpen, inBuffer.pos > 0, hint != 0 { trailingStart = offset }
     offset += inBuffer.pos
     if inBuffer.pos > 0 || outBuffer.pos > 0 { frameOpen = hint != 0 }
+    if outBuffer.pos > 0 || !frameOpen { trailingStart = nil }
     if !frameOpen { framesEnded = true }
     return (inBuffer.pos, outBuffer.pos, !frameOpen)
   }

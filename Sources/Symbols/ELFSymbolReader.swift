@@ -46,18 +46,31 @@ enum ELFSymbolReader {
     }
     let (elfClass, data) = (Int32(ident[Int(EI_CLASS)]), Int32(ident[Int(EI_DATA)]))
     guard elfClass == ELFCLASS64, data == ELFDATA2LSB else {
-      let what = elfClass == ELFCLASS32 ? "a 32-bit ELF" : data == ELFDATA2MSB ? "a big-endian ELF" : "an ELF of no known class"
+      let what =
+        switch (elfClass, data) {
+        case (ELFCLASS32, _): "a 32-bit ELF"
+        case (ELFCLASS64, ELFDATA2MSB): "a big-endian ELF"
+        case (ELFCLASS64, _): "an ELF of no known byte order"
+        default: "an ELF of no known class"
+        }
       throw InputError(
         .unsupportedFormat, file: path,
         "is \(what) (EI_CLASS \(elfClass), EI_DATA \(data)): capdiff reads 64-bit little-endian kernels (x86-64)")
+    }
+    guard ident[Int(EI_VERSION)] == EV_CURRENT else {
+      throw InputError(
+        .unsupportedFormat, file: path, "is an ELF of version \(ident[Int(EI_VERSION)]) (EI_VERSION): ELF has only version 1")
     }
     var header = GElf_Ehdr()
     var info = stat()
     guard gelf_getehdr(elf, &header) != nil, fstat(descriptor, &info) == 0 else {
       throw InputError(.unsupportedFormat, file: path, "has an unreadable ELF header: \(elfMessage())")
     }
+    guard header.e_shoff != 0 else {
+      throw InputError(.unsupportedFormat, file: path, "has no section header table (e_shoff 0): the symbols of a vmlinux are in its sections")
+    }
     let tableEnd = header.e_shoff &+ UInt64(header.e_shentsize) &* UInt64(max(header.e_shnum, 1))
-    if header.e_shoff != 0, tableEnd > UInt64(info.st_size) {
+    if tableEnd > UInt64(info.st_size) {
       throw InputError(
         .unsupportedFormat, file: path,
         "is truncated: its section headers end at byte \(tableEnd), past its end at byte \(info.st_size) (a partial copy?)")

@@ -174,6 +174,11 @@ public struct SymbolMapFile: Sendable {
       if lineOffset == 0, let newline = bytes.indices.prefix(4096).first(where: { bytes[$0] == UInt8(ascii: "\n") || bytes[$0] == 0 }),
         bytes[newline] == 0
       {
+        if bytes.count >= 4, bytes[0] == 0x7F, bytes[1] == UInt8(ascii: "E"), bytes[2] == UInt8(ascii: "L"), bytes[3] == UInt8(ascii: "F") {
+          throw InputError(
+            .unsupportedFormat, file: name,
+            "is a compressed ELF: a vmlinux is mapped as it lies on disk, so give it decompressed (zcat or zstdcat it to a file)")
+        }
         throw InputError(
           .unsupportedFormat, file: name, "is binary data: expected a vmlinux (ELF), a System.map or a copy of /proc/kallsyms")
       }

@@ -51,6 +51,13 @@ import Testing
         .io, file: appended,
         "holds data after the end of its gzip stream, from byte \(whole.count) on, that is no gzip member (another file appended?)")
     ) { _ = try readAll(appended) }
+    // One byte is too few to tell a member from, and is no truncation either.
+    let newline = try directory.write("newline.gz", whole + [10])
+    #expect(
+      throws: InputError(
+        .io, file: newline,
+        "holds data after the end of its gzip stream, from byte \(whole.count) on, that is no gzip member (another file appended?)")
+    ) { _ = try readAll(newline) }
     let frame = try compress(Array("a\nb\n".utf8), with: "zstd")
     // pzstd begins with a skippable frame: magic 0x184D2A50, a little-endian size, that many bytes.
     let skippable: [UInt8] = [0x50, 0x2A, 0x4D, 0x18, 4, 0, 0, 0, 1, 2, 3, 4]

@@ -314,6 +314,13 @@ import Testing
         .unsupportedFormat, file: thirtyTwo,
         "is a 32-bit ELF (EI_CLASS 1, EI_DATA 1): capdiff reads 64-bit little-endian kernels (x86-64)")
     ) { _ = try LoadedSymbols(path: thirtyTwo) }
+    // openSUSE ships /boot/vmlinux-*.gz.
+    #expect(try run("/usr/bin/gzip", ["-k", elf.path]).status == 0)
+    #expect(
+      throws: InputError(
+        .unsupportedFormat, file: "\(elf.path).gz",
+        "is a compressed ELF: a vmlinux is mapped as it lies on disk, so give it decompressed (zcat or zstdcat it to a file)")
+    ) { _ = try LoadedSymbols(path: "\(elf.path).gz") }
   }
 
   @Test(arguments: [false, true])
