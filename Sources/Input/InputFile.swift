@@ -219,6 +219,8 @@ private final class GzipDecoder {
   private var finished = false
   /// Compressed bytes consumed so far, to say where trailing data begins.
   private var offset = 0
+  /// Where zero padding after the last member began.
+  private var padding: Int?
   /// Where the member being read began, when another ended before it and
   /// this one has yielded nothing yet: it may be trailing data.
   private(set) var trailingStart: Int?
@@ -240,8 +242,14 @@ private final class GzipDecoder {
       // Zeros after the last member are a tape's or dd's block padding, which gzip ignores too.
       let zeros = input.prefix { $0 == 0 }.count
       if zeros > 0 {
+        if padding == nil { padding = offset }
         offset += zeros
         return (zeros, 0, true)
+      }
+      // Padding ends the file: gzip reads no member after it either.
+      if let padding {
+        throw InputError(
+          .io, file: file, "holds data after the zero padding that ends its gzip stream, from byte \(offset) on (bytes \(padding)–\(offset - 1) are zeros; another file appended?)")
       }
       guard input.count < 2 || (input[0] == 0x1F && input[1] == 0x8B) else {
         throw InputError(.io, file: file, InputFile.trailingData(from: offset, compression: .gzip))

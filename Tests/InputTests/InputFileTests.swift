@@ -51,6 +51,13 @@ import Testing
         .io, file: appended,
         "holds data after the end of its gzip stream, from byte \(whole.count) on, that is no gzip member (another file appended?)")
     ) { _ = try readAll(appended) }
+    // Nor is a member read after the padding, as gzip reads none.
+    let afterPadding = try directory.write("after-padding.gz", whole + [0, 0, 0, 0] + whole)
+    #expect(
+      throws: InputError(
+        .io, file: afterPadding,
+        "holds data after the zero padding that ends its gzip stream, from byte \(whole.count + 4) on (bytes \(whole.count)–\(whole.count + 3) are zeros; another file appended?)")
+    ) { _ = try readAll(afterPadding) }
     // One byte is too few to tell a member from, and is no truncation either.
     let newline = try directory.write("newline.gz", whole + [10])
     #expect(
