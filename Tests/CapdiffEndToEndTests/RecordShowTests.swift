@@ -252,6 +252,26 @@ func json(_ text: String) throws -> [String: Any] {
     #expect(!directory.exists("d.capmap"))
   }
 
+  /// Functions outside every unit's ranges have no file: when most do, the
+  /// recording says so rather than make them [unknown] in silence.
+  @Test func functionsMostlyWithoutFilesAreCalledOut() throws {
+    let directory = try TemporaryDirectory()
+    // Assembly in a section of its own lies outside the C unit's ranges.
+    let asm = (0..<12).map {
+      "__asm__(\".section .text.asm\\n.globl asm_f\($0)\\n.type asm_f\($0), @function\\nasm_f\($0):\\n ret\\n nop\\n nop\\n nop\\n.size asm_f\($0), 4\\n.previous\\n\");\n"
+    }
+    let elf = try KernelELF(in: directory, sources: ["arch/x86/lib/a.c": "int entry_c(int x) {\n  return x;\n}\n" + asm.joined()])
+    let hex = { (name: String) in String(try elf.address(of: name), radix: 16) }
+    let accesses = try (0..<12).map { "  \(try hex("asm_f\($0)")),1,1,1\n" }.joined()
+    let kmap = try directory.write("asm.kmap", "\(try hex("asm_f0")),1,ffff888000000000,8,1,0,0,KMALLOC,cat,kmalloc-8,\n" + accesses)
+    let result = try run(capdiff, ["record", "--symbols", elf.path, "--workload", "w", "--out", "\(directory.path)/a.capmap", kmap])
+    #expect(result.status == 0, "\(result.standardError)")
+    #expect(
+      result.standardError.contains(
+        "\(elf.path): warning: 12 of the 12 functions met have no source file in its DWARF: is it damaged, or were their files built without -g? Their components are [unknown]"
+      ), "\(result.standardError)")
+  }
+
   @Test func recordingIsDeterministic() throws {
     let directory = try TemporaryDirectory()
     let symbols = try directory.write("System.map", map)
