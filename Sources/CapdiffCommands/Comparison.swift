@@ -25,19 +25,15 @@ struct Comparison {
   private let sensitiveEdges: Set<ComponentEdge>
 
   init(
-    base: Snapshot, head: Snapshot, repository path: String?, scheme: ComponentScheme, policy: Policy, rules: DriftRules,
+    base: Snapshot, head: Snapshot, repository: Repository?, scheme: ComponentScheme, policy: Policy, rules: DriftRules,
     granularity: Granularity
   ) throws {
     let baseCommit = base.metadata.commit.flatMap { OID(hex: $0.oid) }
     let headCommit = head.metadata.commit.flatMap { OID(hex: $0.oid) }
-    var repository: Repository?
     var headTree: KernelTree?
     var renames: [String: String] = [:]
     var maintainersChanges: [String] = []
-    if let headCommit,
-      let opened = try Self.repository(path, holding: [headCommit] + [baseCommit].compactMap { $0 }, needed: scheme.needsRepository)
-    {
-      repository = opened
+    if let headCommit, let opened = repository {
       headTree = try KernelTree.load(from: opened, at: headCommit, requireMaintainers: scheme.needsRepository)
       headTree?.problems.forEach(Terminal.diagnostic)
       if let baseCommit, baseCommit != headCommit {
@@ -117,15 +113,20 @@ struct Comparison {
     self.document = document
   }
 
-  /// The kernel repository: the one named, else the one holding the current
-  /// directory when it has the snapshots' commits. dirs:N can do without it
-  /// (paths are then read as recorded); MAINTAINERS cannot.
-  private static func repository(_ path: String?, holding commits: [OID], needed: Bool) throws -> Repository? {
+  /// The kernel repository of `base` and `head`, for `diff`: the one named,
+  /// else the one holding the current directory when it has their commits.
+  /// dirs:N can do without it (paths are then read as recorded); MAINTAINERS
+  /// cannot. Nil for a head keyed to no commit, whose tree none can give.
+  static func repository(named path: String?, for base: Snapshot, _ head: Snapshot, scheme: ComponentScheme) throws
+    -> Repository?
+  {
+    guard let headCommit = head.metadata.commit.flatMap({ OID(hex: $0.oid) }) else { return nil }
     if let path { return try Repository(opening: path) }
+    let commits = [headCommit] + [base.metadata.commit.flatMap { OID(hex: $0.oid) }].compactMap { $0 }
     if let here = Repository.here(holding: commits) { return here }
-    guard needed else { return nil }
+    guard scheme.needsRepository else { return nil }
     throw CommandFailure(
-      "The snapshots are keyed to commits (head \(commits[0].abbreviated())) whose MAINTAINERS decides the components, and the current directory is in no repository that holds them: give --repo, or use --scheme dirs:N.")
+      "The snapshots are keyed to commits (head \(headCommit.abbreviated())) whose MAINTAINERS decides the components, and the current directory is in no repository that holds them: give --repo, or use --scheme dirs:N.")
   }
 
   /// What the reports show beside the findings: commits, the component graphs.

@@ -41,13 +41,13 @@ extension Capdiff {
       let chosen = scheme.resolved(policy: settings.scheme)
       // dirs:N needs no tree: with none named and none here, the paths are taken as written.
       var tree: KernelTree?
-      let named = chosen.needsRepository || repository.namesCommit
-      if let repo = named ? try repository.open() : Repository.here(holding: []),
-        let commit = named ? try repo.resolve(repository.rev) : try? repo.resolve(repository.rev)
-      {
-        tree = try KernelTree.load(from: repo, at: commit, requireMaintainers: chosen.needsRepository)
-        tree?.problems.forEach(Terminal.diagnostic)
+      if chosen.needsRepository || repository.namesCommit {
+        let repo = try repository.open()
+        tree = try KernelTree.load(from: repo, at: try repo.resolve(repository.rev), requireMaintainers: chosen.needsRepository)
+      } else if let repo = Repository.here(holding: []), let head = try? repo.resolve(repository.rev) {
+        tree = try KernelTree.load(from: repo, at: head, requireMaintainers: false)
       }
+      tree?.problems.forEach(Terminal.diagnostic)
       let map = ComponentMap(
         scheme: chosen, maintainers: tree?.maintainers, rules: settings.componentRules,
         sharedAllocators: settings.sharedAllocators)

@@ -129,15 +129,21 @@ enum DemoHistory {
   static func accessAddresses(vmlinux: String) throws -> [String: UInt64] {
     let symbols = try LoadedSymbols(path: vmlinux)
     guard let debug = symbols.debugInfo else { throw ValidationError("the sample kernel \(vmlinux) has no DWARF") }
+    let functions = symbols.table.functions.filter { $0.end > $0.start + 1 }
+    // Every byte of every function asked at once, as lines(at:) is made to be asked.
+    let everyAddress = functions.flatMap { Array($0.start..<$0.end) }
+    let everyLine = debug.lines(at: everyAddress)
     var addresses: [String: UInt64] = [:]
-    for function in symbols.table.functions where function.end > function.start + 1 {
-      let range = Array(function.start..<function.end)
-      let lines = debug.lines(at: range)
+    var offset = 0
+    for function in functions {
+      let count = Int(function.end - function.start)
+      defer { offset += count }
+      let lines = everyLine[offset..<offset + count]
       // The closing brace holds the last instructions; the statement before it is the one wanted.
       guard let closing = lines.last ?? nil, let last = lines.compactMap({ $0 }).filter({ $0 < closing }).max(),
         let index = lines.firstIndex(of: last)
       else { continue }
-      addresses[function.name] = range[index]
+      addresses[function.name] = everyAddress[index]
     }
     return addresses
   }

@@ -76,7 +76,8 @@ extension Capdiff {
       let baseSnapshot = try SnapshotLocator.load(base, repository: repo ?? ".", store: store, workload: workload)
       let headSnapshot = try SnapshotLocator.load(head, repository: repo ?? ".", store: store, workload: workload)
       let comparison = try Comparison(
-        base: baseSnapshot, head: headSnapshot, repository: repo, scheme: chosen, policy: settings, rules: rules,
+        base: baseSnapshot, head: headSnapshot,
+        repository: try Comparison.repository(named: repo, for: baseSnapshot, headSnapshot, scheme: chosen), scheme: chosen, policy: settings, rules: rules,
         granularity: granularity.granularity)
       let written = try reports.write { comparison.reportInput(sourceURL: reports.sourceURL) }
       Terminal.output(FindingsText.render(comparison.document, command: "diff", verbose: verbose, reportPath: written))

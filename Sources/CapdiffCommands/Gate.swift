@@ -104,7 +104,7 @@ extension Capdiff {
           configAtCommit: evidence.configPath.map { ($0, repo, headCommit) }
         ).files
         head = try await Recording.snapshot(
-          kmaps: kmaps, symbols: symbols, stripPrefixes: [], workload: workload, format: nil, lenient: false, jobs: nil)
+          runs: try RunInputs.group(kmaps), symbols: symbols, stripPrefixes: [], workload: workload, format: nil, lenient: false, jobs: nil)
         head.evidence = files
         try Recording.key(&head, to: headCommit, in: repo)
         if record {
@@ -160,7 +160,7 @@ extension Capdiff {
       }
 
       let comparison = try Comparison(
-        base: base, head: head, repository: repository.repo, scheme: scheme?.scheme ?? settings.scheme ?? .maintainers,
+        base: base, head: head, repository: repo, scheme: scheme?.scheme ?? settings.scheme ?? .maintainers,
         policy: settings, rules: rules, granularity: granularity.granularity)
       var options = reports
       if options.out == nil {

@@ -86,10 +86,10 @@ extension Capdiff {
     func run() async throws {
       // Shown on terminals and made a file name in the store, with --out too.
       try Workload.validate(workload, store: out ?? "--workload")
+      let runs = try RunInputs.group(kmaps)
       if let out {
         // A typo such as `--out run1.kmap run2.kmap` must not cost a traced run.
-        let splitHalves = kmaps.flatMap { ["\($0)/allocations", "\($0)/accesses"] }
-        let inputs = kmaps + splitHalves + [symbols] + evidence.layouts + [evidence.config, evidence.cmdline, evidence.ptdump, evidence.dmesg].compactMap { $0 }
+        let inputs = runs.flatMap(\.paths) + [symbols] + evidence.layouts + [evidence.config, evidence.cmdline, evidence.ptdump, evidence.dmesg].compactMap { $0 }
         if let input = inputs.first(where: { InputFile.isSameFile(out, $0) }) {
           throw InputError(.refusedInput, file: out, "is \(input), an input of this command: --out would overwrite it; give another path")
         }
@@ -103,7 +103,7 @@ extension Capdiff {
         configAtCommit: evidence.configPath.flatMap { path in repo.flatMap { r in commit.map { (path, r, $0) } } }
       ).files
       var snapshot = try await Recording.snapshot(
-        kmaps: kmaps, symbols: symbols, stripPrefixes: stripPrefixes, workload: workload, format: kmapFormat,
+        runs: runs, symbols: symbols, stripPrefixes: stripPrefixes, workload: workload, format: kmapFormat,
         lenient: lenient, jobs: jobs)
       snapshot.evidence = evidenceFiles
       if let repo, let commit { try Recording.key(&snapshot, to: commit, in: repo) }
@@ -128,13 +128,12 @@ extension Capdiff {
 /// Kmaps of one workload into a snapshot keyed to a commit and stored: what
 /// `record` does and what `gate --record` does for the head.
 enum Recording {
-  /// Reads the kmaps (each argument one run, see `record --help`) against
+  /// Reads the runs' kmaps (`RunInputs.group` of the arguments) against
   /// `symbols`, reporting cut lines and skipped lines as it goes.
   static func snapshot(
-    kmaps: [String], symbols: String, stripPrefixes: [String], workload: String, format: KmapFormat?, lenient: Bool,
+    runs: [RunInput], symbols: String, stripPrefixes: [String], workload: String, format: KmapFormat?, lenient: Bool,
     jobs: Int?
   ) async throws -> Snapshot {
-    let runs = try RunInputs.group(kmaps)
     if let format, runs.contains(where: { if case .split = $0 { true } else { false } }) {
       throw ValidationError(
         "--kmap-format \(format.rawValue) applies to single kmaps; a split kmap is read as its allocations and accesses files.")

@@ -140,8 +140,8 @@ enum GraphText {
     }
     let widths = header.indices.map { column in min(48, rows.map { $0[column].count }.max() ?? 0) }
     for row in rows {
-      let line = "  " + row.indices.map { row[$0].padded(widths[$0]) }.joined(separator: "  ")
-      out += line.replacingOccurrences(of: " +$", with: "", options: .regularExpression) + "\n"
+      // The last column is left unpadded: no row ends in spaces.
+      out += "  " + row.indices.map { $0 == row.count - 1 ? row[$0] : row[$0].padded(widths[$0]) }.joined(separator: "  ") + "\n"
     }
     return out
   }

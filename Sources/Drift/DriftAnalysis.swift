@@ -104,8 +104,21 @@ public enum DriftAnalysis {
         subjectComponent: group.subjectComponent, objectComponent: group.ownerComponent)
     }
 
+    // Every group of either side, findings or not: the components rules may
+    // name, and the sensitive edges the graph marks.
+    var components = Set<String>()
+    var sensitiveEdges = Set<ComponentEdge>()
+    func note(_ group: Group) {
+      components.insert(group.subjectComponent)
+      components.insert(group.ownerComponent)
+      if group.sensitive && isCross(group) {
+        sensitiveEdges.insert(ComponentEdge(subject: group.subjectComponent, owner: group.ownerComponent))
+      }
+    }
+
     for (packed, index) in head.slots {
       let group = head.group(index)
+      note(group)
       let key = group.key
       guard group.runs >= rules.minRuns else { continue }
       let access = Access(reads: group.reads, writes: group.writes)
@@ -209,14 +222,10 @@ public enum DriftAnalysis {
     let crossBase = baseGroups.filter(isCross)
     let unstable = crossBase.filter { $0.runs < baseRuns }.count
     findings.sort { ($1.severity, $0.subject ?? "", $0.object ?? "", $0.kind) < ($0.severity, $1.subject ?? "", $1.object ?? "", $1.kind) }
+    baseGroups.forEach(note)
     var report = DriftReport(findings: findings, suppressions: suppressions, baseDisagreement: (unstable, crossBase.count))
-    for group in [baseGroups, head.slots.values.map(head.group)].joined() {
-      report.components.insert(group.subjectComponent)
-      report.components.insert(group.ownerComponent)
-      if group.sensitive && isCross(group) {
-        report.sensitiveEdges.insert(ComponentEdge(subject: group.subjectComponent, owner: group.ownerComponent))
-      }
-    }
+    report.components = components
+    report.sensitiveEdges = sensitiveEdges
     return report
   }
 

@@ -46,10 +46,9 @@ extension DriftAnalysis {
   /// `members[start[g]..<start[g + 1]]`: a million edges make a few arrays,
   /// not a hundred thousand small ones.
   struct Side {
-    let snapshot: Snapshot
-    /// The snapshot's files as recorded, before `renames`: evidence names
-    /// the files its lines are lines of.
-    private let recorded: Snapshot
+    /// As recorded, files unrenamed: evidence names the files its lines
+    /// are lines of. Renames change files alone, never edges or functions.
+    private let snapshot: Snapshot
     /// Group index by the numbers of subject and object names, packed.
     let slots: [UInt64: Int]
     private let keys: [Key]
@@ -155,8 +154,7 @@ extension DriftAnalysis {
         return count
       }
 
-      self.snapshot = renamed
-      recorded = snapshot
+      self.snapshot = snapshot
       self.slots = slots
       self.keys = keys
       self.subjectComponents = subjectComponents
@@ -196,8 +194,8 @@ extension DriftAnalysis {
 
     func evidence(_ group: Group) -> [Evidence] {
       edges(group).map { edge in
-        let subject = recorded.subjects[edge.subject]
-        let site = recorded.sites[edge.site]
+        let subject = snapshot.subjects[edge.subject]
+        let site = snapshot.sites[edge.site]
         return Evidence(
           function: subject.function, file: subject.file, line: edge.line, site: site.name, siteFile: site.file,
           allocType: site.allocType?.name, slab: site.slab, reads: edge.reads, writes: edge.writes)

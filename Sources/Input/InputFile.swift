@@ -196,7 +196,7 @@ public final class InputFile {
   /// been read: what `xxhsum -H2` prints for an uncompressed file, and for
   /// `zstdcat FILE | xxhsum -H2` of a compressed one.
   public var digest: String? {
-    guard contentAtEnd || finishedDigest != nil else { return nil }
+    guard contentAtEnd else { return nil }
     if finishedDigest == nil { finishedDigest = hasher.finish() }
     return finishedDigest
   }

@@ -10,6 +10,18 @@ public func isBlank(_ bytes: Span<UInt8>, _ start: Int, _ end: Int) -> Bool {
   return true
 }
 
+/// Whether a NUL comes before the first newline (within the first 4 KiB):
+/// a binary file. A NUL further on is a bad byte of a text file, which its
+/// parser names by line.
+public func firstLineHoldsNUL(_ bytes: Span<UInt8>) -> Bool {
+  var i = 0
+  while i < min(bytes.count, 4096), bytes[i] != UInt8(ascii: "\n") {
+    if bytes[i] == 0 { return true }
+    i += 1
+  }
+  return false
+}
+
 /// A short excerpt of `bytes[start..<end]` for an error message, quoted,
 /// with every byte outside printable ASCII as `\xNN`: an input's escape
 /// sequences and NULs never reach the terminal.

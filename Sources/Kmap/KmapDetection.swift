@@ -6,12 +6,7 @@ public enum KmapDetection {
   public static func detect(_ bytes: Span<UInt8>, file: String, forced: KmapFormat?) throws
     -> (format: KmapFormat, columns: AccessColumns)
   {
-    var probeEnd = min(bytes.count, 4096)
-    // A NUL in the first line is a binary file; one further on is a bad byte
-    // of a text kmap, which the parser names by its line (and --lenient skips).
-    var firstLineEnd = 0
-    while firstLineEnd < probeEnd, bytes[firstLineEnd] != UInt8(ascii: "\n") { firstLineEnd += 1 }
-    for i in 0..<firstLineEnd where bytes[i] == 0 {
+    guard !firstLineHoldsNUL(bytes) else {
       throw InputError(
         .unsupportedFormat, file: file,
         "is binary data, not a Memorizer kmap (expected text lines of comma-separated fields)")
@@ -22,18 +17,13 @@ public enum KmapDetection {
         "begins with a UTF-8 byte-order mark, which Memorizer never writes (was it saved by an editor?): remove the first three bytes")
     }
     // The first line that is not blank, as the parser skips blank ones.
-    func lineEnd(from start: Int) -> Int {
-      var end = start
-      while end < bytes.count, bytes[end] != UInt8(ascii: "\n") { end += 1 }
-      return end
+    var (start, lineNumber) = (0, 1)
+    var line = Lines.line(in: bytes, from: 0)
+    while line.terminated, isBlank(bytes, start, line.end) {
+      (start, lineNumber) = (line.next, lineNumber + 1)
+      line = Lines.line(in: bytes, from: start)
     }
-    var (start, end, lineNumber) = (0, lineEnd(from: 0), 1)
-    while end < bytes.count, isBlank(bytes, start, end) {
-      (start, end, lineNumber) = (end + 1, lineEnd(from: end + 1), lineNumber + 1)
-    }
-    if end > start, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
-    if isBlank(bytes, start, end) { end = start }
-    probeEnd = end
+    let end = isBlank(bytes, start, line.end) ? start : line.end
     guard end > start else {
       throw InputError(.unsupportedFormat, file: file, "is empty: expected a Memorizer kmap")
     }
@@ -51,7 +41,7 @@ public enum KmapDetection {
     let fields = fieldCount(bytes, start, end)
     var scanner = FieldScanner(start: start, end: end)
     let addressFirst = scanner.scanHex(bytes) != nil
-    let current = addressFirst && looksCurrent(bytes, start, end, fields: fields)
+    let current = addressFirst && looksCurrent(bytes, typeStart: Self.typeStart(bytes, start, end), end, fields: fields)
     if let forced {
       if forced == .accesses {
         return (.accesses, AccessColumns(hasPID: fieldCount(bytes, start, end) == 5))
@@ -132,6 +122,19 @@ public enum KmapDetection {
     return start > 0 ? start : nil
   }
 
+  /// Where field 8 (the current format's alloc_type) of `bytes[start..<end]` begins.
+  private static func typeStart(_ bytes: Span<UInt8>, _ start: Int, _ end: Int) -> Int {
+    var (field, i, typeStart) = (0, start, start)
+    while i < end, field < 7 {
+      if bytes[i] == UInt8(ascii: ",") {
+        field += 1
+        typeStart = i + 1
+      }
+      i += 1
+    }
+    return typeStart
+  }
+
   /// Whether an object line has the current format's shape: ten fields or
   /// more (the command may hold commas) with an allocation type in field 8
   /// (one capdiff knows, `(null)`, or a name spelt as Memorizer spells
@@ -140,18 +143,8 @@ public enum KmapDetection {
   /// current line with a type capdiff does not know, or a field missing, is
   /// then read as current and its error named, rather than read as legacy
   /// with every count in the wrong column.
-  static func looksCurrent(_ bytes: Span<UInt8>, _ start: Int, _ end: Int, fields: Int) -> Bool {
+  static func looksCurrent(_ bytes: Span<UInt8>, typeStart: Int, _ end: Int, fields: Int) -> Bool {
     guard fields >= 10 else { return false }
-    var field = 0
-    var i = start
-    var typeStart = start
-    while i < end, field < 7 {
-      if bytes[i] == UInt8(ascii: ",") {
-        field += 1
-        typeStart = i + 1
-      }
-      i += 1
-    }
     var typeEnd = typeStart
     while typeEnd < end, bytes[typeEnd] != UInt8(ascii: ",") { typeEnd += 1 }
     if AllocType.parse(bytes, typeStart, typeEnd) != nil || AllocType.isUnprinted(bytes, typeStart, typeEnd)
@@ -160,7 +153,7 @@ public enum KmapDetection {
       return true
     }
     var lastComma = end - 1
-    while lastComma > start, bytes[lastComma] != UInt8(ascii: ",") { lastComma -= 1 }
+    while lastComma > typeStart, bytes[lastComma] != UInt8(ascii: ",") { lastComma -= 1 }
     return fields >= 11 && (lastComma + 1 == end || AllocType.parse(bytes, lastComma + 1, end) != nil)
   }
 

@@ -213,7 +213,10 @@ public struct KmapParser: Sendable {
     var slabEnd = end
     // Read as legacy, its type would pass for the command and its access
     // lines' counts would land in the wrong columns.
-    if legacy, KmapDetection.looksCurrent(bytes, start, end, fields: fieldCount(bytes, start, end)) {
+    // The scanner stands at field 8, seven commas in: only the rest is counted.
+    if legacy,
+      KmapDetection.looksCurrent(bytes, typeStart: scanner.position, end, fields: 7 + fieldCount(bytes, scanner.position, end))
+    {
       return LineProblem(
         line: line, column: scanner.position - start + 1,
         message:
@@ -350,10 +353,10 @@ public struct KmapParser: Sendable {
     let expected =
       accessColumns.hasPID ? "alloc_index,access_ip,pid,writes,reads" : "alloc_index,access_ip,writes,reads"
     var fieldStart = start
-    func bad(_ name: String, _ what: String) -> LineProblem {
+    func bad(_ name: String, _ what: String, read: Bool = false) -> LineProblem {
       fieldProblem(
         bytes, start, end, line: line, kind: "an accesses line", expected: expected,
-        required: accessColumns.hasPID ? 5 : 4, exact: true, field: name, what: what, at: fieldStart)
+        required: accessColumns.hasPID ? 5 : 4, exact: true, field: name, what: what, at: fieldStart, read: read)
     }
     guard let index = scanner.scanDecimal(bytes), scanner.skipComma(bytes) else {
       return bad("alloc_index", "a decimal allocation index")
@@ -381,10 +384,8 @@ public struct KmapParser: Sendable {
     // An index the allocations file does not list: the two files are not of
     // one dump, and the line has no object to count against.
     guard knows(index) else {
-      var probe = FieldScanner(start: start, end: end)
-      _ = probe.skipField(bytes)
-      return LineProblem(
-        line: line, column: 1, message: "alloc_index: expected \(Self.listedIndex), found \(excerpt(bytes, start, probe.position))")
+      fieldStart = start
+      return bad("alloc_index", Self.listedIndex, read: true)
     }
     batch.append(
       KmapAccess(address: address, writes: writes, reads: reads, pid: pid, objectIndex: index))
@@ -394,23 +395,26 @@ public struct KmapParser: Sendable {
 
 /// The message for a field that failed to parse: a count of fields when the
 /// line has too few (or, for `exact` layouts, too many), else what the field holds.
+/// A field that was `read` and is wrong for another reason says what it holds alone.
 func fieldProblem(
   _ bytes: Span<UInt8>, _ start: Int, _ end: Int, line: Int, kind: String, expected: String,
   required: Int, exact: Bool = false, field: String, what: String, at fieldStart: Int,
-  lineStart: Int? = nil
+  lineStart: Int? = nil, read: Bool = false
 ) -> LineProblem {
-  let found = fieldCount(bytes, start, end)
-  if found < required || (exact && found != required) {
-    return LineProblem(
-      line: line, column: 1,
-      message: "expected \(kind) '\(expected)', found \(found) field\(found == 1 ? "" : "s"): \(excerpt(bytes, start, end))")
+  if !read {
+    let found = fieldCount(bytes, start, end)
+    if found < required || (exact && found != required) {
+      return LineProblem(
+        line: line, column: 1,
+        message: "expected \(kind) '\(expected)', found \(found) field\(found == 1 ? "" : "s"): \(excerpt(bytes, start, end))")
+    }
   }
   var probe = FieldScanner(start: fieldStart, end: end)
   _ = probe.skipField(bytes)
   // Digits alone fail only by overflowing 64 bits.
   var digits = fieldStart
   while digits < probe.position, bytes[digits] >= UInt8(ascii: "0"), bytes[digits] <= UInt8(ascii: "9") { digits += 1 }
-  let overflows = digits == probe.position && probe.position > fieldStart + 1
+  let overflows = !read && digits == probe.position && probe.position > fieldStart + 1
   return LineProblem(
     line: line, column: fieldStart - (lineStart ?? start) + 1,
     message:

@@ -127,10 +127,10 @@ struct RunAggregator: KmapSink, Sendable {
   /// rather than a symbol search and a dictionary of site keys.
   private mutating func siteID(of object: KmapObject, slab: Span<UInt8>) -> UInt32 {
     let slabHash = Self.hash(slab)
-    let siteType = siteType(of: object)
+    let (siteType, covering) = siteType(of: object)
     let type = siteType?.rawValue ?? 0xFF
     if siteType?.isGlobal == true {
-      return siteID(siteKey(for: object, type: siteType, slab: intern(slab, hash: slabHash)))
+      return siteID(siteKey(for: object, type: siteType, slab: intern(slab, hash: slabHash), covering: covering))
     }
     let memoKey = (object.allocIP ^ slabHash) &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(type)
     let known = siteMemo.value(for: memoKey)
@@ -207,16 +207,18 @@ struct RunAggregator: KmapSink, Sendable {
   /// kernel without CONFIG_MEMORIZER_STATS prints `(null)` instead; an
   /// object whose alloc_ip is then a small number (Memorizer's mark for
   /// globals, stacks and untracked objects) is a global where a data symbol
-  /// covers its address, else of the type whose code that number is.
-  private func siteType(of object: KmapObject) -> AllocType? {
-    if let type = object.allocType { return type }
-    guard object.hasNoAllocationSite else { return nil }
-    if symbols.dataSymbol(containing: object.address) != nil { return .global }
-    guard object.allocIP <= UInt64(UInt8.max) else { return nil }
-    return AllocType(rawValue: UInt8(object.allocIP))
+  /// covers its address, else of the type whose code that number is. The
+  /// data symbol found on the way is returned, not searched for twice.
+  private func siteType(of object: KmapObject) -> (AllocType?, covering: Int?) {
+    if let type = object.allocType { return (type, nil) }
+    guard object.hasNoAllocationSite else { return (nil, nil) }
+    if let covering = symbols.dataSymbol(containing: object.address) { return (.global, covering) }
+    guard object.allocIP <= UInt64(UInt8.max) else { return (nil, nil) }
+    return (AllocType(rawValue: UInt8(object.allocIP)), nil)
   }
 
-  private mutating func siteKey(for object: KmapObject, type: AllocType?, slab: UInt64) -> SiteKey {
+  /// `covering`: the data symbol at the object's address, when already found.
+  private mutating func siteKey(for object: KmapObject, type: AllocType?, slab: UInt64, covering: Int? = nil) -> SiteKey {
     let typeCode = type?.rawValue ?? 0xFF
     func pseudo(_ which: PseudoKind, _ typeCode: UInt8) -> SiteKey {
       SiteKey(kind: .pseudo, allocType: typeCode, ref: SymbolRef(value: which.rawValue, resolved: false), slab: 0)
@@ -225,7 +227,7 @@ struct RunAggregator: KmapSink, Sendable {
     if let type, type.isStack { return pseudo(.stack, AllocType.stack.rawValue) }
     if let type, type.isGlobal {
       let ref =
-        symbols.dataSymbol(containing: object.address).map { SymbolRef(value: UInt64($0), resolved: true) }
+        (covering ?? symbols.dataSymbol(containing: object.address)).map { SymbolRef(value: UInt64($0), resolved: true) }
         ?? SymbolRef(value: object.address, resolved: false)
       return SiteKey(kind: .global, allocType: typeCode, ref: ref, slab: 0)
     }

@@ -7,7 +7,8 @@ public enum RunInput: Sendable, Equatable {
   case kmap(String)
   case split(allocations: String, accesses: String)
 
-  var paths: [String] {
+  /// The files it is read from.
+  public var paths: [String] {
     switch self {
     case .kmap(let path): [path]
     case .split(let allocations, let accesses): [allocations, accesses]

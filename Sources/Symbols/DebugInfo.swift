@@ -266,16 +266,15 @@ public final class DebugInfo: @unchecked Sendable {
     var offset: Dwarf_Off = 0
     var next: Dwarf_Off = 0
     var headerSize: Int = 0
-    var status: Int32
-    repeat {
-      status = dwarf_nextcu(dwarf, offset, &next, &headerSize, nil, nil, nil)
-      guard status == 0 else { break }
+    while true {
+      let status = dwarf_nextcu(dwarf, offset, &next, &headerSize, nil, nil, nil)
+      // 1 is the end of the units, -1 a unit libdw cannot read.
+      guard status == 0 else { return status == 1 }
       var die = Dwarf_Die()
       let dieOffset = offset + Dwarf_Off(headerSize)
       guard dwarf_offdie(dwarf, dieOffset, &die) != nil else { return false }
       body(&die, dieOffset)
       offset = next
-    } while true
-    return status == 1
+    }
   }
 }

@@ -14,9 +14,15 @@ enum ELFSymbolReader {
     let fd = open(path, O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else { return false }
     defer { close(fd) }
-    var magic = [UInt8](repeating: 0, count: 4)
-    let n = magic.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, 4) }
-    return n == 4 && magic == [0x7F, 0x45, 0x4C, 0x46]
+    var head = [UInt8](repeating: 0, count: 4)
+    let n = head.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, 4) }
+    return n == 4 && beginsWithMagic(head.span)
+  }
+
+  /// Whether `bytes` begin `\x7FELF`.
+  static func beginsWithMagic(_ bytes: Span<UInt8>) -> Bool {
+    let magic: [UInt8] = [0x7F, 0x45, 0x4C, 0x46]
+    return bytes.count >= 4 && magic.indices.allSatisfy { bytes[$0] == magic[$0] }
   }
 
   /// Opens `path` with libelf for the length of `body`.

@@ -171,10 +171,8 @@ public struct SymbolMapFile: Sendable {
       var failure: InputError?
       // A NUL before the first line ends is a binary file (an ELF whose magic
       // is damaged reads as no vmlinux), not a map with a bad line.
-      if lineOffset == 0, let newline = bytes.indices.prefix(4096).first(where: { bytes[$0] == UInt8(ascii: "\n") || bytes[$0] == 0 }),
-        bytes[newline] == 0
-      {
-        if bytes.count >= 4, bytes[0] == 0x7F, bytes[1] == UInt8(ascii: "E"), bytes[2] == UInt8(ascii: "L"), bytes[3] == UInt8(ascii: "F") {
+      if lineOffset == 0, firstLineHoldsNUL(bytes) {
+        if ELFSymbolReader.beginsWithMagic(bytes) {
           throw InputError(
             .unsupportedFormat, file: name,
             "is a compressed ELF: a vmlinux is mapped as it lies on disk, so give it decompressed (zcat or zstdcat it to a file)")

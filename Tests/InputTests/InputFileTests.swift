@@ -41,42 +41,32 @@ import Testing
 
   @Test func paddingAfterAGzipStreamIsReadAsGzipReadsItAndOtherDataIsNamed() throws {
     let directory = try TemporaryDirectory()
+    /// Reading `bytes` fails with `message`.
+    func refused(_ name: String, _ bytes: [UInt8], _ message: String) throws {
+      let path = try directory.write(name, bytes)
+      #expect(throws: InputError(.io, file: path, message)) { _ = try readAll(path) }
+    }
+    func trailing(_ stream: String, _ unit: String, from start: Int) -> String {
+      "holds data after the end of its \(stream) stream, from byte \(start) on, that is no \(unit) (another file appended?)"
+    }
     let whole = try compress(Array("a\nb\n".utf8), with: "gzip")
     // A tape's or dd's zero padding: gzip -t passes it.
     let (read, _, _) = try readAll(try directory.write("padded.gz", whole + [UInt8](repeating: 0, count: 512)))
     #expect(read == "a\nb\n")
-    let appended = try directory.write("appended.gz", whole + Array("hello\n".utf8))
-    #expect(
-      throws: InputError(
-        .io, file: appended,
-        "holds data after the end of its gzip stream, from byte \(whole.count) on, that is no gzip member (another file appended?)")
-    ) { _ = try readAll(appended) }
+    try refused("appended.gz", whole + Array("hello\n".utf8), trailing("gzip", "gzip member", from: whole.count))
     // Nor is a member read after the padding, as gzip reads none.
-    let afterPadding = try directory.write("after-padding.gz", whole + [0, 0, 0, 0] + whole)
-    #expect(
-      throws: InputError(
-        .io, file: afterPadding,
-        "holds data after the zero padding that ends its gzip stream, from byte \(whole.count + 4) on (bytes \(whole.count)–\(whole.count + 3) are zeros; another file appended?)")
-    ) { _ = try readAll(afterPadding) }
+    try refused(
+      "after-padding.gz", whole + [0, 0, 0, 0] + whole,
+      "holds data after the zero padding that ends its gzip stream, from byte \(whole.count + 4) on (bytes \(whole.count)–\(whole.count + 3) are zeros; another file appended?)")
     // One byte is too few to tell a member from, and is no truncation either.
-    let newline = try directory.write("newline.gz", whole + [10])
-    #expect(
-      throws: InputError(
-        .io, file: newline,
-        "holds data after the end of its gzip stream, from byte \(whole.count) on, that is no gzip member (another file appended?)")
-    ) { _ = try readAll(newline) }
+    try refused("newline.gz", whole + [10], trailing("gzip", "gzip member", from: whole.count))
     let frame = try compress(Array("a\nb\n".utf8), with: "zstd")
     // pzstd begins with a skippable frame: magic 0x184D2A50, a little-endian size, that many bytes.
     let skippable: [UInt8] = [0x50, 0x2A, 0x4D, 0x18, 4, 0, 0, 0, 1, 2, 3, 4]
     let (parallel, _, compression) = try readAll(try directory.write("pzstd.zst", skippable + frame))
     #expect(parallel == "a\nb\n")
     #expect(compression == .zstd)
-    let trailing = try directory.write("appended.zst", frame + Array("hello\n".utf8))
-    #expect(
-      throws: InputError(
-        .io, file: trailing,
-        "holds data after the end of its zstd stream, from byte \(frame.count) on, that is no zstd frame (another file appended?)")
-    ) { _ = try readAll(trailing) }
+    try refused("appended.zst", frame + Array("hello\n".utf8), trailing("zstd", "zstd frame", from: frame.count))
   }
 
   @Test func truncatedCompressedStreamIsAnError() throws {

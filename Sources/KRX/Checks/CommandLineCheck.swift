@@ -30,7 +30,7 @@ enum CommandLineCheck {
     /// written, a boolean's value even when it leaves the protection on.
     func shown(in commandLine: KernelCommandLine) -> String {
       switch self {
-      case .parameter(let parameter): commandLine.written(parameter) ?? "absent"
+      case .parameter: setting(in: commandLine) ?? "absent"
       case .off(let name): commandLine.last(named: name) ?? "absent"
       }
     }
