@@ -46,12 +46,27 @@ public func excerpt(_ bytes: Span<UInt8>, _ start: Int, _ end: Int, limit: Int =
 /// act on: C0 (a tab aside), DEL, or C1 in UTF-8 (U+0080–U+009F, such as
 /// the one-byte CSI U+009B). Names read from inputs are printed.
 public func firstControl(_ bytes: Span<UInt8>, _ start: Int, _ end: Int) -> Int? {
+  let ones: UInt64 = 0x0101_0101_0101_0101
+  let high: UInt64 = 0x8080_8080_8080_8080
   var i = start
   while i < end {
-    let byte = bytes[i]
-    if (byte < 0x20 && byte != UInt8(ascii: "\t")) || byte == 0x7F { return i }
-    if byte == 0xC2, i + 1 < end, bytes[i + 1] >= 0x80, bytes[i + 1] <= 0x9F { return i }
-    i += 1
+    // Printable ASCII passes eight bytes at a time: no byte below 0x20
+    // (the borrow test is exact for that), none above 0x7E. A word that
+    // fails, a tab or UTF-8 among them, is looked at byte by byte.
+    if i + 8 <= end {
+      let word = bytes.bytes.unsafeLoadUnaligned(fromUncheckedByteOffset: i, as: UInt64.self)
+      if ((word &- ones &* 0x20) & ~word | word | (word &+ ones)) & high == 0 {
+        i += 8
+        continue
+      }
+    }
+    let stop = min(i + 8, end)
+    while i < stop {
+      let byte = bytes[i]
+      if (byte < 0x20 && byte != UInt8(ascii: "\t")) || byte == 0x7F { return i }
+      if byte == 0xC2, i + 1 < end, bytes[i + 1] >= 0x80, bytes[i + 1] <= 0x9F { return i }
+      i += 1
+    }
   }
   return nil
 }

@@ -12,6 +12,11 @@ enum SymbolMapParser {
     var i = start
     if end - i > 2, bytes[i] == UInt8(ascii: "0"), bytes[i + 1] | 0x20 == UInt8(ascii: "x") { i += 2 }
     guard end > i, end - i <= 16 else { return nil }
+    // A 64-bit kernel's addresses are all 16 digits.
+    if end - i == 16 {
+      guard let high = hexWord(bytes, at: i), let low = hexWord(bytes, at: i + 8) else { return nil }
+      return UInt64(high) << 32 | UInt64(low)
+    }
     var value: UInt64 = 0
     while i < end {
       let c = bytes[i] | 0x20
@@ -32,9 +37,16 @@ enum SymbolMapParser {
     // The maps give no sizes: a symbol ends where the next code or data
     // symbol of its module (or of the image) starts; absolute and other
     // symbols mark no extent.
+    // Entries come module by module: a run of one module is added at once,
+    // not hashed entry by entry.
     var startsByModule: [String?: [UInt64]] = [:]
-    for entry in map.entries where entry.kind != .other {
-      startsByModule[entry.module, default: []].append(entry.address)
+    var runStart = 0
+    for index in map.entries.indices {
+      let module = map.entries[index].module
+      guard index + 1 == map.entries.count || map.entries[index + 1].module != module else { continue }
+      startsByModule[module, default: []].append(
+        contentsOf: map.entries[runStart...index].lazy.filter { $0.kind != .other }.map(\.address))
+      runStart = index + 1
     }
     for module in startsByModule.keys { startsByModule[module]!.sort() }
     // Entries come module by module: the starts are looked up once a run.
@@ -105,8 +117,10 @@ public struct SymbolMapFile: Sendable {
     /// `__tracepoint_workqueue_execute_end`), and functions begin `__stop_`
     /// (`__stop_tty`), so only data symbols go by the `__stop_`/`__end_` prefix.
     var marksRegionEnd: Bool {
-      Self.regionEnds.contains(name)
-        || (kind == .data && (name.hasPrefix("__stop_") || name.hasPrefix("__end_")))
+      // Every such label begins with an underscore; most names do not.
+      name.utf8.first == UInt8(ascii: "_")
+        && (Self.regionEnds.contains(name)
+          || (kind == .data && (name.hasPrefix("__stop_") || name.hasPrefix("__end_"))))
     }
 
     private static let regionEnds: Set<String> = [
@@ -207,10 +221,11 @@ public struct SymbolMapFile: Sendable {
         var count = 0
         var extra: Int?
         var i = start
+        // `end` lies within the chunk: the reads need no bounds check.
         while i < end, extra == nil {
-          while i < end, bytes[i] == UInt8(ascii: " ") || bytes[i] == UInt8(ascii: "\t") { i += 1 }
+          while i < end, bytes[unchecked: i] == UInt8(ascii: " ") || bytes[unchecked: i] == UInt8(ascii: "\t") { i += 1 }
           let fieldStart = i
-          while i < end, bytes[i] != UInt8(ascii: " "), bytes[i] != UInt8(ascii: "\t") { i += 1 }
+          while i < end, bytes[unchecked: i] != UInt8(ascii: " "), bytes[unchecked: i] != UInt8(ascii: "\t") { i += 1 }
           guard i > fieldStart else { continue }
           switch count {
           case 0: fields.0 = (fieldStart, i)

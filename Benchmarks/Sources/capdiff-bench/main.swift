@@ -111,6 +111,22 @@ do {
         time, megabytes / time, Double(input.lines) / time / 1e6, input.lines, snapshot.edges.count, peakResidentMiB(),
         workers))
 
+  case "load-symbols":
+    // The fixed cost of every command given a System.map or kallsyms:
+    // reading it into a symbol table, loaded again and again in one process.
+    guard let path = arguments.last, arguments.count >= 2 else { fail("usage: load-symbols [--times N] FILE") }
+    let loads = option("--times").flatMap(Int.init) ?? 30
+    var times: [Double] = []
+    var functions = 0
+    for _ in 0..<max(1, loads) {
+      times.append(try await seconds { functions = try LoadedSymbols(path: path).table.functions.count })
+    }
+    times.sort()
+    print(
+      String(
+        format: "load-symbols: %d functions; min %.1f ms, median %.1f ms over %d loads", functions, times[0] * 1000,
+        times[times.count / 2] * 1000, times.count))
+
   case "symbolize":
     guard let vmlinux = option("--vmlinux"), let addressFile = option("--addresses") else {
       fail("usage: symbolize --vmlinux FILE --addresses FILE")
