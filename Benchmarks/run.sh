@@ -60,6 +60,14 @@ if [ ${#sizes[*]} -gt 0 ] && [ -n "${rss[*]}" ]; then
   fi
 fi
 
+# What every command given a symbol map pays before its work: the
+# benchmark's map, and real ones where they are (SYMBOL_MAPS, a list).
+echo "== loading symbol maps (in one process, best and median of 30 loads)"
+read -r first_size _ <<<"${sizes[*]}"
+for map in "$work/$first_size/System.map" ${SYMBOL_MAPS:-/work/kdata/real-kernel-data/boot/System.map-*}; do
+  if [ -s "$map" ]; then echo "      $(basename "$map"): $("$bin/capdiff-bench" load-symbols "$map")"; fi
+done
+
 vmlinux=${VMLINUX:-/work/kdata/real-kernel-data/dbg/vmlinux-6.1.0-47-cloud-amd64}
 if [ -s "$vmlinux" ]; then
   echo "== symbolization against $vmlinux"
