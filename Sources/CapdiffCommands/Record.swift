@@ -111,7 +111,7 @@ extension Capdiff {
         try SnapshotFile.write(snapshot, to: out)
         let summary = SnapshotSummary(snapshot)
         Terminal.note(
-          "recorded \(out): \(summary.runs) run\(summary.runs == 1 ? "" : "s"), \(summary.totals.edges) edges, \(summary.totals.subjects) subjects, \(summary.totals.sites) object sites"
+          "recorded \(out): \(SummaryText.plural(summary.runs, "run")), \(SummaryText.plural(summary.totals.edges, "edge")), \(SummaryText.plural(summary.totals.subjects, "subject")), \(SummaryText.plural(summary.totals.sites, "object site"))"
         )
         return
       }

@@ -183,11 +183,12 @@ enum SummaryText {
     }
     let t = s.totals
     out += "\nTotals\n"
-    out += "  \(t.subjects) subjects, \(t.sites) object sites, \(t.edges) edges\n"
+    out += "  \(plural(t.subjects, "subject")), \(plural(t.sites, "object site")), \(plural(t.edges, "edge"))\n"
     let objects = s.inputs.reduce(0) { $0 + $1.objects }
-    out += "  \(t.reads) reads, \(t.writes) writes; \(objects) objects in the kmaps (\(t.objects) object-edge pairs)\n"
     out +=
-      "  unresolved: \(s.unresolved.subjects) subject address\(s.unresolved.subjects == 1 ? "" : "es") (\(percent(s.unresolved.accessShare)) of accesses), \(s.unresolved.sites) object site\(s.unresolved.sites == 1 ? "" : "s")\n"
+      "  \(plural(t.reads, "read")), \(plural(t.writes, "write")); \(plural(objects, "object")) in the kmaps (\(plural(t.objects, "object-edge pair")))\n"
+    out +=
+      "  unresolved: \(plural(s.unresolved.subjects, "subject address", "subject addresses")) (\(percent(s.unresolved.accessShare)) of accesses), \(plural(s.unresolved.sites, "object site"))\n"
     if !s.pseudoSites.isEmpty {
       out += "\nPseudo-sites (no owner)\n"
       for p in s.pseudoSites {
@@ -208,7 +209,9 @@ enum SummaryText {
     return out
   }
 
-  static func plural(_ count: Int, _ noun: String) -> String { "\(count) \(noun)\(count == 1 ? "" : "s")" }
+  static func plural(_ count: some BinaryInteger, _ noun: String, _ nouns: String? = nil) -> String {
+    "\(count) \(count == 1 ? noun : nouns ?? noun + "s")"
+  }
 
   static func percent(_ share: Double) -> String {
     String(format: "%.1f%%", share * 100)

@@ -64,6 +64,19 @@ func json(_ text: String) throws -> [String: Any] {
     #expect(text.standardOutput.contains("(no source files: System.map carries names only; record with a vmlinux for files and lines)"))
   }
 
+  @Test func countsOfOneAreSingular() throws {
+    let directory = try TemporaryDirectory()
+    let symbols = try directory.write("System.map", map)
+    let kmap = try directory.write("one.kmap", "ffffffff810a1410,1,ffff888003a4c000,176,101,0,0,KMEM_CACHE,systemd,cred_jar,\n  ffffffff810a1010,0,1,1\n")
+    let out = "\(directory.path)/one.capmap"
+    let record = try run(capdiff, ["record", "--symbols", symbols, "--workload", "ltp", "--out", out, kmap])
+    #expect(record.standardError == "recorded \(out): 1 run, 1 edge, 1 subject, 1 object site\n")
+    let text = try run(capdiff, ["show", out]).standardOutput
+    #expect(text.contains("  1 subject, 1 object site, 1 edge\n"))
+    #expect(text.contains("  1 read, 0 writes; 1 object in the kmaps (1 object-edge pair)\n"))
+    #expect(text.contains("  unresolved: 0 subject addresses (0.0% of accesses), 0 object sites\n"))
+  }
+
   @Test func showsTheComponentGraphAndWhyAnEdgeCrossesNoBoundary() throws {
     let directory = try TemporaryDirectory()
     let symbols = try directory.write("System.map", map)
