@@ -2,10 +2,18 @@ public import Input
 import Foundation
 
 /// A kernel command line (`/proc/cmdline`): parameters split as the kernel
-/// splits them, on spaces outside double quotes.
+/// splits them, on spaces outside double quotes, up to `--`, after which
+/// parse_args hands the rest to init.
 public struct KernelCommandLine: Sendable, Equatable {
   public let name: String
+  /// The kernel's parameters, in order; what follows `--` is left out.
   public let parameters: [String]
+
+  /// How one parameter bears on a protection.
+  public enum Effect: Sendable, Equatable {
+    case weakens
+    case keeps
+  }
 
   public init(bytes: [UInt8], name: String) throws(InputError) {
     let text = String(decoding: bytes, as: UTF8.self)
@@ -32,37 +40,38 @@ public struct KernelCommandLine: Sendable, Equatable {
     }
     if !current.isEmpty { parameters.append(current) }
     self.name = name
-    self.parameters = parameters
+    self.parameters = Array(parameters.prefix { $0.filter { $0 != "\"" } != "--" })
   }
 
-  /// `parameter` as the command line writes it (`nokaslr`, or `rodata=off`
-  /// matched on name and value, quotes aside), or nil when it is absent.
-  /// The kernel reads `-` and `_` alike in parameter names.
-  public func written(_ parameter: String) -> String? {
-    let wanted = Self.normalized(parameter)
-    return parameters.last { Self.normalized($0) == wanted }
+  /// The parameter, as written, that decides a protection, and how: the
+  /// kernel applies parameters in order, so the last one `effect` reads
+  /// decides. `effect` gets the name (`-` read as `_`) and the value
+  /// (quotes aside), and returns nil where the kernel ignores the parameter
+  /// for it: another name, or a value its handler rejects.
+  public func deciding(_ effect: (_ name: String, _ value: Substring?) -> Effect?) -> (parameter: String, effect: Effect)? {
+    for parameter in parameters.reversed() {
+      let (name, value) = Self.split(parameter)
+      if let found = effect(name, value) { return (parameter, found) }
+    }
+    return nil
   }
 
-  /// The last parameter named `name`, as written: the one the kernel
-  /// applies, as it applies them in order.
-  public func last(named name: String) -> String? {
-    let wanted = Self.split(name).name
-    return parameters.last { Self.split($0).name == wanted }
-  }
-
-  /// The parameter, as written, that turns boolean parameter `name` off: the
-  /// last `name=value`, when kstrtobool reads its value as false (starting
-  /// with `0`, `n`, `f` or `of`, in any case: `0`, `n`, `No`, `off`).
-  public func turningOff(_ name: String) -> String? {
-    guard let last = last(named: name), let value = Self.split(last).value else { return nil }
-    let letters = value.lowercased()
-    let off = letters.hasPrefix("0") || letters.hasPrefix("n") || letters.hasPrefix("f") || letters.hasPrefix("of")
-    return off ? last : nil
-  }
-
-  private static func normalized(_ parameter: String) -> String {
-    let (name, value) = split(parameter)
-    return value.map { "\(name)=\($0)" } ?? name
+  /// The kernel's kstrtobool: `y`, `t`, `1`, `on` true; `n`, `f`, `0`, `off`
+  /// false, by their first letters, in any case; nil for anything else,
+  /// no value included.
+  public static func kstrtobool(_ value: Substring?) -> Bool? {
+    guard let first = value?.first?.lowercased() else { return nil }
+    switch first {
+    case "y", "t", "1": return true
+    case "n", "f", "0": return false
+    case "o":
+      switch value!.dropFirst().first?.lowercased() {
+      case "n": return true
+      case "f": return false
+      default: return nil
+      }
+    default: return nil
+    }
   }
 
   /// The name with `-` read as `_`, and the value after the first `=`, quotes aside.
