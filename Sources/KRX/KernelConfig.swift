@@ -89,18 +89,20 @@ public struct KernelConfig: Sendable, Equatable {
   public func isOff(_ option: String) -> Bool {
     switch values[option] {
     case nil, .notSet: true
-    case .set(let text): text == "n" || Self.parse(number: text) == 0
+    case .set(let text): text == "n" || Self.parse(number: text, hex: X86Kconfig.hex.contains(option)) == 0
     }
   }
 
-  /// A numeric option's value (decimal or `0x` hex).
+  /// A numeric option's value: decimal, or `0x` hex; a hex option (the
+  /// Kconfig type) is hex with or without `0x`.
   public func number(_ option: String) -> UInt64? {
     guard case .set(let text) = values[option] else { return nil }
-    return Self.parse(number: text)
+    return Self.parse(number: text, hex: X86Kconfig.hex.contains(option))
   }
 
-  private static func parse(number text: String) -> UInt64? {
-    text.hasPrefix("0x") || text.hasPrefix("0X") ? UInt64(text.dropFirst(2), radix: 16) : UInt64(text)
+  private static func parse(number text: String, hex: Bool) -> UInt64? {
+    if text.hasPrefix("0x") || text.hasPrefix("0X") { return UInt64(text.dropFirst(2), radix: 16) }
+    return hex ? UInt64(text, radix: 16) : UInt64(text)
   }
 
   /// The value as a report shows it: `y`, `is not set`, or `absent`.

@@ -68,12 +68,17 @@ func layout(seed: Int, shuffled: Set<String>) -> [(String, UInt64)] {
       """)
     let report = KRXAnalysis.compare(base: KRXEvidence(config: base), head: KRXEvidence(config: head))
     let regressed = report.outcomes.filter { $0.status == .regressed }.map { $0.item ?? "" }
-    #expect(regressed == ["CONFIG_RANDOMIZE_BASE", "CONFIG_KASAN", "CONFIG_PHYSICAL_ALIGN"])
+    // RANDOMIZE_MEMORY, default y, depends on RANDOMIZE_BASE: Kconfig drops it too.
+    #expect(regressed == ["CONFIG_RANDOMIZE_BASE", "CONFIG_RANDOMIZE_MEMORY", "CONFIG_KASAN", "CONFIG_PHYSICAL_ALIGN"])
+    #expect(
+      outcome(report, "krx-config", item: "CONFIG_RANDOMIZE_MEMORY")?.message
+        == "CONFIG_RANDOMIZE_MEMORY held in base; in head CONFIG_RANDOMIZE_MEMORY depends on CONFIG_RANDOMIZE_BASE, which head's configuration leaves off, so Kconfig drops it")
+    #expect(outcome(report, "krx-config", item: "CONFIG_RANDOMIZE_MEMORY")?.baseValue == "RANDOMIZE_MEMORY absent (Kconfig's default y)")
     #expect(outcome(report, "krx-config", item: "CONFIG_RANDOMIZE_BASE")?.baseValue == "RANDOMIZE_BASE=y")
-    #expect(outcome(report, "krx-config", item: "CONFIG_RANDOMIZE_BASE")?.headValue == "RANDOMIZE_BASE=is not set")
+    #expect(outcome(report, "krx-config", item: "CONFIG_RANDOMIZE_BASE")?.headValue == "RANDOMIZE_BASE is not set")
     // Modules off satisfies the module-permissions rule on both sides.
     #expect(outcome(report, "krx-config", item: "CONFIG_STRICT_MODULE_RWX or CONFIG_DEBUG_SET_MODULE_RONX or CONFIG_MODULES off")?.status == .held)
-    #expect(report.findings.map(\.kind) == ["krx-config", "krx-config", "krx-config"])
+    #expect(report.findings.map(\.kind) == ["krx-config", "krx-config", "krx-config", "krx-config"])
     #expect(report.findings.allSatisfy { $0.failsGate && $0.severity == .high && $0.subject == nil })
     #expect(report.findings[0].message == "CONFIG_RANDOMIZE_BASE held in base and no longer holds in head")
     // Stable ids: the same regression, the same id.
@@ -94,6 +99,37 @@ func layout(seed: Int, shuffled: Set<String>) -> [(String, UInt64)] {
     #expect(report.findings.count == 1)
   }
 
+  /// What Kconfig makes of a defconfig on x86-64: dependencies drop
+  /// options, STRICT_KERNEL_RWX has no prompt, hex takes no `0x`, and a
+  /// number left out has its default.
+  @Test func kconfigDecidesWhatAFileLeavesOutOrCannotTurnOff() throws {
+    let base = try config("CONFIG_SMP=y\nCONFIG_MODULES=y\n")
+    func regressed(_ head: String) throws -> [String] {
+      let report = KRXAnalysis.compare(base: KRXEvidence(config: base), head: KRXEvidence(config: try config(head)))
+      return report.outcomes.filter { $0.status == .regressed }.map { $0.item ?? "" }
+    }
+    // RANDOMIZE_BASE depends on RELOCATABLE, RANDOMIZE_MEMORY on RANDOMIZE_BASE.
+    #expect(try regressed("CONFIG_SMP=y\nCONFIG_MODULES=y\n# CONFIG_RELOCATABLE is not set\n") == ["CONFIG_RANDOMIZE_BASE", "CONFIG_RANDOMIZE_MEMORY"])
+    // 6.9 on, page-table isolation lies inside `if CPU_MITIGATIONS`.
+    #expect(
+      try regressed("CONFIG_SMP=y\nCONFIG_MODULES=y\n# CONFIG_CPU_MITIGATIONS is not set\n")
+        == ["CONFIG_PAGE_TABLE_ISOLATION or CONFIG_MITIGATION_PAGE_TABLE_ISOLATION"])
+    // Written off, built y all the same.
+    let strict = "CONFIG_SMP=y\nCONFIG_MODULES=y\n# CONFIG_STRICT_KERNEL_RWX is not set\n# CONFIG_STRICT_MODULE_RWX is not set\n"
+    #expect(try regressed(strict) == [])
+    let report = KRXAnalysis.compare(base: KRXEvidence(config: base), head: KRXEvidence(config: try config(strict)))
+    #expect(
+      outcome(report, "krx-config", item: "CONFIG_STRICT_KERNEL_RWX or CONFIG_DEBUG_RODATA")?.message
+        == "head's configuration writes CONFIG_STRICT_KERNEL_RWX off, but x86 gives it no prompt (arch/Kconfig asks only with ARCH_OPTIONAL_KERNEL_RWX): Kconfig builds it y, so CONFIG_STRICT_KERNEL_RWX or CONFIG_DEBUG_RODATA holds")
+    // PHYSICAL_ALIGN left out is 0x200000; a hex value may lack its 0x.
+    #expect(try regressed("CONFIG_SMP=y\nCONFIG_MODULES=y\nCONFIG_PHYSICAL_ALIGN=0x1000000\n") == ["CONFIG_PHYSICAL_ALIGN"])
+    #expect(try regressed("CONFIG_SMP=y\nCONFIG_MODULES=y\nCONFIG_PHYSICAL_ALIGN=1000000\n") == ["CONFIG_PHYSICAL_ALIGN"])
+    #expect(try regressed("CONFIG_SMP=y\nCONFIG_MODULES=y\nCONFIG_PHYSICAL_ALIGN=200000\n") == [])
+    let align = KRXAnalysis.compare(
+      base: KRXEvidence(config: base), head: KRXEvidence(config: try config("CONFIG_SMP=y\nCONFIG_MODULES=y\nCONFIG_PHYSICAL_ALIGN=1000000\n")))
+    #expect(outcome(align, "krx-config", item: "CONFIG_PHYSICAL_ALIGN")?.message == "CONFIG_PHYSICAL_ALIGN rose from absent (Kconfig's default 0x200000) to 1000000")
+  }
+
   @Test func aDefconfigLeavesDefaultsOut() throws {
     // x86_64_defconfig never names RANDOMIZE_BASE (default y); turning it off
     // writes "is not set". SLAB_FREELIST_RANDOM defaults to n: naming it off changes nothing.
@@ -101,7 +137,7 @@ func layout(seed: Int, shuffled: Set<String>) -> [(String, UInt64)] {
     let head = try config("CONFIG_SMP=y\n# CONFIG_RANDOMIZE_BASE is not set\n# CONFIG_SLAB_FREELIST_RANDOM is not set\n")
     #expect(base.isDefconfig)
     let report = KRXAnalysis.compare(base: KRXEvidence(config: base), head: KRXEvidence(config: head))
-    #expect(report.outcomes.filter { $0.status == .regressed }.map { $0.item ?? "" } == ["CONFIG_RANDOMIZE_BASE"])
+    #expect(report.outcomes.filter { $0.status == .regressed }.map { $0.item ?? "" } == ["CONFIG_RANDOMIZE_BASE", "CONFIG_RANDOMIZE_MEMORY"])
     #expect(
       outcome(report, "krx-config", item: "CONFIG_RANDOMIZE_BASE")?.message
         == "CONFIG_RANDOMIZE_BASE is left to its Kconfig default (y) in base's defconfig and turned off in head's")
@@ -168,21 +204,63 @@ func layout(seed: Int, shuffled: Set<String>) -> [(String, UInt64)] {
       "head's command line adds 'mitigations=off', which base did not have",
       "head's command line adds 'randomize-kstack-offset=No' (randomize_kstack_offset=off), which base did not have",
     ])
-    // kstrtobool's false: 0, n…, f…, of…; anything else leaves the offset randomised.
-    for value in ["0", "n", "no", "N", "off", "OFF", "\"off\"", "false"] {
-      #expect(try line("randomize_kstack_offset=\(value)").turningOff("randomize_kstack_offset") != nil, "\(value)")
+    // kstrtobool's false: 0, n…, f…, of…; true: 1, y…, t…, on…; anything else is rejected.
+    for value in ["0", "n", "no", "N", "off", "OFF", "false"] {
+      #expect(KernelCommandLine.kstrtobool(Substring(value)) == false, "\(value)")
     }
-    for value in ["1", "y", "on", "", "auto"] {
-      #expect(try line("randomize_kstack_offset=\(value)").turningOff("randomize_kstack_offset") == nil, "\(value)")
+    for value in ["1", "y", "on", "true", "Yes"] {
+      #expect(KernelCommandLine.kstrtobool(Substring(value)) == true, "\(value)")
     }
-    #expect(try line("randomize_kstack_offset=off randomize_kstack_offset=1").turningOff("randomize_kstack_offset") == nil)
-    #expect(try line("randomize_kstack_offset").turningOff("randomize_kstack_offset") == nil)
-    #expect(try line("mitigations=auto").written("mitigations=off") == nil)
+    for value in ["", "auto", "o", "2"] {
+      #expect(KernelCommandLine.kstrtobool(Substring(value)) == nil, "\(value)")
+    }
+    #expect(KernelCommandLine.kstrtobool(nil) == nil)
     // The values are the parameters as written.
     #expect(outcome(report, "krx-cmdline", item: "randomize_kstack_offset=off")?.headValue == "randomize-kstack-offset=No")
     // A boolean left on is shown as written too.
     #expect(outcome(report, "krx-cmdline", item: "randomize_kstack_offset=off")?.baseValue == "randomize_kstack_offset=on")
     #expect(outcome(report, "krx-cmdline", item: "nokaslr")?.baseValue == "absent")
+  }
+
+  /// The kernel applies its parameters in order and the last one a handler
+  /// accepts decides; `--` ends them; flags ignore their values; sysctl
+  /// arguments come last.
+  @Test func commandLinesAreJudgedAsTheKernelAppliesThem() throws {
+    func line(_ text: String) throws -> KernelCommandLine { try KernelCommandLine(bytes: Array(text.utf8), name: text) }
+    func regressed(_ base: String, _ head: String) throws -> [String] {
+      let report = KRXAnalysis.compare(
+        base: KRXEvidence(commandLine: try line(base)), head: KRXEvidence(commandLine: try line(head)))
+      return report.outcomes.filter { $0.status == .regressed }.map { $0.item ?? "" }
+    }
+    let plain = "root=/dev/sda1 ro quiet"
+    // Undone later on the same line: nothing regresses.
+    for head in ["mitigations=off mitigations=auto", "nopti pti=on", "pti=off pti=auto", "rodata=off rodata=on",
+      "norandmaps sysctl.kernel.randomize_va_space=2", "randomize_kstack_offset=0 randomize_kstack_offset=1"]
+    {
+      #expect(try regressed(plain, "\(plain) \(head)") == [], "\(head)")
+    }
+    // Undone on base's line but not on head's: a regression.
+    #expect(
+      try regressed("\(plain) mitigations=off mitigations=auto rodata=off rodata=on", "\(plain) mitigations=off rodata=off")
+        == ["rodata=off", "mitigations=off"])
+    // A later value the handler rejects changes nothing.
+    #expect(try regressed(plain, "\(plain) randomize_kstack_offset=0 randomize_kstack_offset") == ["randomize_kstack_offset=off"])
+    #expect(try regressed(plain, "\(plain) mitigations=off mitigations=bogus") == ["mitigations=off"])
+    // After `--`, parameters are init's.
+    #expect(try regressed(plain, "\(plain) init=/bin/sh -- rodata=off mitigations=off nopti no_hash_pointers nokaslr") == [])
+    #expect(try line("a \"--\" b").parameters == ["a"])
+    // Flags whatever their value, and the sysctl spelling of norandmaps.
+    #expect(try regressed(plain, "\(plain) no_hash_pointers=1 nopti=1 norandmaps=1") == ["norandmaps", "pti=off", "no_hash_pointers"])
+    #expect(try regressed(plain, "\(plain) sysctl.kernel.randomize_va_space=0") == ["norandmaps"])
+    #expect(try regressed(plain, "\(plain) sysctl/kernel/randomize_va_space=0 norandmaps") == ["norandmaps"])
+    // What a report says of a protection head's line leaves on.
+    let report = KRXAnalysis.compare(
+      base: KRXEvidence(commandLine: try line("\(plain) mitigations=off")),
+      head: KRXEvidence(commandLine: try line("\(plain) mitigations=off mitigations=auto")))
+    let mitigations = try #require(outcome(report, "krx-cmdline", item: "mitigations=off"))
+    #expect(mitigations.status == .held)
+    #expect(mitigations.headValue == "mitigations=auto")
+    #expect(mitigations.message == "head's 'mitigations=auto' has the last word: 'mitigations=off' is not in effect")
   }
 
   @Test func textThatNeverMoves() throws {
