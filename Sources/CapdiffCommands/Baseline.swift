@@ -11,7 +11,8 @@ extension Capdiff {
       discussion: """
         Examples:
           capdiff baseline --repo ~/src/linux --workload ltp HEAD
-          capdiff baseline --repo ~/src/linux --workload ltp --upstream origin/master my-branch
+          capdiff baseline --repo ~/src/linux --workload ltp \\
+              --upstream origin/master my-branch
         """)
 
     @Option(help: "The kernel git repository.")

@@ -16,8 +16,10 @@ extension Capdiff {
         MAINTAINERS at that commit through libgit2; the others are secondary.
 
         Examples:
-          capdiff components --repo ~/src/linux --rev v6.12 fs/ext4/inode.c net/ipv4/tcp.c
-          capdiff components --repo ~/src/linux --scheme dirs:2 --format json drivers/net/tun.c
+          capdiff components --repo ~/src/linux --rev v6.12 fs/ext4/inode.c \\
+              net/ipv4/tcp.c
+          capdiff components --repo ~/src/linux --scheme dirs:2 --format json \\
+              drivers/net/tun.c
         """)
 
     @OptionGroup(title: "Kernel repository") var repository: RepositoryOptions

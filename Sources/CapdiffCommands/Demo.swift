@@ -8,13 +8,13 @@ extension Capdiff {
     static let configuration = CommandConfiguration(
       abstract: "Run capdiff end to end on the bundled sample kernel history.",
       discussion: """
-        Builds the sample history of sample/kernel (one folder per commit, laid \\
-        over the previous tree) into a git repository with libgit2, compiles a \\
-        vmlinux for each commit with the system C compiler, writes three kmaps \\
-        and three boots' kallsyms for each commit whose folder has a trace.txt, \\
-        records the snapshots baselines/ lacks, gates the last commit \\
-        (a patch with a new cross-component write and a randomisation \\
-        regression) into reports/demo/, and follows the history v6.1..v6.2 into \\
+        Builds the sample history of sample/kernel (one folder per commit, laid \
+        over the previous tree) into a git repository with libgit2, compiles a \
+        vmlinux for each commit with the system C compiler, writes three kmaps \
+        and three boots' kallsyms for each commit whose folder has a trace.txt, \
+        records the snapshots baselines/ lacks, gates the last commit \
+        (a patch with a new cross-component write and a randomisation \
+        regression) into reports/demo/, and follows the history v6.1..v6.2 into \
         reports/demo-history/.
 
         Example (from the repository root):

@@ -25,14 +25,15 @@ extension Capdiff {
     static let configuration = CommandConfiguration(
       abstract: "Compare the privilege graphs of two snapshots and gate on new cross-component access.",
       discussion: """
-        BASE and HEAD are snapshot files or revisions whose snapshots are in the \\
-        store. Both sides are attributed with one component scheme: by default \\
-        the head commit's MAINTAINERS; paths renamed between the commits are read \\
-        under their head names. Exit status: 0 nothing to report, 4 findings that \\
+        BASE and HEAD are snapshot files or revisions whose snapshots are in the \
+        store. Both sides are attributed with one component scheme: by default \
+        the head commit's MAINTAINERS; paths renamed between the commits are read \
+        under their head names. Exit status: 0 nothing to report, 4 findings that \
         do not fail the gate, 8 the gate fails (12: both), 1 tool error, 2 usage.
 
         Examples:
-          capdiff diff --repo ~/src/linux --workload ltp v6.1 v6.12 --policy capdiff.yml --out reports/v6.12
+          capdiff diff --repo ~/src/linux --workload ltp v6.1 v6.12 \\
+              --policy capdiff.yml --out reports/v6.12
           capdiff diff --scheme dirs:2 base.capmap head.capmap
         """)
 

@@ -24,15 +24,17 @@ extension Capdiff {
     static let configuration = CommandConfiguration(
       abstract: "Gate a kernel commit in CI: record its kmaps, find its baseline, run every check, write every report.",
       discussion: """
-        The head snapshot comes from KMAP arguments (recorded now; --record also \\
-        stores it) or, without them, from the store. The baseline is the snapshot \\
-        at the merge-base with --upstream, else the nearest first-parent ancestor \\
-        that has one. Reports go to reports/<describe>/ (or --out). Exit status: \\
-        0 nothing to report, 4 findings that do not fail the gate, 8 the gate \\
-        fails, 1 tool error (no baseline, unless --no-baseline says otherwise).
+        The head snapshot comes from KMAP arguments (recorded now; --record also \
+        stores it) or, without them, from the store. The baseline is the snapshot \
+        at the merge-base with --upstream, else the nearest first-parent ancestor \
+        that has one. Reports go to reports/<describe>/ (or --out). Exit status: \
+        0 nothing to report, 4 findings that do not fail the gate, 8 the gate \
+        fails (12: both), 1 tool error (no baseline, unless --no-baseline says \
+        otherwise), 2 usage.
 
         Examples:
-          capdiff gate --repo . --workload ltp --symbols vmlinux --upstream origin/master --record run1.kmap run2.kmap
+          capdiff gate --repo . --workload ltp --symbols vmlinux \\
+              --upstream origin/master --record run1.kmap run2.kmap
           capdiff gate --repo . --workload boot --rev HEAD --policy capdiff.yml
         """)
 

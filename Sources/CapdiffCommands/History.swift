@@ -14,15 +14,17 @@ extension Capdiff {
     static let configuration = CommandConfiguration(
       abstract: "Follow privilege drift across a range of commits, and say where each new edge came in.",
       discussion: """
-        Walks the first-parent path from B back to A and takes every commit with \\
-        a stored snapshot of the workload. Components come from one scheme for all \\
-        of them: B's MAINTAINERS by default. For each step it counts the \\
-        cross-component edges and what changed; for each edge B has and A lacks, it \\
-        names the last snapshot without it and the first with it, with the commits \\
+        Walks the first-parent path from B back to A and takes every commit with \
+        a stored snapshot of the workload. Components come from one scheme for all \
+        of them: B's MAINTAINERS by default. For each step it counts the \
+        cross-component edges and what changed; for each edge B has and A lacks, \
+        and each one B reaches with more rights (a write where A only read), it \
+        names the last snapshot without it and the first with it, with the commits \
         between and the 'git bisect start' that searches them.
 
         Example:
-          capdiff history --repo ~/src/linux --workload ltp v6.1..v6.12 --out reports/v6.12-history
+          capdiff history --repo ~/src/linux --workload ltp v6.1..v6.12 \\
+              --out reports/v6.12-history
         """)
 
     @Option(help: "The kernel git repository.")

@@ -11,16 +11,17 @@ extension Capdiff {
       commandName: "krx",
       abstract: "Compare kR^X randomisation and memory-protection evidence of two kernels.",
       discussion: """
-        Each side's evidence: layout samples (--*-layout, repeatable: /proc/kallsyms \\
-        of separate boots, or System.map of separate builds), the .config, \\
-        /proc/cmdline, the x86 page-table dump (/sys/kernel/debug/page_tables/kernel), \\
-        the boot log for its W+X verdict, and the vmlinux for its section headers. \\
-        A check whose evidence is missing on either side is skipped and says why. \\
+        Each side's evidence: layout samples (--*-layout, repeatable: /proc/kallsyms \
+        of separate boots, or System.map of separate builds), the .config, \
+        /proc/cmdline, the x86 page-table dump (/sys/kernel/debug/page_tables/kernel), \
+        the boot log for its W+X verdict, and the vmlinux for its section headers. \
+        A check whose evidence is missing on either side is skipped and says why. \
         Exit status as for diff: 0 nothing to report, 8 the gate fails, 1 tool error, 2 usage.
 
         Example:
-          capdiff krx --base-layout boot1.kallsyms --base-layout boot2.kallsyms --base-config config-6.1 \\
-                      --head-layout boot3.kallsyms --head-layout boot4.kallsyms --head-config config-6.12 --out reports/krx
+          capdiff krx --base-layout boot1.kallsyms --base-layout boot2.kallsyms \\
+              --base-config config-6.1 --head-layout boot3.kallsyms \\
+              --head-layout boot4.kallsyms --head-config config-6.12 --out reports/krx
         """)
 
     @Option(help: "Base layout sample (repeatable).") var baseLayout: [String] = []

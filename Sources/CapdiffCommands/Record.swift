@@ -29,9 +29,12 @@ extension Capdiff {
         file instead, keyed to a commit only when --repo or --rev names one.
 
         Examples:
-          capdiff record --repo ~/src/linux --rev v6.12 --symbols vmlinux --workload ltp run1.kmap run2.kmap.zst
-          capdiff record --repo ~/src/linux --rev HEAD --store git-notes --symbols System.map --workload boot kmap.gz
-          capdiff record --symbols /proc/kallsyms --workload boot --out boot.capmap - < kmap
+          capdiff record --repo ~/src/linux --rev v6.12 --symbols vmlinux \\
+              --workload ltp run1.kmap run2.kmap.zst
+          capdiff record --repo ~/src/linux --rev HEAD --store git-notes \\
+              --symbols System.map --workload boot kmap.gz
+          capdiff record --symbols /proc/kallsyms --workload boot \\
+              --out boot.capmap - < kmap
         """)
 
     @OptionGroup(title: "Kernel repository") var repository: RepositoryOptions

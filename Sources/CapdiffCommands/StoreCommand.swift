@@ -112,7 +112,8 @@ extension Capdiff {
         discussion: """
           Examples:
             capdiff store export --store baselines snapshots.capstore
-            capdiff store export --store baselines --to-store git-notes --repo ~/src/linux
+            capdiff store export --store baselines --to-store git-notes \\
+                --repo ~/src/linux
           """)
       @OptionGroup var options: Options
       @Option(help: "Copy into this store (a directory or git-notes) instead of writing an archive.")
@@ -143,7 +144,8 @@ extension Capdiff {
         discussion: """
           Examples:
             capdiff store import --store git-notes --repo ~/src/linux snapshots.capstore
-            capdiff store import --store baselines --from-store git-notes --repo ~/src/linux
+            capdiff store import --store baselines --from-store git-notes \\
+                --repo ~/src/linux
           """)
       @OptionGroup var options: Options
       @Option(help: "Copy from this store (a directory or git-notes) instead of an archive.")
