@@ -50,13 +50,22 @@ public struct LayoutSample: Sendable {
   /// own: they move with it, and counting them would double the functions.
   public func functionAddress(of name: String) -> UInt64? {
     guard let text = textRange, !repeated.contains(name), !Self.paddingPrefixes.contains(where: name.hasPrefix),
-      let index = positions[name]
+      !Self.isLinkerLabel(name), let index = positions[name]
     else { return nil }
     let symbol = symbols[index]
     return Self.isText(symbol.type) && text.contains(symbol.address) ? symbol.address : nil
   }
 
   static let paddingPrefixes = ["__pfx_", "__cfi_"]
+
+  /// The linker script's labels in the text (vmlinux.lds.S, vmlinux.lds.h):
+  /// `_text` and `_stext` mark where `startup_64` begins, the others where
+  /// a section of the text begins or ends. Typed `T` like functions, they
+  /// are none.
+  static func isLinkerLabel(_ name: String) -> Bool {
+    ["_text", "_stext", "_etext", "_sinittext", "_einittext", "__indirect_thunk_start", "__indirect_thunk_end"]
+      .contains(name) || (name.hasPrefix("__") && (name.hasSuffix("_text_start") || name.hasSuffix("_text_end")))
+  }
 
   static func isText(_ type: UInt8) -> Bool { type == UInt8(ascii: "t") || type == UInt8(ascii: "T") }
 
