@@ -35,7 +35,7 @@ enum X86Kconfig {
   /// Whether Kconfig builds `option` y from `config`: as written, or by its
   /// default where a defconfig leaves it out, and never without its dependencies.
   static func isOn(_ option: String, in config: KernelConfig) -> Bool {
-    guard !(dependencies[option] ?? []).contains(where: { isOff($0, in: config) }) else { return false }
+    guard droppingDependency(of: option, in: config) == nil else { return false }
     if unpromptable.contains(option) { return true }
     switch config[option] {
     case .set("y")?: return true
@@ -50,10 +50,15 @@ enum X86Kconfig {
   /// lacks is not known to be off.
   static func isOff(_ option: String, in config: KernelConfig) -> Bool {
     switch config[option] {
-    case .set("y")?, .set("m")?: (dependencies[option] ?? []).contains { isOff($0, in: config) }
+    case .set("y")?, .set("m")?: droppingDependency(of: option, in: config) != nil
     case nil: config.isDefconfig && !isOn(option, in: config)
     default: true
     }
+  }
+
+  /// The dependency of `option` that `config` leaves off, dropping it.
+  static func droppingDependency(of option: String, in config: KernelConfig) -> String? {
+    dependencies[option]?.first { isOff($0, in: config) }
   }
 
   /// Whether `config` writes `option` off though Kconfig builds it y.

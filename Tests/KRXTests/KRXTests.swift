@@ -121,6 +121,13 @@ func layout(seed: Int, shuffled: Set<String>) -> [(String, UInt64)] {
     #expect(
       outcome(report, "krx-config", item: "CONFIG_STRICT_KERNEL_RWX or CONFIG_DEBUG_RODATA")?.message
         == "head's configuration writes CONFIG_STRICT_KERNEL_RWX off, but x86 gives it no prompt (arch/Kconfig asks only with ARCH_OPTIONAL_KERNEL_RWX): Kconfig builds it y, so CONFIG_STRICT_KERNEL_RWX or CONFIG_DEBUG_RODATA holds")
+    // Written y and dropped all the same, as the values say; one path read at two commits.
+    let written = KRXAnalysis.compare(
+      base: KRXEvidence(config: base),
+      head: KRXEvidence(config: try config("CONFIG_SMP=y\nCONFIG_MODULES=y\n# CONFIG_RANDOMIZE_BASE is not set\nCONFIG_RANDOMIZE_MEMORY=y\n")))
+    let memory = try #require(outcome(written, "krx-config", item: "CONFIG_RANDOMIZE_MEMORY"))
+    #expect(memory.headValue == "RANDOMIZE_MEMORY=y, dropped: needs RANDOMIZE_BASE")
+    #expect(memory.basis == "\(base.name) of base and of head")
     // PHYSICAL_ALIGN left out is 0x200000; a hex value may lack its 0x.
     #expect(try regressed("CONFIG_SMP=y\nCONFIG_MODULES=y\nCONFIG_PHYSICAL_ALIGN=0x1000000\n") == ["CONFIG_PHYSICAL_ALIGN"])
     #expect(try regressed("CONFIG_SMP=y\nCONFIG_MODULES=y\nCONFIG_PHYSICAL_ALIGN=1000000\n") == ["CONFIG_PHYSICAL_ALIGN"])

@@ -107,7 +107,7 @@ enum CommandLineCheck {
         }
           ?? weakening.decision(in: head).map { "head's '\($0.parameter)' has the last word: '\(item)' is not in effect" }
           ?? "'\(item)' is absent",
-        basis: "\(base.name) and \(head.name)")
+        basis: Format.basis(base: base.name, head: head.name))
     }
   }
 }

@@ -35,7 +35,7 @@ enum ConfigCheck {
     /// a dependency the file turns off, with that dependency.
     func dropped(in config: KernelConfig) -> (option: String, dependency: String)? {
       for option in options where config[option] == nil || config.isEnabled(option) {
-        if let dependency = X86Kconfig.dependencies[option]?.first(where: { X86Kconfig.isOff($0, in: config) }) {
+        if let dependency = X86Kconfig.droppingDependency(of: option, in: config) {
           return (option, dependency)
         }
       }
@@ -84,7 +84,8 @@ enum ConfigCheck {
   static func show(_ option: String, in config: KernelConfig) -> String {
     switch config[option] {
     case .notSet?: "\(option) is not set"
-    case .set(let value)?: "\(option)=\(value)"
+    case .set(let value)?:
+      "\(option)=\(value)" + (X86Kconfig.droppingDependency(of: option, in: config).map { ", dropped: needs \($0)" } ?? "")
     case nil: X86Kconfig.isOn(option, in: config) && config.isDefconfig ? "\(option) absent (Kconfig's default y)" : "\(option) absent"
     }
   }
@@ -97,7 +98,7 @@ enum ConfigCheck {
           message: "skipped: no kernel configuration for \(base == nil ? "base" : "head") (record with --config or --config-path)")
       ]
     }
-    let basis = "\(base.name) and \(head.name)"
+    let basis = Format.basis(base: base.name, head: head.name)
     var outcomes: [CheckOutcome] = []
     for rule in rules {
       let (before, after) = (rule.holds(in: base), rule.holds(in: head))

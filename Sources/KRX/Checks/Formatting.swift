@@ -1,6 +1,12 @@
 import Foundation
 
 enum Format {
+  /// What a check read, one file per side: `base's and head's X` where both
+  /// name the same path (one file at two commits), else both names.
+  static func basis(base: String, head: String) -> String {
+    base == head ? "\(base) of base and of head" : "\(base) and \(head)"
+  }
+
   /// `41.2%`.
   static func percent(_ share: Double) -> String { String(format: "%.1f%%", share * 100) }
 
