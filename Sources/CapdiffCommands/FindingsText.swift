@@ -86,6 +86,11 @@ enum FindingsText {
           out += "  \(family.padded(24)) \("held".padded(9)) \(summary) (--verbose lists them)\n"
         } else {
           for outcome in outcomes where verbose || outcomes.count == 1 || outcome.status != .held { out += line(outcome) }
+          // The held ones left out are counted, so that the list adds up.
+          let held = outcomes.filter { $0.status == .held }.count
+          if !verbose, outcomes.count > 1, held > 0 {
+            out += "  \(family.padded(24)) \("held".padded(9)) \(held) more item\(held == 1 ? "" : "s") held (--verbose lists them)\n"
+          }
         }
       }
     }

@@ -221,6 +221,8 @@ import Testing
     let diff = try run(capdiff, ["diff", "--repo", kernel.path, "--store", store, "--workload", "boot", "--out", out, "v6.1", "HEAD"])
     #expect(diff.status == 8, "\(diff.standardOutput)\(diff.standardError)")
     #expect(diff.standardOutput.contains("krx-config               REGRESSED CONFIG_RANDOMIZE_BASE held in base and no longer holds in head FAILS GATE"))
+    // The held items not listed are counted.
+    #expect(diff.standardOutput.contains("krx-config               held      7 more items held (--verbose lists them)\n"))
     // The vmlinux's section headers came with the symbols: the text-coverage check ran.
     #expect(diff.standardOutput.contains("krx-text-coverage        held      the separately randomisable share of code held"))
     let document = try #require(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(out)/findings.json"))) as? [String: Any])
