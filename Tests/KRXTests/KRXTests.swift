@@ -283,6 +283,13 @@ func layout(seed: Int, shuffled: Set<String>) -> [(String, UInt64)] {
         == "moves (3 distinct offsets in 3 boots); 8.97 bits (501 slots of 2 MiB)")
     // A kernel that never moves has no entropy, whatever its slots.
     #expect(slide.headValue == "never moves (1 distinct offset in 3 boots); 0 bits (501 slots of 2 MiB were it randomised)")
+    // Missing from both kernels: no regression, and no pass either.
+    let neither = KRXAnalysis.compare(base: KRXEvidence(layouts: head), head: KRXEvidence(layouts: head))
+    #expect(outcome(neither, "krx-base-slide")?.status == .unmet)
+    #expect(outcome(neither, "krx-base-slide")?.message.hasPrefix("_text never moves in base or head: no KASLR on either side") == true)
+    #expect(outcome(neither, "krx-function-shuffle")?.status == .unmet)
+    #expect(outcome(neither, "krx-rigid-block")?.status == .unmet)
+    #expect(neither.findings.isEmpty)
     #expect(slide.headMeasure == 0)
     #expect(slide.message.hasPrefix("head's _text never moves across its boots while base's did ("))
     #expect(slide.message.contains("PHYSICAL_ALIGN taken as 0x200000, x86-64's default (no configuration)"))

@@ -105,9 +105,12 @@ enum BaseSlideCheck {
       let notes = Set(old.notes + new.notes).sorted()
       return [
         CheckOutcome(
-          check: name, status: problems.isEmpty ? .held : .regressed, baseValue: old.summary, headValue: new.summary,
+          check: name, status: !problems.isEmpty ? .regressed : (old.moved || new.moved ? .held : .unmet),
+          baseValue: old.summary, headValue: new.summary,
           threshold: String(format: "head moves if base did; bits drop at most %.2f", rules.slideBitsDrop),
-          message: (problems.isEmpty ? "the base slide held" : problems.joined(separator: "; "))
+          message: (!problems.isEmpty
+            ? problems.joined(separator: "; ")
+            : old.moved || new.moved ? "the base slide held" : "_text never moves in base or head: no KASLR on either side")
             + (notes.isEmpty ? "" : " (\(notes.joined(separator: "; ")))"),
           basis: "base \(base.layouts.basis); head \(head.layouts.basis)", baseMeasure: old.bits, headMeasure: new.bits)
       ]

@@ -41,9 +41,14 @@ enum FunctionShuffleCheck {
       }
       return [
         CheckOutcome(
-          check: name, status: problems.isEmpty ? .held : .regressed, baseValue: old.summary, headValue: new.summary,
+          check: name, status: !problems.isEmpty ? .regressed : (old.moving.isEmpty && new.moving.isEmpty ? .unmet : .held),
+          baseValue: old.summary, headValue: new.summary,
           threshold: "share drops at most \(Format.percent(rules.shuffleDrop)); no function stops moving",
-          message: problems.isEmpty ? "function shuffling held" : problems.joined(separator: "; "),
+          message: !problems.isEmpty
+            ? problems.joined(separator: "; ")
+            : old.moving.isEmpty && new.moving.isEmpty
+              ? "no function moves apart from the rest in base or head: no function shuffling on either side"
+              : "function shuffling held",
           basis: "base \(base.layouts.basis); head \(head.layouts.basis)", baseMeasure: old.share, headMeasure: new.share)
       ]
     }

@@ -78,11 +78,15 @@ enum RigidBlockCheck {
       let baseNames = Set(layouts.0?.names ?? [])
       let joined = new.sensitive.subtracting(old.sensitive).filter(baseNames.contains).sorted()
       if !joined.isEmpty { problems.append("sensitive symbols joined it: \(Format.names(joined))") }
+      let whole = old.share >= 1 && new.share >= 1
       return [
         CheckOutcome(
-          check: name, status: problems.isEmpty ? .held : .regressed, baseValue: old.summary, headValue: new.summary,
+          check: name, status: !problems.isEmpty ? .regressed : (whole ? .unmet : .held), baseValue: old.summary,
+          headValue: new.summary,
           threshold: "grows at most \(Format.percent(rules.rigidBlockGrowth)) of text; no sensitive symbol joins",
-          message: problems.isEmpty ? "no larger rigid block" : problems.joined(separator: "; "),
+          message: !problems.isEmpty
+            ? problems.joined(separator: "; ")
+            : whole ? "the whole text is one rigid block in base and head: it moves as one on either side" : "no larger rigid block",
           basis: "base \(base.layouts.basis); head \(head.layouts.basis)", baseMeasure: old.share, headMeasure: new.share)
       ]
     }

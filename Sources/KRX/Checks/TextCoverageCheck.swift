@@ -31,11 +31,14 @@ enum TextCoverageCheck {
     }
     return [
       CheckOutcome(
-        check: name, status: regressed ? .regressed : .held, baseValue: describe(old), headValue: describe(new),
+        check: name, status: regressed ? .regressed : (old.separate == 0 && new.separate == 0 ? .unmet : .held),
+        baseValue: describe(old), headValue: describe(new),
         threshold: "drops at most \(Format.percent(rules.textCoverageDrop))",
         message: regressed
           ? "the separately randomisable share of code fell from \(Format.percent(old.share)) to \(Format.percent(new.share))"
-          : "the separately randomisable share of code held",
+          : old.separate == 0 && new.separate == 0
+            ? "no code lies in separately randomisable .text.* sections in base or head"
+            : "the separately randomisable share of code held",
         basis: "vmlinux section headers", baseMeasure: old.share, headMeasure: new.share)
     ]
   }
