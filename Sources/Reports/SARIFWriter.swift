@@ -20,15 +20,22 @@ public enum SARIFWriter {
     let results = kept.map { finding -> Result in
       let rule = RuleCatalog.rule(finding.kind)
       let level = finding.failsGate ? "error" : (finding.severity >= .medium ? "warning" : "note")
-      let location: Location
+      var location: Location
+      var properties: [String: String] = ["severity": finding.severity.rawValue]
       if let evidence = finding.evidence.first(where: { $0.file != nil }), let file = evidence.file {
         location = Location(file: file, line: evidence.line)
+        // A removed access's lines are base's; a service reads locations
+        // against the head commit it scans, where that line may hold other
+        // code or lie past the end. The file is named, its base line kept apart.
+        if finding.kind == FindingKind.removedAccess.rawValue {
+          if let line = evidence.line { properties["baseLine"] = String(line) }
+          location.line = nil
+        }
       } else if let file = finding.file {
         location = Location(file: file, line: finding.line)
       } else {
         location = treeWide
       }
-      var properties: [String: String] = ["severity": finding.severity.rawValue]
       if let subject = finding.subject { properties["subject"] = SafeText.clean(subject) }
       if let object = finding.object { properties["object"] = SafeText.clean(object) }
       if let access = finding.access { properties["access"] = access.rawValue }
@@ -41,7 +48,8 @@ public enum SARIFWriter {
           PhysicalLocationHolder(
             physicalLocation: PhysicalLocation(
               artifactLocation: ArtifactLocation(uri: URIPath.encode(location.file), uriBaseId: "SRCROOT"),
-              region: location.line.map { Region(startLine: max(1, $0)) }))
+              // GitHub code scanning wants a line for every result: a file as a whole is its line 1.
+              region: Region(startLine: max(1, location.line ?? 1))))
         ],
         partialFingerprints: ["capdiffFinding/v1": finding.id],
         suppressions: finding.suppression.map { [Suppression(kind: "external", justification: SafeText.clean($0.reason))] },
@@ -142,7 +150,7 @@ public enum SARIFWriter {
 
   struct PhysicalLocation: Encodable {
     var artifactLocation: ArtifactLocation
-    var region: Region?
+    var region: Region
   }
 
   struct ArtifactLocation: Encodable {

@@ -189,7 +189,11 @@ func hostileInput(findings count: Int = 1) -> ReportInput {
       check: "krx-config", item: "CONFIG_VMAP_STACK", severity: .high, failsGate: true, baseValue: "y", headValue: "is not set",
       threshold: "expected y", message: "CONFIG_VMAP_STACK held in base and no longer holds in head",
       file: "arch/x86/configs/x86_64_defconfig", line: 7)
-    input.document.findings = [input.document.findings[0], unlocated, slide, config]
+    // A removed access is named by its file; its line is base's, kept apart.
+    var removed = input.document.findings[0]
+    removed.id = "removed"
+    removed.kind = FindingKind.removedAccess.rawValue
+    input.document.findings = [input.document.findings[0], unlocated, slide, config, removed]
     let log = try #require(try JSONSerialization.jsonObject(with: Data(SARIFWriter.render(input))) as? [String: Any])
     let results = try #require((log["runs"] as? [[String: Any]])?.first?["results"] as? [[String: Any]])
     let locations = results.map { result -> String in
@@ -197,7 +201,9 @@ func hostileInput(findings count: Int = 1) -> ReportInput {
       let uri = (physical?["artifactLocation"] as? [String: Any])?["uri"] as? String ?? "none"
       return ((physical?["region"] as? [String: Any])?["startLine"] as? Int).map { "\(uri):\($0)" } ?? uri
     }
-    #expect(locations == ["fs/%3Cweird%3E%20dir/a%26b.c:12", "Makefile", "Makefile", "arch/x86/configs/x86_64_defconfig:7"])
+    #expect(
+      locations == ["fs/%3Cweird%3E%20dir/a%26b.c:12", "Makefile:1", "Makefile:1", "arch/x86/configs/x86_64_defconfig:7", "fs/%3Cweird%3E%20dir/a%26b.c:1"])
+    #expect((results[4]["properties"] as? [String: String])?["baseLine"] == "12")
   }
 
   @Test func sarifKeepsTheMostSevereResultsAndLocatesThem() throws {
