@@ -2,9 +2,12 @@ import Drift
 
 /// krx-image-permissions: within the high kernel mapping, executable bytes
 /// outside `[_text, _etext)` and writable bytes inside it. The text range
-/// comes from the kallsyms sample of the dump's boot: the newest whose text
-/// the dump maps, as merged runs keep their oldest sample first and the
-/// dump is the newest run's.
+/// comes from the kallsyms sample of the dump's boot. The dump does not say
+/// which boot it is, and KASLR's 2 MiB slots put another boot's text inside
+/// this one's image as often as not: of the samples whose text the dump
+/// maps, the one its permissions fit best is taken (the newest on a tie,
+/// as merged runs keep their oldest sample first and the dump is the
+/// newest run's).
 enum ImagePermissionsCheck {
   static let name = "krx-image-permissions"
   static let section = "High Kernel Mapping"
@@ -37,11 +40,19 @@ enum ImagePermissionsCheck {
       }
       return false
     }
-    guard let text = boots.last(where: { mapped($0.text) })?.text else {
+    let candidates = boots.filter { mapped($0.text) }
+    guard !candidates.isEmpty else {
       let found = boots.map { "\(Format.hex($0.text.lowerBound)) in \($0.name)" }
       return .failure(
         "has no kallsyms sample whose _text.._etext lies inside the dump's \(section) (_text at \(Format.names(found))): give the kallsyms of the dump's boot")
     }
+    let sides = candidates.map { measure(image, text: $0.text) }
+    let fit = { (side: Side) in side.executableOutside.saturatingAdd(side.writableInside) }
+    return .success(sides.reversed().min { fit($0) < fit($1) }!)
+  }
+
+  /// The image's permissions against one boot's text.
+  static func measure(_ image: [PageTableDump.Mapping], text: Range<UInt64>) -> Side {
     // Rounded outwards to 2 MiB and inwards to 4 KiB, without overflowing at the top of the address space.
     func roundUp(_ value: UInt64, _ step: UInt64) -> UInt64 { value > UInt64.max - step ? value : (value + step - 1) / step * step }
     let outer = (text.lowerBound / largePage * largePage)..<roundUp(text.upperBound, largePage)
@@ -54,7 +65,7 @@ enum ImagePermissionsCheck {
       }
       if mapping.writable { side.writableInside = side.writableInside.saturatingAdd(mapping.overlap(with: inner)) }
     }
-    return .success(side)
+    return side
   }
 
   static func run(base: KRXEvidence, head: KRXEvidence) -> [CheckOutcome] {
