@@ -85,7 +85,7 @@ public struct HistoryReport: Sendable, Encodable {
       ("history.json", Array(try encoder.encode(self)) + [UInt8(ascii: "\n")]), ("history.md", Array(markdown.utf8)),
       ("index.html", Array(try html().utf8)),
     ]
-    for (name, bytes) in files { try AtomicFile.write(bytes, to: "\(folder)/\(name)") }
+    try AtomicFile.write(files.map { ("\(folder)/\($0.0)", $0.1) })
     return files.map { "\(folder)/\($0.0)" }
   }
 

@@ -26,11 +26,9 @@ public enum ReportSet {
   @discardableResult
   public static func write(_ input: ReportInput, to folder: String, formats: Set<ReportFormat>) throws -> [String] {
     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-    var written: [String] = []
-    func write(_ name: String, _ bytes: [UInt8]) throws {
-      try AtomicFile.write(bytes, to: "\(folder)/\(name)")
-      written.append("\(folder)/\(name)")
-    }
+    // Rendered first, then written as one: a failure leaves the old set whole.
+    var files: [(path: String, bytes: [UInt8])] = []
+    func write(_ name: String, _ bytes: [UInt8]) throws { files.append(("\(folder)/\(name)", bytes)) }
     // The graph is laid out once, for its own file and the HTML.
     let needsGraph = (formats.contains(.graph) || formats.contains(.html)) && input.document.scheme != nil
     let dot = needsGraph ? GraphRenderer.dot(input.graph) : nil
@@ -51,7 +49,8 @@ public enum ReportSet {
         if let svg { try write("privilege-graph.svg", Array(svg.utf8)) }
       }
     }
-    return written
+    try AtomicFile.write(files)
+    return files.map(\.path)
   }
 
   /// findings.json: sorted keys, so equal findings give equal files.

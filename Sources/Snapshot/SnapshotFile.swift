@@ -18,11 +18,54 @@ public enum SnapshotFile {
 /// Whole-file reads and crash-safe writes.
 public enum AtomicFile {
   public static func write(_ bytes: [UInt8], to path: String) throws {
-    var info = stat()
-    if path.isEmpty || path.hasSuffix("/") || (stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR) {
-      throw SnapshotError(.io, file: path.isEmpty ? "''" : path, "is no file name: give the path of the file to write")
+    try write([(path, bytes)])
+  }
+
+  /// Writes several files as one: each to a temporary file beside it, and
+  /// only when all are written and synced are they renamed into place, so
+  /// that a failure leaves every old file as it was (a set of reports never
+  /// mixes two runs). A path that names a directory, a device or a FIFO is
+  /// refused: renaming over it would replace it (`--out /dev/null`).
+  public static func write(_ files: [(path: String, bytes: [UInt8])]) throws {
+    for (path, _) in files {
+      var info = stat()
+      if path.isEmpty || path.hasSuffix("/") || (stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR) {
+        throw SnapshotError(.io, file: path.isEmpty ? "''" : path, "is no file name: give the path of the file to write")
+      }
+      if lstat(path, &info) == 0, (info.st_mode & S_IFMT) != S_IFREG, (info.st_mode & S_IFMT) != S_IFLNK {
+        throw SnapshotError(
+          .io, file: path, "is a device, FIFO or socket, not a regular file: give the path of a file to write, new or to replace")
+      }
     }
-    let directory = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
+    var temporaries: [String] = []
+    var done = false
+    defer {
+      if !done { for temporary in temporaries { unlink(temporary) } }
+    }
+    for (path, bytes) in files { temporaries.append(try writeTemporary(bytes, beside: path)) }
+    for ((path, _), temporary) in zip(files, temporaries) {
+      guard rename(temporary, path) == 0 else {
+        throw SnapshotError(.io, file: path, "cannot rename the temporary file into place: \(errorText())")
+      }
+    }
+    done = true
+    // The renames themselves are durable once the directories are synced.
+    for directory in Set(files.map { directory(of: $0.path) }) {
+      let directoryFD = open(directory, O_RDONLY | O_DIRECTORY)
+      if directoryFD >= 0 {
+        fsync(directoryFD)
+        close(directoryFD)
+      }
+    }
+  }
+
+  private static func directory(of path: String) -> String {
+    path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
+  }
+
+  /// Writes and syncs `bytes` to a new temporary file beside `path`; returns its path.
+  private static func writeTemporary(_ bytes: [UInt8], beside path: String) throws -> String {
+    let directory = directory(of: path)
     var template = Array("\(directory)/.\(path.split(separator: "/").last ?? "out").XXXXXX".utf8CString)
     let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
     guard fd >= 0 else {
@@ -31,6 +74,7 @@ public enum AtomicFile {
     let temporary = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
     var ok = false
     defer {
+      close(fd)
       if !ok { unlink(temporary) }
     }
     var written = 0
@@ -38,34 +82,26 @@ public enum AtomicFile {
       let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + written, bytes.count - written) }
       if n < 0 {
         if errno == EINTR { continue }
-        let text = errorText()
-        close(fd)
-        throw SnapshotError(.io, file: path, "write failed: \(text)")
+        throw SnapshotError(.io, file: path, "write failed: \(errorText())")
       }
       written += n
     }
     guard fsync(fd) == 0, fchmod(fd, 0o644) == 0 else {
-      let text = errorText()
-      close(fd)
-      throw SnapshotError(.io, file: path, "fsync failed: \(text)")
-    }
-    close(fd)
-    guard rename(temporary, path) == 0 else {
-      throw SnapshotError(.io, file: path, "cannot rename the temporary file into place: \(errorText())")
+      throw SnapshotError(.io, file: path, "fsync failed: \(errorText())")
     }
     ok = true
-    // The rename itself is durable once the directory is synced.
-    let directoryFD = open(directory, O_RDONLY | O_DIRECTORY)
-    if directoryFD >= 0 {
-      fsync(directoryFD)
-      close(directoryFD)
-    }
+    return temporary
   }
 
   public static func read(_ path: String) throws -> [UInt8] {
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    // Without O_NONBLOCK, opening a FIFO waits for a writer that never comes.
+    let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
     guard fd >= 0 else { throw SnapshotError(.io, file: path, "cannot open: \(errorText())") }
     defer { close(fd) }
+    var info = stat()
+    guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
+      throw SnapshotError(.io, file: path, "is not a regular file: expected a file capdiff wrote")
+    }
     var result: [UInt8] = []
     var buffer = [UInt8](repeating: 0, count: 1 << 20)
     while true {

@@ -190,6 +190,16 @@ func json(_ text: String) throws -> [String: Any] {
     #expect(try String(contentsOfFile: kmap, encoding: .utf8) == kmapText)
     let noName = try run(capdiff, ["record", "--symbols", symbols, "--workload", "w", "--out", "\(directory.path)/", kmap])
     #expect(noName.standardError == "\(directory.path)/: error: is no file name: give the path of the file to write\n")
+    // A FIFO (or a device) is not replaced by a file, and is not read from.
+    let fifo = "\(directory.path)/fifo"
+    #expect(mkfifo(fifo, 0o644) == 0)
+    let special = try run(capdiff, ["record", "--symbols", symbols, "--workload", "w", "--out", fifo, kmap])
+    #expect(special.status == 1)
+    #expect(special.standardError == "\(fifo): error: is a device, FIFO or socket, not a regular file: give the path of a file to write, new or to replace\n")
+    var info = stat()
+    #expect(stat(fifo, &info) == 0 && (info.st_mode & S_IFMT) == S_IFIFO)
+    let readFIFO = try run(capdiff, ["show", fifo])
+    #expect(readFIFO.standardError == "\(fifo): error: is not a regular file: expected a file capdiff wrote\n")
     let escape = try run(capdiff, ["record", "--symbols", symbols, "--workload", "../w", "--out", "\(directory.path)/w.capmap", kmap])
     #expect(escape.status == 1)
     #expect(escape.standardError.contains("workload name '../w' contains a path separator"))

@@ -87,6 +87,21 @@ func hostileInput(findings count: Int = 1) -> ReportInput {
     #expect(junit.contains("<testcase name=\"SUBJ &lt;script&gt;"))
   }
 
+  /// A report that cannot be written leaves every report of the last run as it was.
+  @Test func aFailedReportLeavesTheOldSetWhole() throws {
+    let directory = try TemporaryDirectory()
+    let out = "\(directory.path)/reports"
+    try ReportSet.write(hostileInput(), to: out, formats: Set(ReportFormat.allCases))
+    let before = try String(contentsOfFile: "\(out)/findings.json", encoding: .utf8)
+    try FileManager.default.removeItem(atPath: "\(out)/results.sarif")
+    try FileManager.default.createDirectory(atPath: "\(out)/results.sarif", withIntermediateDirectories: false)
+    var changed = hostileInput()
+    changed.document.findings = []
+    #expect(throws: (any Error).self) { try ReportSet.write(changed, to: out, formats: Set(ReportFormat.allCases)) }
+    #expect(try String(contentsOfFile: "\(out)/findings.json", encoding: .utf8) == before)
+    #expect(try FileManager.default.contentsOfDirectory(atPath: out).filter { $0.hasPrefix(".") } == [])
+  }
+
   @Test func sourceLinksOfRemovedAccessesPointAtBase() {
     var input = hostileInput()
     input.document.base.commit = String(repeating: "b", count: 40)
