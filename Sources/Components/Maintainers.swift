@@ -52,7 +52,8 @@ public struct Maintainers: Sendable {
     // Split on bytes: splitting a String walks grapheme clusters, ten times slower.
     for rawLine in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
       lineNumber += 1
-      let line = String(Substring(rawLine))
+      // A Windows checkout's CRLF would end every pattern in a CR that no path has.
+      let line = String(Substring(rawLine.last == UInt8(ascii: "\r") ? rawLine.dropLast() : rawLine))
       // get_maintainer.pl's /^([A-Z]):\s*(.*)/: a capital, a colon, the value after white space.
       let utf8 = line.utf8
       guard utf8.count >= 2, let letter = utf8.first, letter >= UInt8(ascii: "A"), letter <= UInt8(ascii: "Z"),

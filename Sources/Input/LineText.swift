@@ -70,3 +70,12 @@ public func firstControl(_ bytes: Span<UInt8>, _ start: Int, _ end: Int) -> Int?
   }
   return nil
 }
+
+extension StringProtocol {
+  /// The lines of a text ended by LF or CRLF, empty ones kept: CRLF is one
+  /// `Character`, which splitting on "\n" never finds, so a file from a
+  /// Windows checkout would read as one line.
+  public func textLines() -> [SubSequence] {
+    split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
+  }
+}

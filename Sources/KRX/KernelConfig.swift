@@ -44,7 +44,7 @@ public struct KernelConfig: Sendable, Equatable {
     var values: [String: Value] = [:]
     var optionLines: [String: Int] = [:]
     var generated = false
-    let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+    let lines = String(decoding: bytes, as: UTF8.self).textLines()
     for (index, raw) in lines.enumerated() {
       let line = raw.hasSuffix("\r") ? raw.dropLast() : raw
       let trimmed = line.drop { $0 == " " || $0 == "\t" }

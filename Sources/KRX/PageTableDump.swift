@@ -61,7 +61,7 @@ public struct PageTableDump: Sendable, Equatable {
   public init(bytes: [UInt8], name: String) throws(InputError) {
     var mappings: [Mapping] = []
     var section = ""
-    let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+    let lines = String(decoding: bytes, as: UTF8.self).textLines()
     for (index, raw) in lines.enumerated() {
       let line = raw.hasSuffix("\r") ? raw.dropLast() : raw
       let number = index + 1
@@ -126,7 +126,7 @@ public struct WXBootLog: Sendable, Equatable {
   public init(bytes: [UInt8], name: String) throws(InputError) {
     let marker = "Checked W+X mappings:"
     var total: UInt64?
-    let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+    let lines = String(decoding: bytes, as: UTF8.self).textLines()
     for (index, line) in lines.enumerated() {
       guard let range = line.range(of: marker) else { continue }
       let verdict = line[range.upperBound...].trimmingCharacters(in: .whitespaces)

@@ -6,7 +6,7 @@ public enum KernelVersion {
   /// nil when the Makefile declares no VERSION.
   public static func parse(makefile: String) -> String? {
     var fields: [String: String] = [:]
-    for line in makefile.split(separator: "\n").prefix(40) {
+    for line in makefile.textLines().prefix(40) {
       let parts = line.split(separator: "=", maxSplits: 1)
       guard parts.count == 2 else { continue }
       let key = parts[0].trimmingCharacters(in: .whitespaces)

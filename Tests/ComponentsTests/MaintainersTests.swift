@@ -84,6 +84,13 @@ func firstAndRest(_ path: String, _ maintainers: Maintainers) -> [String] {
     #expect(firstAndRest("drivers/net/tun.c", maintainers) == ["TUN/TAP DRIVER", "NETWORKING DRIVERS", "THE REST"])
   }
 
+  @Test func aWindowsCheckoutsLineEndsReadAlike() {
+    let crlf = Maintainers(
+      text: fixture.replacingOccurrences(of: "\n", with: "\r\n"), file: "MAINTAINERS", isDirectory: { directories.contains($0) })
+    #expect(firstAndRest("fs/ext4/inode.c", crlf) == ["EXT4 FILE SYSTEM", "THE REST"])
+    #expect(firstAndRest("net/ipv4/tcp_input.c", crlf) == ["NETWORKING [TCP]", "NETWORKING [GENERAL]", "THE REST"])
+  }
+
   @Test func globWithoutTrailingSlashNeedsEqualSlashCount() {
     // `net/ipv4/tcp*.c` has two slashes: a deeper path does not match.
     #expect(firstAndRest("net/ipv4/tcp/extra.c", maintainers) == ["NETWORKING [GENERAL]", "THE REST"])

@@ -137,6 +137,17 @@ func layout(seed: Int, shuffled: Set<String>) -> [(String, UInt64)] {
     #expect(outcome(align, "krx-config", item: "CONFIG_PHYSICAL_ALIGN")?.message == "CONFIG_PHYSICAL_ALIGN rose from absent (Kconfig's default 0x200000) to 1000000")
   }
 
+  @Test func crlfConfigsAndDumpsReadAlike() throws {
+    let crlf = try config("CONFIG_RANDOMIZE_BASE=y\r\n# CONFIG_KASAN is not set\r\nCONFIG_PHYSICAL_ALIGN=0x200000\r\n")
+    #expect(crlf.isEnabled("RANDOMIZE_BASE"))
+    #expect(crlf[("KASAN")] == .notSet)
+    #expect(crlf.number("PHYSICAL_ALIGN") == 0x20_0000)
+    #expect(crlf.lines["PHYSICAL_ALIGN"] == 3)
+    let dump = try PageTableDump(
+      bytes: Array(String(decoding: Self.dump(), as: UTF8.self).replacingOccurrences(of: "\n", with: "\r\n").utf8), name: "pt")
+    #expect(dump.mappings == (try PageTableDump(bytes: Self.dump(), name: "pt")).mappings)
+  }
+
   @Test func aDefconfigLeavesDefaultsOut() throws {
     // x86_64_defconfig never names RANDOMIZE_BASE (default y); turning it off
     // writes "is not set". SLAB_FREELIST_RANDOM defaults to n: naming it off changes nothing.
