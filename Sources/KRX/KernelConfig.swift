@@ -68,7 +68,14 @@ public struct KernelConfig: Sendable, Equatable {
           "expected a kernel configuration line 'CONFIG_NAME=value' or '# CONFIG_NAME is not set', found '\(line.prefix(60))'")
       }
       let option = String(trimmed[trimmed.index(trimmed.startIndex, offsetBy: 7)..<equals])
-      values[option] = .set(String(trimmed[trimmed.index(after: equals)...]))
+      let value = String(trimmed[trimmed.index(after: equals)...])
+      // A number the checks compare: one they cannot read would pass for "did not rise".
+      if Self.numeric.contains(option), Self.parse(number: value, hex: X86Kconfig.hex.contains(option)) == nil {
+        throw InputError(
+          .malformedLine, file: name, line: index + 1, column: trimmed.distance(from: trimmed.startIndex, to: equals) + 2,
+          "CONFIG_\(option): expected \(X86Kconfig.hex.contains(option) ? "a hex number" : "a decimal number") of at most 64 bits, found '\(value.prefix(40))'")
+      }
+      values[option] = .set(value)
       optionLines[option] = index + 1
     }
     guard !values.isEmpty else {
@@ -79,6 +86,9 @@ public struct KernelConfig: Sendable, Equatable {
     self.lines = optionLines
     isDefconfig = !generated
   }
+
+  /// The numeric options the checks read.
+  static let numeric: Set<String> = X86Kconfig.hex.union(["FG_KASLR_SHIFT"])
 
   public subscript(option: String) -> Value? { values[option] }
 

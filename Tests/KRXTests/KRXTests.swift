@@ -137,6 +137,19 @@ func layout(seed: Int, shuffled: Set<String>) -> [(String, UInt64)] {
     #expect(outcome(align, "krx-config", item: "CONFIG_PHYSICAL_ALIGN")?.message == "CONFIG_PHYSICAL_ALIGN rose from absent (Kconfig's default 0x200000) to 1000000")
   }
 
+  @Test func aNumberTheChecksCannotReadIsAnError() throws {
+    for (line, found) in [("CONFIG_PHYSICAL_ALIGN=0x10000000000000000", "0x10000000000000000"), ("CONFIG_PHYSICAL_ALIGN=abcg", "abcg"), ("CONFIG_FG_KASLR_SHIFT=-1", "-1")] {
+      #expect(throws: InputError.self) { try config("CONFIG_SMP=y\n\(line)\n") }
+      do {
+        _ = try KernelConfig(bytes: Array("CONFIG_SMP=y\n\(line)\n".utf8), name: ".config")
+        Issue.record("\(line) was read")
+      } catch {
+        #expect(error.line == 2)
+        #expect(error.message.hasSuffix("found '\(found)'"), "\(error.message)")
+      }
+    }
+  }
+
   @Test func crlfConfigsAndDumpsReadAlike() throws {
     let crlf = try config("CONFIG_RANDOMIZE_BASE=y\r\n# CONFIG_KASAN is not set\r\nCONFIG_PHYSICAL_ALIGN=0x200000\r\n")
     #expect(crlf.isEnabled("RANDOMIZE_BASE"))
