@@ -75,9 +75,7 @@ extension Capdiff {
         for entry in entries {
           do {
             let snapshot = try SnapshotCodec.decode(entry.bytes, file: "\(entry.commit)/\(entry.workload)")
-            if let commit = snapshot.metadata.commit?.oid, commit != entry.commit {
-              throw StoreError(store: store.name, "\(entry.commit)/\(entry.workload) holds the snapshot of another commit (\(commit))")
-            }
+            try checkKey(snapshot, commit: entry.commit, workload: entry.workload, in: "\(store.name) \(entry.commit)/\(entry.workload)")
           } catch {
             bad += 1
             Terminal.error("\(store.name): \(entry.commit) \(entry.workload): \(error)")
@@ -193,6 +191,7 @@ enum StoreCopy {
     for entry in entries {
       let key = Key(commit: entry.commit, workload: entry.workload)
       let snapshot = try SnapshotCodec.decode(entry.bytes, file: "\(entry.commit)/\(entry.workload)")
+      try checkKey(snapshot, commit: entry.commit, workload: entry.workload, in: "\(entry.commit)/\(entry.workload)")
       var earlier = results[key]
       if earlier == nil {
         order.append(key)

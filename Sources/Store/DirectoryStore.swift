@@ -33,7 +33,7 @@ public final class DirectoryStore: SnapshotStore {
     try validate(commit, workload)
     let file = file(commit, workload)
     guard FileManager.default.fileExists(atPath: file) else { return nil }
-    return try SnapshotFile.read(file)
+    return try SnapshotFile.read(file).checked(commit: commit, workload: workload, in: file)
   }
 
   public func contains(commit: String, workload: String) throws -> Bool {
@@ -58,7 +58,8 @@ public final class DirectoryStore: SnapshotStore {
     var result: [StoredSnapshot] = []
     for entry in try storedFiles() {
       let attributes = try FileManager.default.attributesOfItem(atPath: entry.file)
-      let snapshot = try? SnapshotFile.read(entry.file)
+      // Listed as damaged when it cannot be read as this commit's: `store verify` says why.
+      let snapshot = try? SnapshotFile.read(entry.file).checked(commit: entry.commit, workload: entry.workload, in: entry.file)
       result.append(
         StoredSnapshot(
           commit: entry.commit, describe: snapshot?.metadata.commit?.describe, workload: entry.workload,

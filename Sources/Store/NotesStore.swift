@@ -26,6 +26,7 @@ public final class NotesStore: SnapshotStore {
     try Workload.validate(workload, store: name)
     guard let entry = try archive(commit)?.entries.first(where: { $0.workload == workload }) else { return nil }
     return try SnapshotCodec.decode(entry.bytes, file: "\(name) \(commit) \(workload)")
+      .checked(commit: commit, workload: workload, in: "\(name) note of \(commit)")
   }
 
   public func contains(commit: String, workload: String) throws -> Bool {
@@ -42,6 +43,7 @@ public final class NotesStore: SnapshotStore {
       var entries = try archive(commit)?.entries ?? []
       let existing = try entries.first { $0.workload == workload }.map {
         try SnapshotCodec.decode($0.bytes, file: "\(name) \(commit) \(workload)")
+          .checked(commit: commit, workload: workload, in: "\(name) note of \(commit)")
       }
       let result = try change(existing)
       entries.removeAll { $0.workload == workload }
@@ -63,7 +65,9 @@ public final class NotesStore: SnapshotStore {
     var result: [StoredSnapshot] = []
     for oid in try repository.notedCommits(Self.reference) {
       for entry in try archive(oid.hex)?.entries ?? [] {
+        // Listed as damaged when it cannot be read as this commit's: `store verify` says why.
         let snapshot = try? SnapshotCodec.decode(entry.bytes, file: name)
+          .checked(commit: oid.hex, workload: entry.workload, in: name)
         result.append(
           StoredSnapshot(
             commit: oid.hex, describe: snapshot?.metadata.commit?.describe, workload: entry.workload,

@@ -16,6 +16,27 @@ public struct StoredSnapshot: Sendable, Equatable, Encodable {
   public var damaged: Bool
 }
 
+/// Checks that a snapshot read for (commit, workload) is of them: a note
+/// copied to another commit (`git notes copy`, or a rebase with
+/// notes.rewriteRef), or a file put in another commit's folder, would
+/// otherwise gate one kernel with another's privilege.
+public func checkKey(_ snapshot: Snapshot, commit: String, workload: String, in place: String) throws {
+  if let recorded = snapshot.metadata.commit?.oid, recorded != commit {
+    throw StoreError(store: place, "holds the snapshot of commit \(recorded) under \(commit): it was copied or moved there; remove it (capdiff store rm) and record that commit")
+  }
+  guard snapshot.metadata.workload == workload else {
+    throw StoreError(store: place, "holds a snapshot of workload '\(snapshot.metadata.workload)' under '\(workload)'")
+  }
+}
+
+extension Snapshot {
+  /// Itself, when it is of (commit, workload) (`checkKey`).
+  func checked(commit: String, workload: String, in place: String) throws -> Snapshot {
+    try checkKey(self, commit: commit, workload: workload, in: place)
+    return self
+  }
+}
+
 /// Where snapshots are kept, keyed by (full commit id, workload).
 public protocol SnapshotStore: AnyObject {
   /// The store as the user named it, for messages.

@@ -85,6 +85,29 @@ struct LinearHistory {
     }
   }
 
+  /// A snapshot moved or copied under another commit is refused on every
+  /// read: it would gate one kernel with another's privilege.
+  @Test func aSnapshotUnderAnotherCommitIsRefused() throws {
+    let directory = try TemporaryDirectory()
+    let store = DirectoryStore(path: "\(directory.path)/baselines")
+    let (right, wrong) = (String(repeating: "d", count: 40), String(repeating: "e", count: 40))
+    try store.update(commit: right, workload: "ltp") { _ in sampleSnapshot(commit: right, digest: "xxh128:1") }
+    try FileManager.default.createDirectory(atPath: "\(directory.path)/baselines/\(wrong)", withIntermediateDirectories: false)
+    try FileManager.default.copyItem(
+      atPath: "\(directory.path)/baselines/\(right)/ltp.capmap", toPath: "\(directory.path)/baselines/\(wrong)/ltp.capmap")
+    let file = "\(directory.path)/baselines/\(wrong)/ltp.capmap"
+    #expect(
+      throws: StoreError(
+        store: file,
+        "holds the snapshot of commit \(right) under \(wrong): it was copied or moved there; remove it (capdiff store rm) and record that commit")
+    ) { _ = try store.snapshot(commit: wrong, workload: "ltp") }
+    #expect(throws: StoreError.self) { try store.update(commit: wrong, workload: "ltp") { $0! } }
+    // Under another workload's name, likewise.
+    try FileManager.default.copyItem(
+      atPath: "\(directory.path)/baselines/\(right)/ltp.capmap", toPath: "\(directory.path)/baselines/\(right)/boot.capmap")
+    #expect(throws: StoreError.self) { _ = try store.snapshot(commit: right, workload: "boot") }
+  }
+
   @Test(arguments: ["", "../etc", "a/b", "x\u{0}y", ".hidden"])
   func workloadNamesThatCouldEscapeAreRefused(_ name: String) throws {
     let directory = try TemporaryDirectory()
@@ -118,6 +141,12 @@ struct LinearHistory {
     #expect(try history.repository.notedCommits(NotesStore.reference) == [history.commits[1]])
     #expect(try store.remove(commit: commit, workload: "boot"))
     #expect(try store.list().map(\.workload) == ["ltp"])
+    // A note copied to another commit (git notes copy, a rebase with notes.rewriteRef).
+    let other = history.commits[2]
+    let note = try #require(try history.repository.note(NotesStore.reference, for: history.commits[1]))
+    try history.repository.setNote(
+      NotesStore.reference, for: other, bytes: note, message: "copy", signature: Signature(name: "capdiff", email: "c@localhost", time: 2))
+    #expect(throws: StoreError.self) { _ = try store.snapshot(commit: other.hex, workload: "ltp") }
   }
 }
 
