@@ -115,9 +115,11 @@ public final class Repository {
       options.describe_strategy = GIT_DESCRIBE_TAGS.rawValue
       options.show_commit_oid_as_fallback = 1
       var result: OpaquePointer?
-      try gitCheck(
-        git_describe_commit(&result, commit, &options), "git_describe_commit", repository: path,
-        context: "cannot describe \(oid.abbreviated())")
+      let code = git_describe_commit(&result, commit, &options)
+      // libgit2 walks parents a shallow clone lacks where git stops at the
+      // graft: the commit is named by its id, as --always does without a tag.
+      if code == GIT_ENOTFOUND.rawValue, isShallow { return oid.abbreviated() }
+      try gitCheck(code, "git_describe_commit", repository: path, context: "cannot describe \(oid.abbreviated())")
       defer { git_describe_result_free(result) }
       var format = git_describe_format_options()
       git_describe_format_options_init(&format, UInt32(GIT_DESCRIBE_FORMAT_OPTIONS_VERSION))

@@ -127,5 +127,9 @@ struct History {
         && error.message == "history ends at \(h.c.abbreviated()), 1 commit from \(h.m.abbreviated()): this is a shallow clone; 'git fetch --deepen=2' (or --unshallow) fetches more"
     }
     #expect(seen == 2)
+    // Describing walks no further than the clone's history: a tag within
+    // it names a commit, else its id does.
+    #expect(try repository.describe(h.m) == "v1.1")
+    #expect(try repository.describe(h.c) == h.c.abbreviated())
   }
 }
