@@ -125,6 +125,12 @@ extension Capdiff {
       func run() throws {
         let source = try options.open()
         let entries = try source.entries()
+        // What is exported is read as every reader reads it: a damaged or
+        // misplaced snapshot is named here, not when the archive is imported.
+        for entry in entries {
+          let place = "\(source.name) \(entry.commit)/\(entry.workload)"
+          try checkKey(SnapshotCodec.decode(entry.bytes, file: place), commit: entry.commit, workload: entry.workload, in: place)
+        }
         if let archive {
           try AtomicFile.write(SnapshotArchive(entries: entries).encode(), to: archive)
           Terminal.note("exported \(entries.count) snapshot\(entries.count == 1 ? "" : "s") from \(source.name) to \(archive)")

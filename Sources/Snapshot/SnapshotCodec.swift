@@ -130,6 +130,17 @@ public enum SnapshotCodec {
 
   /// Decodes `bytes`, checking magic, version, length and checksum before
   /// trusting anything; `file` names the source in errors.
+  /// Magic, version, payload length and checksum.
+  static let headerSize = 24
+
+  /// The size of the whole file `header` (its first bytes) declares; nil
+  /// when they are no snapshot header.
+  static func fileSize(declaredBy header: [UInt8]) -> UInt64? {
+    guard header.count >= headerSize, Array(header[0..<magic.count]) == magic else { return nil }
+    var r = BinaryReader(header, position: magic.count + 4)
+    return (try? r.fixed64()).map { $0 &+ UInt64(headerSize) }
+  }
+
   public static func decode(_ bytes: [UInt8], file: String) throws -> Snapshot {
     guard bytes.count >= magic.count, Array(bytes[0..<magic.count]) == magic else {
       throw SnapshotError(.notASnapshot, file: file, "is not a capdiff snapshot (no CAPMAP header)")

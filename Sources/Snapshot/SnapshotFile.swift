@@ -11,7 +11,13 @@ public enum SnapshotFile {
   }
 
   public static func read(_ path: String) throws -> Snapshot {
-    try SnapshotCodec.decode(try AtomicFile.read(path), file: path)
+    // The header says how long the file is: one grown past it (a stray
+    // multi-gigabyte file in the store) is refused before it is read whole.
+    let header = try AtomicFile.read(path, limit: SnapshotCodec.headerSize)
+    if let declared = SnapshotCodec.fileSize(declaredBy: header), let actual = AtomicFile.size(of: path), actual != declared {
+      throw SnapshotError(.damaged, file: path, "snapshot is truncated or has trailing bytes (length mismatch)")
+    }
+    return try SnapshotCodec.decode(try AtomicFile.read(path), file: path)
   }
 }
 
@@ -93,7 +99,14 @@ public enum AtomicFile {
     return temporary
   }
 
-  public static func read(_ path: String) throws -> [UInt8] {
+  /// The size of the file at `path`, nil when it cannot be told.
+  public static func size(of path: String) -> UInt64? {
+    var info = stat()
+    return stat(path, &info) == 0 ? UInt64(info.st_size) : nil
+  }
+
+  /// The file's bytes, or its first `limit` bytes.
+  public static func read(_ path: String, limit: Int = .max) throws -> [UInt8] {
     // Without O_NONBLOCK, opening a FIFO waits for a writer that never comes.
     let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
     guard fd >= 0 else { throw SnapshotError(.io, file: path, "cannot open: \(errorText())") }
@@ -104,15 +117,17 @@ public enum AtomicFile {
     }
     var result: [UInt8] = []
     var buffer = [UInt8](repeating: 0, count: 1 << 20)
-    while true {
-      let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+    while result.count < limit {
+      let wanted = min(buffer.count, limit - result.count)
+      let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, wanted) }
       if n < 0 {
         if errno == EINTR { continue }
         throw SnapshotError(.io, file: path, "read failed: \(errorText())")
       }
-      if n == 0 { return result }
+      if n == 0 { break }
       result.append(contentsOf: buffer[0..<n])
     }
+    return result
   }
 
   private static func errorText() -> String { String(cString: strerror(errno)) }

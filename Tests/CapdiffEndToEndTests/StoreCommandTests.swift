@@ -170,5 +170,14 @@ import Testing
     // The git notes are git's own: git lists them.
     let listed = try run("/usr/bin/git", ["-C", kernel.path, "notes", "--ref", "capdiff", "list"])
     #expect(listed.standardOutput.hasSuffix(" \(kernel.second.hex)\n"))
+    // A damaged snapshot is named at export, and no archive is written.
+    let file = "\(store)/\(kernel.second.hex)/boot.capmap"
+    let bytes = try Array(Data(contentsOf: URL(fileURLWithPath: file)))
+    try Data(bytes.dropLast(10)).write(to: URL(fileURLWithPath: file))
+    let damaged = "\(kernel.directory.path)/damaged.capstore"
+    let export = try run(capdiff, ["store", "export", "--repo", kernel.path, "--store", store, damaged])
+    #expect(export.status == 1)
+    #expect(export.standardError.contains("snapshot is truncated or has trailing bytes (length mismatch)"), "\(export.standardError)")
+    #expect(!FileManager.default.fileExists(atPath: damaged))
   }
 }

@@ -108,6 +108,19 @@ struct LinearHistory {
     #expect(throws: StoreError.self) { _ = try store.snapshot(commit: right, workload: "boot") }
   }
 
+  /// A file grown past the length its header declares is refused unread.
+  @Test func aSnapshotLongerThanItsHeaderSaysIsRefusedUnread() throws {
+    let directory = try TemporaryDirectory()
+    let store = DirectoryStore(path: "\(directory.path)/baselines")
+    let commit = String(repeating: "f", count: 40)
+    try store.update(commit: commit, workload: "ltp") { _ in sampleSnapshot(commit: commit, digest: "xxh128:1") }
+    let file = "\(directory.path)/baselines/\(commit)/ltp.capmap"
+    #expect(truncate(file, 1 << 34) == 0)  // 16 GiB, sparse
+    #expect(throws: SnapshotError(.damaged, file: file, "snapshot is truncated or has trailing bytes (length mismatch)")) {
+      _ = try store.snapshot(commit: commit, workload: "ltp")
+    }
+  }
+
   @Test(arguments: ["", "../etc", "a/b", "x\u{0}y", ".hidden"])
   func workloadNamesThatCouldEscapeAreRefused(_ name: String) throws {
     let directory = try TemporaryDirectory()
