@@ -162,8 +162,12 @@ public struct Policy: Sendable {
         guard Self.isDate(text) else { throw node.error("'expires' must be a date YYYY-MM-DD, found '\(text)'") }
         expires = text
       }
+      let why = try reason.string()
+      guard why.contains(where: { !$0.isWhitespace }) else {
+        throw reason.error("'reason' is blank: say why this finding is accepted")
+      }
       drift.suppressions.append(
-        Suppression(rule: rule, kind: kind, reason: try reason.string(), owner: try fields["owner"]?.string(), expires: expires))
+        Suppression(rule: rule, kind: kind, reason: why, owner: try fields["owner"]?.string(), expires: expires))
     }
   }
 

@@ -78,7 +78,7 @@ public struct HistoryReport: Sendable, Encodable {
   /// Writes history.json, history.md and index.html into `folder`.
   @discardableResult
   public func write(to folder: String) throws -> [String] {
-    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    try AtomicFile.makeFolder(folder)
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     let files: [(String, [UInt8])] = [

@@ -25,7 +25,7 @@ public enum ReportSet {
   /// the paths written.
   @discardableResult
   public static func write(_ input: ReportInput, to folder: String, formats: Set<ReportFormat>) throws -> [String] {
-    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    try AtomicFile.makeFolder(folder)
     // Rendered first, then written as one: a failure leaves the old set whole.
     var files: [(path: String, bytes: [UInt8])] = []
     func write(_ name: String, _ bytes: [UInt8]) throws { files.append(("\(folder)/\(name)", bytes)) }

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
   import Glibc
 #endif
+import Foundation
 
 /// Reading and atomically writing snapshot files.
 public enum SnapshotFile {
@@ -97,6 +98,26 @@ public enum AtomicFile {
     }
     ok = true
     return temporary
+  }
+
+  /// Makes the folder `path` and those above it, as `mkdir -p` does, saying
+  /// in words what stands in the way.
+  public static func makeFolder(_ path: String) throws {
+    do {
+      try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    } catch {
+      // The nearest existing path above, to name what blocks the way.
+      var blocker = path
+      var info = stat()
+      while !blocker.isEmpty, stat(blocker, &info) != 0 {
+        guard let slash = blocker.lastIndex(of: "/") else { blocker = ""; break }
+        blocker = String(blocker[..<slash])
+      }
+      if !blocker.isEmpty, (info.st_mode & S_IFMT) != S_IFDIR {
+        throw SnapshotError(.io, file: path, "cannot make this folder: \(blocker) is a file, not a folder")
+      }
+      throw SnapshotError(.io, file: path, "cannot make this folder: \(errorText())")
+    }
   }
 
   /// The size of the file at `path`, nil when it cannot be told.

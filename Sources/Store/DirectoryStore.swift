@@ -46,7 +46,7 @@ public final class DirectoryStore: SnapshotStore {
     -> Snapshot
   {
     try validate(commit, workload)
-    try FileManager.default.createDirectory(atPath: "\(path)/\(commit)", withIntermediateDirectories: true)
+    try AtomicFile.makeFolder("\(path)/\(commit)")
     return try withLock {
       let updated = try change(try snapshot(commit: commit, workload: workload))
       try SnapshotFile.write(updated, to: file(commit, workload))
@@ -101,7 +101,7 @@ public final class DirectoryStore: SnapshotStore {
   }
 
   private func withLock<T>(_ body: () throws -> T) throws -> T {
-    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    try AtomicFile.makeFolder(path)
     return try FileLock.withLock("\(path)/.lock", store: name, body)
   }
 }

@@ -64,7 +64,18 @@ public final class NotesStore: SnapshotStore {
   public func list() throws -> [StoredSnapshot] {
     var result: [StoredSnapshot] = []
     for oid in try repository.notedCommits(Self.reference) {
-      for entry in try archive(oid.hex)?.entries ?? [] {
+      // A note that is no archive is listed as damaged, the others still listed.
+      let archive: SnapshotArchive?
+      do {
+        archive = try self.archive(oid.hex)
+      } catch {
+        result.append(
+          StoredSnapshot(
+            commit: oid.hex, describe: nil, workload: "?", runs: 0, size: 0, date: 0,
+            location: "note of \(oid.abbreviated()) in \(Self.reference)", damaged: true))
+        continue
+      }
+      for entry in archive?.entries ?? [] {
         // Listed as damaged when it cannot be read as this commit's: `store verify` says why.
         let snapshot = try? SnapshotCodec.decode(entry.bytes, file: name)
           .checked(commit: oid.hex, workload: entry.workload, in: name)

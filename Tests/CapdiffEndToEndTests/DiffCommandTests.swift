@@ -118,6 +118,14 @@ import Testing
     let refused = try run(capdiff, ["diff", "--repo", kernel.path, "--store", store, "--workload", "ltp", "--policy", noReason, "v6.1", "HEAD"])
     #expect(refused.status == 1)
     #expect(refused.standardError == "\(noReason):2:5: error: 'suppressions[0]' needs a 'reason': say why this finding is accepted\n")
+    let blank = try kernel.directory.write("blank.yml", "suppressions:\n  - subject: X\n    object: Y\n    reason: '   '\n")
+    let blankRefused = try run(capdiff, ["diff", "--repo", kernel.path, "--store", store, "--workload", "ltp", "--policy", blank, "v6.1", "HEAD"])
+    #expect(blankRefused.status == 1)
+    #expect(blankRefused.standardError == "\(blank):4:13: error: 'reason' is blank: say why this finding is accepted\n")
+    // --out under a file is named in words.
+    let underFile = try run(capdiff, ["diff", "--repo", kernel.path, "--store", store, "--workload", "ltp", "--out", "\(blank)/reports", "v6.1", "HEAD"])
+    #expect(underFile.status == 1)
+    #expect(underFile.standardError == "\(blank)/reports: error: cannot make this folder: \(blank) is a file, not a folder\n")
 
     // Snapshot files written with --out and keyed by --repo/--rev diff as stored ones do.
     for (rev, kmap) in [("v6.1", baseKmap), ("HEAD", headKmap)] {

@@ -160,6 +160,13 @@ struct LinearHistory {
     try history.repository.setNote(
       NotesStore.reference, for: other, bytes: note, message: "copy", signature: Signature(name: "capdiff", email: "c@localhost", time: 2))
     #expect(throws: StoreError.self) { _ = try store.snapshot(commit: other.hex, workload: "ltp") }
+    // A note that is no archive at all is listed as damaged beside the others.
+    try history.repository.setNote(
+      NotesStore.reference, for: history.commits[3], bytes: Array("junk".utf8), message: "junk",
+      signature: Signature(name: "capdiff", email: "c@localhost", time: 3))
+    #expect(try store.list().map { "\($0.commit.prefix(7)) \($0.workload) \($0.damaged)" }.sorted() == [
+      "\(history.commits[1].hex.prefix(7)) ltp false", "\(other.hex.prefix(7)) ltp true", "\(history.commits[3].hex.prefix(7)) ? true",
+    ].sorted())
   }
 }
 
