@@ -71,12 +71,17 @@ struct LinearHistory {
     #expect(try store.list().isEmpty)
   }
 
-  @Test func damagedSnapshotIsNamedNeverHalfRead() throws {
+  /// A store holding one snapshot of `commit`'s ltp, and that snapshot's file.
+  func storeHolding(_ commit: String) throws -> (directory: TemporaryDirectory, store: DirectoryStore, file: String) {
     let directory = try TemporaryDirectory()
     let store = DirectoryStore(path: "\(directory.path)/baselines")
-    let commit = String(repeating: "b", count: 40)
     try store.update(commit: commit, workload: "ltp") { _ in sampleSnapshot(commit: commit, digest: "xxh128:1") }
-    let file = "\(directory.path)/baselines/\(commit)/ltp.capmap"
+    return (directory, store, "\(directory.path)/baselines/\(commit)/ltp.capmap")
+  }
+
+  @Test func damagedSnapshotIsNamedNeverHalfRead() throws {
+    let commit = String(repeating: "b", count: 40)
+    let (directory, store, file) = try storeHolding(commit)
     var bytes = try AtomicFile.read(file)
     bytes[bytes.count - 2] ^= 0xFF
     try directory.write("baselines/\(commit)/ltp.capmap", bytes)
@@ -110,11 +115,9 @@ struct LinearHistory {
 
   /// A file grown past the length its header declares is refused unread.
   @Test func aSnapshotLongerThanItsHeaderSaysIsRefusedUnread() throws {
-    let directory = try TemporaryDirectory()
-    let store = DirectoryStore(path: "\(directory.path)/baselines")
     let commit = String(repeating: "f", count: 40)
-    try store.update(commit: commit, workload: "ltp") { _ in sampleSnapshot(commit: commit, digest: "xxh128:1") }
-    let file = "\(directory.path)/baselines/\(commit)/ltp.capmap"
+    let held = try storeHolding(commit)
+    let (store, file) = (held.store, held.file)
     #expect(truncate(file, 1 << 34) == 0)  // 16 GiB, sparse
     #expect(throws: SnapshotError(.damaged, file: file, "snapshot is truncated or has trailing bytes (length mismatch)")) {
       _ = try store.snapshot(commit: commit, workload: "ltp")
