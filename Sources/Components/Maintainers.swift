@@ -53,7 +53,14 @@ public struct Maintainers: Sendable {
     for rawLine in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
       lineNumber += 1
       // A Windows checkout's CRLF would end every pattern in a CR that no path has.
-      let line = String(Substring(rawLine.last == UInt8(ascii: "\r") ? rawLine.dropLast() : rawLine))
+      var line = String(Substring(rawLine.last == UInt8(ascii: "\r") ? rawLine.dropLast() : rawLine))
+      // The file comes with the patch under review; its names reach terminals and CI logs.
+      let escaped = escapingControls(line)
+      if escaped != line {
+        problems.append(
+          Diagnostic(.warning, file: file, line: lineNumber, column: 1, "control characters, shown as \\xNN: \(escaped.prefix(60))"))
+        line = escaped
+      }
       // get_maintainer.pl's /^([A-Z]):\s*(.*)/: a capital, a colon, the value after white space.
       let utf8 = line.utf8
       guard utf8.count >= 2, let letter = utf8.first, letter >= UInt8(ascii: "A"), letter <= UInt8(ascii: "Z"),

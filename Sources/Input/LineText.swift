@@ -29,13 +29,7 @@ public func excerpt(_ bytes: Span<UInt8>, _ start: Int, _ end: Int, limit: Int =
   var text = ""
   var i = start
   while i < end, i < start + limit {
-    let byte = bytes[i]
-    if byte >= 0x20, byte < 0x7F {
-      text.unicodeScalars.append(Unicode.Scalar(byte))
-    } else {
-      let hex = String(byte, radix: 16)
-      text += "\\x" + (hex.count < 2 ? "0" : "") + hex
-    }
+    appendEscaped(bytes[i], to: &text)
     i += 1
   }
   if end - start > limit { text += "…" }
@@ -78,4 +72,32 @@ extension StringProtocol {
   public func textLines() -> [SubSequence] {
     split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
   }
+}
+
+/// A byte as printable ASCII, or as `\xNN`.
+private func appendEscaped(_ byte: UInt8, to text: inout String) {
+  if byte >= 0x20, byte < 0x7F {
+    text.unicodeScalars.append(Unicode.Scalar(byte))
+  } else {
+    let hex = String(byte, radix: 16)
+    text += "\\x" + (hex.count < 2 ? "0" : "") + hex
+  }
+}
+
+/// `text` with the bytes of each terminal control (`firstControl`'s) as
+/// `\xNN`; the rest, UTF-8 included, as it is. For names read from inputs
+/// that capdiff prints, where refusing the whole input would be too much.
+public func escapingControls(_ text: String) -> String {
+  let bytes = Array(text.utf8)
+  guard firstControl(bytes.span, 0, bytes.count) != nil else { return text }
+  var result = ""
+  var start = 0
+  while let control = firstControl(bytes.span, start, bytes.count) {
+    result += String(decoding: bytes[start..<control], as: UTF8.self)
+    // A C1 control in UTF-8 is two bytes, C2 and the control.
+    let width = bytes[control] == 0xC2 ? 2 : 1
+    for byte in bytes[control..<control + width] { appendEscaped(byte, to: &result) }
+    start = control + width
+  }
+  return result + String(decoding: bytes[start...], as: UTF8.self)
 }

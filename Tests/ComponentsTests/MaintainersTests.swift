@@ -84,6 +84,15 @@ func firstAndRest(_ path: String, _ maintainers: Maintainers) -> [String] {
     #expect(firstAndRest("drivers/net/tun.c", maintainers) == ["TUN/TAP DRIVER", "NETWORKING DRIVERS", "THE REST"])
   }
 
+  /// MAINTAINERS comes with the patch under review: its names never carry
+  /// terminal controls into the output.
+  @Test func controlCharactersInNamesAreShownEscaped() {
+    let evil = Maintainers(
+      text: "EVIL \u{1b}[31mRED\u{1b}[0m\nF:\tfs/\n", file: "MAINTAINERS", isDirectory: { $0 == "fs" })
+    #expect(firstAndRest("fs/a.c", evil) == ["EVIL \\x1b[31mRED\\x1b[0m"])
+    #expect(evil.problems.map(\.message) == ["control characters, shown as \\xNN: EVIL \\x1b[31mRED\\x1b[0m"])
+  }
+
   @Test func aWindowsCheckoutsLineEndsReadAlike() {
     let crlf = Maintainers(
       text: fixture.replacingOccurrences(of: "\n", with: "\r\n"), file: "MAINTAINERS", isDirectory: { directories.contains($0) })

@@ -42,6 +42,11 @@ import Testing
     }
   }
 
+  @Test func controlsAreEscapedAndTheRestKept() {
+    #expect(escapingControls("plain ünïcode\tname") == "plain ünïcode\tname")
+    #expect(escapingControls("a\u{1b}[2Jb\u{7f}c\u{9b}d") == "a\\x1b[2Jb\\x7fc\\xc2\\x9bd")
+  }
+
   @Test func onlyTheRangeAskedIsRead() {
     let bytes = Array("name\u{1b}[31m trailing".utf8)
     #expect(firstControl(bytes.span, 0, 4) == nil)
