@@ -46,8 +46,14 @@ public struct SourcePathReducer: Sendable {
     return roots.max { ($0.value, $0.key.count, $1.key) < ($1.value, $1.key.count, $0.key) }?.key
   }
 
-  /// The tree-relative form of `path`, a compilation unit's or a line table's.
+  /// The tree-relative form of `path`, a compilation unit's or a line
+  /// table's. A tree under review names its own files: terminal controls in
+  /// a name are shown as `\xNN`, never printed.
   public func reduce(_ path: String, compilationDirectory: String?) -> String {
+    escapingControls(relative(path, compilationDirectory: compilationDirectory))
+  }
+
+  private func relative(_ path: String, compilationDirectory: String?) -> String {
     var path = path
     if !path.hasPrefix("/"), let directory = compilationDirectory, path.hasPrefix("../") {
       path = directory + "/" + path

@@ -202,6 +202,8 @@ import Testing
     #expect(reducer.reduce("\(buildDirectory)/arch/x86/kernel/head64.c", compilationDirectory: buildDirectory) == "arch/x86/kernel/head64.c")
     #expect(reducer.reduce("./fs/ext4/../ext4/inode.c", compilationDirectory: nil) == "fs/ext4/inode.c")
     #expect(reducer.reduce("/opt/vendor/tree/net/core/sock.c", compilationDirectory: "/opt/vendor/tree") == "net/core/sock.c")
+    // A file the tree under review names with an escape sequence is shown, not obeyed.
+    #expect(reducer.reduce("/opt/vendor/tree/fs/\u{1b}[2J.c", compilationDirectory: "/opt/vendor/tree") == "fs/\\x1b[2J.c")
   }
 }
 
