@@ -19,12 +19,10 @@ enum ConfigCheck {
     /// Whether a config gives the protection, as Kconfig builds it.
     var holds: @Sendable (KernelConfig) -> Bool
 
-    func holds(in config: KernelConfig) -> Bool { holds(config) }
-
     /// Whether it holds by Kconfig's default alone: a defconfig that leaves
-    /// out every option that gives it.
+    /// out every option with a y default that gives it.
     func byDefault(in config: KernelConfig) -> Bool {
-      let on = options.filter { X86Kconfig.isOn($0, in: config) }
+      let on = options.filter { X86Kconfig.dependencies[$0] != nil && X86Kconfig.isOn($0, in: config) }
       return config.isDefconfig && !on.isEmpty && on.allSatisfy { config[$0] == nil }
     }
 
@@ -101,7 +99,7 @@ enum ConfigCheck {
     let basis = Format.basis(base: base.name, head: head.name)
     var outcomes: [CheckOutcome] = []
     for rule in rules {
-      let (before, after) = (rule.holds(in: base), rule.holds(in: head))
+      let (before, after) = (rule.holds(base), rule.holds(head))
       let show = { (config: KernelConfig) in rule.options.map { Self.show($0, in: config) }.joined(separator: ", ") }
       let regressed = before && !after
       let message: String
