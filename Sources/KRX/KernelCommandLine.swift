@@ -16,6 +16,12 @@ public struct KernelCommandLine: Sendable, Equatable {
   }
 
   public init(bytes: [UInt8], name: String) throws(InputError) {
+    // x86's COMMAND_LINE_SIZE is 2048, other architectures' at most a few KiB.
+    guard bytes.count <= 1 << 16 else {
+      throw InputError(
+        .unsupportedFormat, file: name,
+        "is \(bytes.count) bytes: expected the text of /proc/cmdline, which the kernel caps at COMMAND_LINE_SIZE (2048 bytes on x86)")
+    }
     let text = String(decoding: bytes, as: UTF8.self)
     guard !text.contains("\0") else {
       throw InputError(.unsupportedFormat, file: name, "holds NUL bytes: expected the text of /proc/cmdline")

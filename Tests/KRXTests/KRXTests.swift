@@ -280,6 +280,7 @@ func layout(seed: Int, shuffled: Set<String>) -> [(String, UInt64)] {
     // After `--`, parameters are init's.
     #expect(try regressed(plain, "\(plain) init=/bin/sh -- rodata=off mitigations=off nopti no_hash_pointers nokaslr") == [])
     #expect(try line("a \"--\" b").parameters == ["a"])
+    #expect(throws: InputError.self) { try line(String(repeating: "quiet ", count: 20_000)) }
     // Flags whatever their value, and the sysctl spelling of norandmaps.
     #expect(try regressed(plain, "\(plain) no_hash_pointers=1 nopti=1 norandmaps=1") == ["norandmaps", "pti=off", "no_hash_pointers"])
     #expect(try regressed(plain, "\(plain) sysctl.kernel.randomize_va_space=0") == ["norandmaps"])
