@@ -60,15 +60,16 @@ struct Comparison {
     let map = ComponentMap(
       scheme: scheme, maintainers: headTree?.maintainers, rules: policy.componentRules,
       sharedAllocators: policy.sharedAllocators)
+    var headEvidence = try KRXEvidence(files: head.evidence)
     let report = DriftAnalysis.compare(
       DriftInput(
         base: base, head: head, map: map, tree: headTree?.paths, renames: renames, granularity: granularity, rules: rules,
-        today: DateFormatter.utc("yyyy-MM-dd").string(from: Date())))
+        today: DateFormatter.utc("yyyy-MM-dd").string(from: Date()),
+        headKernelFunctions: headEvidence.layouts.first?.functionNames))
     // kR^X checks run when either side recorded evidence; otherwise every
     // check would only say it was skipped.
     var krx: KRXReport?
     if !base.evidence.isEmpty || !head.evidence.isEmpty {
-      var headEvidence = try KRXEvidence(files: head.evidence)
       // Only the tree's own file may be located in it: a /boot/config-… or
       // standard input shares no path with the tree, whatever its name.
       if let repository, let headCommit, let config = head.evidence.last(where: { $0.kind == .config }),

@@ -21,11 +21,16 @@ public struct DriftInput {
   public var rules: DriftRules
   /// `YYYY-MM-DD`, for suppression expiry.
   public var today: String
+  /// The functions of head's kernel image, from a symbol sample recorded
+  /// with it; nil when none was. A removed access whose functions are not
+  /// among them went away with its code, not with the workload's reach.
+  public var headKernelFunctions: Set<String>?
 
   public init(
     base: Snapshot, head: Snapshot, map: ComponentMap, tree: TreePaths?, renames: [String: String],
-    granularity: Granularity, rules: DriftRules, today: String
+    granularity: Granularity, rules: DriftRules, today: String, headKernelFunctions: Set<String>? = nil
   ) {
+    self.headKernelFunctions = headKernelFunctions
     self.base = base
     self.head = head
     self.map = map
@@ -177,13 +182,19 @@ public enum DriftAnalysis {
         guard isCross(group) else { continue }
         let access = Access(reads: group.reads, writes: group.writes)
         let reached = !base.isNewToOtherSide(group)
+        let gone = reached ? nil : input.headKernelFunctions.flatMap { base.functions(group, noneOf: $0) }
+        let message =
+          if reached {
+            "\(key.subject) no longer \(verb(access)) objects owned by \(key.object)"
+          } else if let gone {
+            "\(key.subject) → \(key.object) went away with its code: head's kernel has no \(gone.prefix(3).joined(separator: ", "))"
+          } else {
+            "\(key.subject) → \(key.object) was not exercised: the workload no longer reaches \(base.functionNames(group).sorted().prefix(3).joined(separator: ", "))"
+          }
         findings.append(
           finding(
             .removedAccess, key, group, in: base, severity: .info, runs: Finding.Runs(seen: 0, of: headRuns),
-            message: reached
-              ? "\(key.subject) no longer \(verb(access)) objects owned by \(key.object)"
-              : "\(key.subject) → \(key.object) was not exercised: the workload no longer reaches \(base.functionNames(group).sorted().prefix(3).joined(separator: ", "))",
-            coverage: reached ? nil : "not-exercised"))
+            message: message, coverage: reached ? nil : (gone == nil ? "not-exercised" : "code-removed")))
       }
     }
     var suppressionUse = [Int](repeating: 0, count: rules.suppressions.count)

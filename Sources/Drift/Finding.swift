@@ -69,8 +69,9 @@ public struct Finding: Sendable, Codable, Equatable {
   public var suppression: AppliedSuppression?
   public var runs: Runs
   public var message: String
-  /// `newly-exercised` (new code in the trace) or `not-exercised` (the
-  /// workload no longer reaches the subject), when coverage explains it.
+  /// `newly-exercised` (new code in the trace), `not-exercised` (the
+  /// workload no longer reaches the subject) or `code-removed` (head's
+  /// kernel no longer has it), when coverage explains it.
   public var coverage: String?
   /// Whether this finding fails the gate.
   public var failsGate: Bool

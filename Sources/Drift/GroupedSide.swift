@@ -187,6 +187,15 @@ extension DriftAnalysis {
       Set(edges(group).map { snapshot.subjects[$0.subject].function })
     }
 
+    /// The group's functions, sorted, when each is a known function of the
+    /// kernel image and none is among `functions` (another kernel's); nil
+    /// when any is, or is a module's or unresolved.
+    func functions(_ group: Group, noneOf functions: Set<String>) -> [String]? {
+      let subjects = edges(group).map { snapshot.subjects[$0.subject] }
+      guard subjects.allSatisfy({ $0.module == nil && !$0.isUnresolved && !functions.contains($0.function) }) else { return nil }
+      return Set(subjects.map(\.function)).sorted()
+    }
+
     /// Whether none of the group's functions runs on the other side.
     func isNewToOtherSide(_ group: Group) -> Bool {
       !edges(group).contains { runsElsewhere[$0.subject] }

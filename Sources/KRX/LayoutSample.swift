@@ -37,6 +37,9 @@ public struct LayoutSample: Sendable {
     }
   }
 
+  /// The names of the image's code symbols: the functions this kernel has.
+  public var functionNames: Set<String> { Set(symbols.lazy.filter { Self.isText($0.type) }.map(\.name)) }
+
   /// The address of a symbol whose name occurs once.
   public func address(of name: String) -> UInt64? {
     guard !repeated.contains(name), let index = positions[name] else { return nil }

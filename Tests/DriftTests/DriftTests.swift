@@ -74,6 +74,24 @@ func summary(_ report: DriftReport) -> [String] {
     #expect(report.findings.first { $0.kind == "escalation" }!.evidence.first?.line == 7)
   }
 
+  /// With head's symbols recorded, a function head's kernel lacks took its
+  /// access away with it; one it still has was only not reached.
+  @Test func aRemovedAccessWhoseCodeIsGoneSaysSo() {
+    var head = base
+    head.rows.removeAll { $0.function == "fuse_read" }
+    func report(_ functions: Set<String>) -> DriftReport {
+      DriftAnalysis.compare(
+        DriftInput(
+          base: base.snapshot(), head: head.snapshot(), map: ComponentMap(scheme: .directories(depth: 2), maintainers: nil),
+          tree: nil, renames: [:], granularity: .component, rules: DriftRules(), today: "2026-06-01",
+          headKernelFunctions: functions))
+    }
+    let gone = report(["ext4_write", "tcp_sendmsg"])
+    #expect(summary(gone) == ["removed-access info fs/fuse -> net/core read code-removed"])
+    #expect(gone.findings.first?.message == "fs/fuse → net/core went away with its code: head's kernel has no fuse_read")
+    #expect(summary(report(["ext4_write", "tcp_sendmsg", "fuse_read"])) == ["removed-access info fs/fuse -> net/core read not-exercised"])
+  }
+
   @Test func newCodeInTheTraceIsMarked() {
     var head = base
     head.add("io_uring_submit", "io_uring/io_uring.c", "sk_alloc", "net/core/sock.c", reads: 1)
