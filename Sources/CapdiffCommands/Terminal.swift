@@ -9,12 +9,15 @@ enum Terminal {
   static let errorIsTerminal = isatty(2) != 0
   static let outputIsTerminal = isatty(1) != 0
 
+  /// Messages quote inputs (a policy's YAML, a page-table dump, a file's
+  /// name), which may come with the patch under review: their terminal
+  /// controls are shown as `\xNN`, line by line.
   static func error(_ text: String) {
-    write(text, to: 2)
+    write(shown(text), to: 2)
   }
 
   static func diagnostic(_ diagnostic: Diagnostic) {
-    var text = diagnostic.description
+    var text = shown(diagnostic.description)
     if errorIsTerminal {
       text = text.replacingFirst(": warning: ", with: ": \u{1B}[35mwarning:\u{1B}[0m ")
     }
@@ -22,6 +25,10 @@ enum Terminal {
   }
 
   static func note(_ text: String) { write(text, to: 2) }
+
+  private static func shown(_ text: String) -> String {
+    text.split(separator: "\n", omittingEmptySubsequences: false).map { escapingControls(String($0)) }.joined(separator: "\n")
+  }
 
   static func output(_ text: String) { write(text, to: 1) }
 

@@ -122,6 +122,12 @@ import Testing
     let blankRefused = try run(capdiff, ["diff", "--repo", kernel.path, "--store", store, "--workload", "ltp", "--policy", blank, "v6.1", "HEAD"])
     #expect(blankRefused.status == 1)
     #expect(blankRefused.standardError == "\(blank):4:13: error: 'reason' is blank: say why this finding is accepted\n")
+    // A policy's bytes are quoted, never obeyed: an escape sequence is shown as \xNN.
+    let escape = try kernel.directory.write("escape.yml", "mode: \"x\\e[2Jy\"\n")
+    let escaped = try run(capdiff, ["diff", "--repo", kernel.path, "--store", store, "--workload", "ltp", "--policy", escape, "v6.1", "HEAD"])
+    #expect(escaped.status == 1)
+    #expect(escaped.standardError.contains("found 'x\\x1b[2Jy'"), "\(escaped.standardError)")
+    #expect(!escaped.standardError.contains("\u{1b}"))
     // --out under a file is named in words.
     let underFile = try run(capdiff, ["diff", "--repo", kernel.path, "--store", store, "--workload", "ltp", "--out", "\(blank)/reports", "v6.1", "HEAD"])
     #expect(underFile.status == 1)
