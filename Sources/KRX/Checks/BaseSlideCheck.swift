@@ -44,7 +44,7 @@ enum BaseSlideCheck {
     }
     var notes: [String] = []
     let config = evidence.config
-    let align = config?.number("PHYSICAL_ALIGN") ?? 0x20_0000
+    let align = config?.number("PHYSICAL_ALIGN") ?? X86Kconfig.defaultNumbers["PHYSICAL_ALIGN"]!
     if config?.number("PHYSICAL_ALIGN") == nil {
       // A defconfig leaves options at their Kconfig default, which for
       // x86-64 is 0x200000; a full .config always sets it on x86-64.
@@ -66,7 +66,7 @@ enum BaseSlideCheck {
     if let map = evidence.layouts.first(where: { $0.kind == .systemMap })?.address(of: "_text") {
       link = map
     } else {
-      let start = min(config?.number("PHYSICAL_START") ?? 0x100_0000, window)
+      let start = min(config?.number("PHYSICAL_START") ?? X86Kconfig.defaultNumbers["PHYSICAL_START"]!, window)
       link = startKernelMap + (start + align - 1) / align * align
     }
     guard link >= startKernelMap, link - startKernelMap < window else {

@@ -143,14 +143,16 @@ enum ConfigCheck {
     // where both kernels randomise memory, so enabling that is no regression.
     let padding = "RANDOMIZE_MEMORY_PHYSICAL_PADDING"
     if X86Kconfig.isOn("RANDOMIZE_MEMORY", in: base), X86Kconfig.isOn("RANDOMIZE_MEMORY", in: head) {
-      let regressed = base.isOff(padding) && !head.isOff(padding)
+      // Left out of a defconfig, it is Kconfig's 0xa.
+      let off = { (config: KernelConfig) in (X86Kconfig.number(padding, in: config) ?? 0) == 0 }
+      let regressed = off(base) && !off(head)
       outcomes.append(
         CheckOutcome(
           check: name, item: "CONFIG_\(padding)", status: regressed ? .regressed : .held,
           baseValue: base.display(padding), headValue: head.display(padding), threshold: "not turned on",
           message: regressed
             ? "CONFIG_\(padding) was turned on"
-            : "CONFIG_\(padding) is \(base.isOff(padding) ? "off" : "on") in base and \(head.isOff(padding) ? "off" : "on") in head: not turned on",
+            : "CONFIG_\(padding) is \(off(base) ? "off" : "on") in base and \(off(head) ? "off" : "on") in head: not turned on",
           basis: basis, file: head.treePath, line: head.lines[padding]))
     }
     return outcomes
