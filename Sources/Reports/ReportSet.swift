@@ -28,7 +28,7 @@ public enum ReportSet {
     try AtomicFile.makeFolder(folder)
     // Rendered first, then written as one: a failure leaves the old set whole.
     var files: [(path: String, bytes: [UInt8])] = []
-    func write(_ name: String, _ bytes: [UInt8]) throws { files.append(("\(folder)/\(name)", bytes)) }
+    func write(_ name: String, _ bytes: [UInt8]) { files.append(("\(folder)/\(name)", bytes)) }
     // The graph is laid out once, for its own file and the HTML.
     let needsGraph = (formats.contains(.graph) || formats.contains(.html)) && input.document.scheme != nil
     let dot = needsGraph ? GraphRenderer.dot(input.graph) : nil
@@ -38,15 +38,15 @@ public enum ReportSet {
     if svg == nil { linked.remove(.graph) }
     for format in ReportFormat.allCases where formats.contains(format) {
       switch format {
-      case .json: try write("findings.json", try findingsJSON(input.document))
-      case .junit: try write("junit.xml", JUnitWriter.render(input))
-      case .sarif: try write("results.sarif", try SARIFWriter.render(input))
-      case .markdown: try write("summary.md", MarkdownWriter.render(input, linked: linked))
-      case .html: try write("index.html", try HTMLWriter.render(input, graphSVG: svg))
+      case .json: write("findings.json", try findingsJSON(input.document))
+      case .junit: write("junit.xml", JUnitWriter.render(input))
+      case .sarif: write("results.sarif", try SARIFWriter.render(input))
+      case .markdown: write("summary.md", MarkdownWriter.render(input, linked: linked))
+      case .html: write("index.html", try HTMLWriter.render(input, graphSVG: svg))
       case .graph:
         guard let dot else { continue }
-        try write("privilege-graph.dot", Array(dot.utf8))
-        if let svg { try write("privilege-graph.svg", Array(svg.utf8)) }
+        write("privilege-graph.dot", Array(dot.utf8))
+        if let svg { write("privilege-graph.svg", Array(svg.utf8)) }
       }
     }
     try AtomicFile.write(files)

@@ -7,10 +7,14 @@ import Testing
 @testable import Symbols
 
 @Suite struct SymbolMapTests {
-  @Test func systemMapFunctionsEndAtTheNextSymbol() throws {
+  /// The symbols of a map with `text`, written as `name`.
+  func loaded(_ text: String, as name: String = "System.map") throws -> LoadedSymbols {
     let directory = try TemporaryDirectory()
-    let path = try directory.write(
-      "System.map",
+    return try LoadedSymbols(path: try directory.write(name, text))
+  }
+
+  @Test func systemMapFunctionsEndAtTheNextSymbol() throws {
+    let symbols = try loaded(
       """
       ffffffff81000000 T _text
       ffffffff81000000 T startup_64
@@ -22,7 +26,6 @@ import Testing
       ffffffff82000400 b counter
 
       """)
-    let symbols = try LoadedSymbols(path: path)
     let table = symbols.table
     #expect(table.kind == .systemMap)
     #expect(!symbols.hasFileInformation)
@@ -39,9 +42,7 @@ import Testing
 
   @Test func regionEndLabelsOwnNothing() throws {
     // Debian 6.1's System.map: _edata and __start___bug_table share an address.
-    let directory = try TemporaryDirectory()
-    let path = try directory.write(
-      "System.map",
+    let table = try loaded(
       """
       ffffffff81000000 T _text
       ffffffff81000100 t __stop_tty
@@ -57,8 +58,7 @@ import Testing
       ffffffff82c5f2d0 D __stop___bug_table
       ffffffff82dd62d0 R __start_orc_unwind
 
-      """)
-    let table = try LoadedSymbols(path: path).table
+      """).table
     #expect(
       table.data.map(\.name) == [
         "__start_rodata", "__tracepoint_workqueue_execute_end", "filled_random_ptr_key", "__start___bug_table",
@@ -72,9 +72,7 @@ import Testing
   }
 
   @Test func kallsymsCarriesModules() throws {
-    let directory = try TemporaryDirectory()
-    let path = try directory.write(
-      "syms",
+    let table = try loaded(
       """
       0000000000035000 D runqueues
       ffffffff81000000 T _text
@@ -82,8 +80,7 @@ import Testing
       ffffffffc0a02000 t ext4_bar\t[ext4]
       ffffffffc0b00000 t nf_fn\t[nf_tables]
 
-      """)
-    let table = try LoadedSymbols(path: path).table
+      """, as: "syms").table
     #expect(table.kind == .kallsyms)
     #expect(table.functions[1] == Symbol(name: "ext4_foo", start: 0xffff_ffff_c0a0_1000, end: 0xffff_ffff_c0a0_2000, module: "ext4"))
     // A module's last function runs to the end of its page, not into the next module.
@@ -97,16 +94,13 @@ import Testing
   }
 
   @Test func functionsInTheTopPagesOfTheAddressSpace() throws {
-    let directory = try TemporaryDirectory()
-    let path = try directory.write(
-      "System.map",
+    let table = try loaded(
       """
       ffffffff81000000 T _text
       ffffffffffffe000 t near_top
       fffffffffffff000 T top
 
-      """)
-    let table = try LoadedSymbols(path: path).table
+      """).table
     #expect(table.functions.map(\.end) == [0xffff_ffff_ffff_e000, 0xffff_ffff_ffff_f000, .max])
     #expect(table.function(containing: 0xffff_ffff_ffff_e010).map { table.functions[$0].name } == "near_top")
     #expect(table.function(containing: 0xffff_ffff_ffff_fff0).map { table.functions[$0].name } == "top")

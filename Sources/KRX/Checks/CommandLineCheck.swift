@@ -54,12 +54,20 @@ enum CommandLineCheck {
     }
   }
 
+  /// Parameters that set one mode between them (`nopti` and `pti=`): the
+  /// first reader that knows a parameter says how it bears.
+  static func either(
+    _ first: @escaping @Sendable (String, Substring?) -> Effect?, _ second: @escaping @Sendable (String, Substring?) -> Effect?
+  ) -> @Sendable (String, Substring?) -> Effect? {
+    { first($0, $1) ?? second($0, $1) }
+  }
+
   /// What the check looks for, in report order.
   static let switches: [Switch] = [
     // Read by the decompressor and the EFI stub, whatever follows the name.
     Switch(item: "nokaslr", stages: [flag("nokaslr")]),
     // The out-of-tree FG-KASLR patches.
-    Switch(item: "fgkaslr=off", stages: [{ flag("nofgkaslr")($0, $1) ?? choice("fgkaslr", off: "off", on: ["on"])($0, $1) }]),
+    Switch(item: "fgkaslr=off", stages: [either(flag("nofgkaslr"), choice("fgkaslr", off: "off", on: ["on"]))]),
     // `norandmaps` is a __setup matched by prefix, whatever follows; a
     // `sysctl.kernel.randomize_va_space` argument is applied after every
     // other parameter (do_sysctl_args), so it has the last word.
@@ -75,9 +83,9 @@ enum CommandLineCheck {
         },
       ]),
     // `nopti` ignores its value; `pti=` knows on, off and auto; both set one mode.
-    Switch(item: "pti=off", stages: [{ flag("nopti")($0, $1) ?? choice("pti", off: "off", on: ["on", "auto"])($0, $1) }]),
+    Switch(item: "pti=off", stages: [either(flag("nopti"), choice("pti", off: "off", on: ["on", "auto"]))]),
     // kstrtobool up to 6.5; from 6.6 `on` and `off` alone (`full` on arm64).
-    Switch(item: "rodata=off", stages: [{ $1 == "full" && $0 == "rodata" ? .keeps : boolean("rodata")($0, $1) }]),
+    Switch(item: "rodata=off", stages: [either({ $0 == "rodata" && $1 == "full" ? .keeps : nil }, boolean("rodata"))]),
     Switch(item: "no_hash_pointers", stages: [flag("no_hash_pointers")]),
     Switch(item: "mitigations=off", stages: [choice("mitigations", off: "off", on: ["auto", "auto,nosmt"])]),
     Switch(item: "randomize_kstack_offset=off", stages: [boolean("randomize_kstack_offset")]),
